@@ -1,0 +1,113 @@
+"""Check analytic gradients against central finite differences, for users and for our own tests."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from autograd.backward import grad
+from autograd.mode import no_grad
+from autograd.value import Value, as_float
+
+
+class GradcheckError(AssertionError):
+    """Analytic and numeric gradients disagree; the message is a table of every input."""
+
+
+def gradcheck(
+    f: Callable[..., Value],
+    *args: float | Value,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    order: int = 1,
+) -> bool:
+    """True if every partial of `f` at `args` matches (f(x+eps) - f(x-eps)) / 2eps.
+
+    An input passes when |analytic - numeric| <= atol + rtol * |numeric|. With `order=2` the
+    second derivatives are checked too: each first partial is itself gradchecked.
+    Raises `GradcheckError` with a readable table otherwise.
+    """
+    if order < 1:
+        raise ValueError(f"gradcheck: order must be at least 1, got {order}")
+    point = [as_float(a.data if isinstance(a, Value) else a, "gradcheck") for a in args]
+    names = _argument_names(f, len(point))
+    positions = tuple(range(len(point)))
+    analytic = grad(f, positions)(*point)
+    rows = []
+    for i, name in enumerate(names):
+        numeric = _central_difference(f, point, i, eps)
+        error = abs(analytic[i] - numeric)
+        rows.append((name, analytic[i], numeric, error, error <= atol + rtol * abs(numeric)))
+    if not all(row[-1] for row in rows):
+        raise GradcheckError(_table(f, point, names, rows))
+    if order > 1:
+        for i, name in enumerate(names):
+            partial = _partial(f, i, name, names)
+            gradcheck(partial, *point, eps=eps, atol=atol, rtol=rtol, order=order - 1)
+    return True
+
+
+def gradgradcheck(f: Callable[..., Value], *args: float | Value, **tolerances: float) -> bool:
+    """`gradcheck` of first and second derivatives (`order=2`)."""
+    return gradcheck(f, *args, order=2, **tolerances)
+
+
+def _partial(f: Callable[..., Value], i: int, name: str, names: list[str]) -> Callable:
+    """d f / d(argument i), as a function of Values, so that it can be checked in turn."""
+
+    def partial(*xs: Any) -> Value:
+        traced = [x if isinstance(x, Value) else Value(x) for x in xs]
+        return grad(f, i)(*traced)
+
+    partial.__name__ = f"d{getattr(f, '__name__', 'f')}/d{name}"
+    partial.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY) for n in names]
+    )
+    return partial
+
+
+def _central_difference(f: Callable[..., Value], point: list[float], i: int, eps: float) -> float:
+    def at(x_i: float) -> float:
+        shifted = [Value(x) for x in point]
+        shifted[i] = Value(x_i)
+        with no_grad():
+            out = f(*shifted)
+        return out.data if isinstance(out, Value) else as_float(out, "gradcheck")
+
+    return (at(point[i] + eps) - at(point[i] - eps)) / (2 * eps)
+
+
+def _has_signature(f: Callable) -> bool:
+    try:
+        inspect.signature(f)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _argument_names(f: Callable, count: int) -> list[str]:
+    """The parameter names of `f` where it has them, else x0, x1, ..."""
+    if _has_signature(f):
+        params = [
+            p.name for p in inspect.signature(f).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        if len(params) >= count:
+            return params[:count]
+    return [f"x{i}" for i in range(count)]
+
+
+def _table(f: Callable, point: list[float], names: list[str], rows: list[tuple]) -> str:
+    title = getattr(f, "__name__", "f")
+    at = ", ".join(f"{n}={x:g}" for n, x in zip(names, point))
+    header = f"{'input':<10} {'analytic':>14} {'numeric':>14} {'abs err':>10} {'rel err':>10}"
+    lines = [f"gradcheck failed for {title} at ({at}):", header]
+    for name, analytic, numeric, error, ok in rows:
+        relative = error / abs(numeric) if numeric else float("inf") if error else 0.0
+        mark = "" if ok else "  <- mismatch"
+        lines.append(
+            f"{name:<10} {analytic:>14.8g} {numeric:>14.8g} {error:>10.3g} {relative:>10.3g}{mark}"
+        )
+    return "\n".join(lines)

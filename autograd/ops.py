@@ -1,0 +1,199 @@
+"""The op table: the only place in stepgrad that knows calculus.
+
+Each `Op` holds an operation's forward function on floats and its local partial derivatives
+side by side. `Value`, the backward pass, the README's op list, the tests, the drawings, the
+stepper and the expression parser all read this table; adding an op is adding one entry.
+
+A rule `partials(m, *inputs, out)` returns d(out)/d(input) for every input. It is written with
+operators and the small math namespace `m`, so the same rule runs on floats (`FLOAT_MATH`, the
+fast first-order path), on `Value`s (recorded, for higher-order gradients), and on symbols
+(to print the rule, or to check it against sympy). Rules receive the forward result `out`, so
+exp' is `out` and tanh' is `1 - out*out`. Ops with a number parameter (the slope of
+leaky_relu, the exponent of pow) receive it after the inputs: `partials(m, a, k, out)`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Check = Callable[..., "tuple[type[ArithmeticError] | type[ValueError], str] | None"]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A set of reals an input may take: `test` decides it; `ranges` is where samplers draw from."""
+
+    name: str
+    test: Callable[[float], bool]
+    ranges: tuple[tuple[float, float], ...]
+
+    def __contains__(self, x: float) -> bool:
+        return self.test(x)
+
+
+# Smooth domains: where an op is differentiable, kept a little away from kinks and poles so that
+# finite differences and samplers stay honest there.
+REAL = Domain("any x", lambda x: math.isfinite(x), ((-4.0, 4.0),))
+POSITIVE = Domain("x > 0", lambda x: x > 0, ((0.05, 4.0),))
+NONZERO = Domain("x != 0", lambda x: x != 0, ((-4.0, -0.05), (0.05, 4.0)))
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: forward on floats, local partials, where it is defined and where smooth."""
+
+    name: str  # the method / function name, e.g. "tanh"
+    symbol: str  # how drawings and reprs show it, e.g. "+" or "tanh"
+    arity: int  # number of Value inputs
+    forward: Callable[..., float]
+    partials: Callable[..., tuple]
+    doc: str
+    smooth: tuple[Domain, ...]  # per input: where the op is differentiable (for samplers, docs)
+    check: Check | None = None  # returns (error type, reason) for inputs outside the domain
+    param: str | None = None  # name of a number parameter (leaky_relu's slope, pow's exponent)
+    kink: str = ""  # the convention used where the op is not differentiable
+
+    def formula(self, *names: str) -> str:
+        """The forward written with the given operand names, e.g. `a*b` or `tanh(a)`."""
+        if self.arity == 2 and not self.symbol.isalpha():
+            return f"{names[0]}{self.symbol}{names[1]}"
+        return f"{self.symbol}({', '.join(names)})"
+
+
+# --- float math: the namespace rules see on the fast first-order path ---------------------------
+
+
+def _sigmoid(x: float) -> float:
+    # Stable on both tails: never exponentiates a large positive number.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _exp(x: float) -> float:
+    # IEEE policy: overflow gives inf rather than OverflowError (as PyTorch does).
+    return math.exp(x) if x < 709.782712893384 else math.inf
+
+
+def _softplus(x: float) -> float:
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _step(x: float) -> float:
+    """Heaviside step with step(0) = 0: the derivative of relu, PyTorch's convention."""
+    return 1.0 if x > 0 else 0.0
+
+
+def _sign(x: float) -> float:
+    """Sign with sign(0) = 0: the derivative of abs, PyTorch's convention."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def _pow(a: float, k: float) -> float:
+    """a ** k, where overflow gives +-inf (the IEEE policy) instead of OverflowError."""
+    try:
+        return a**k
+    except OverflowError:  # IEEE policy: overflow gives +-inf
+        odd = float(k).is_integer() and int(k) % 2 == 1
+        return -math.inf if (a < 0 and odd) else math.inf
+
+
+class FLOAT_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
+    """The math namespace for plain floats."""
+
+    exp = staticmethod(_exp)
+    log = staticmethod(math.log)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    sqrt = staticmethod(math.sqrt)
+    sigmoid = staticmethod(_sigmoid)
+    step = staticmethod(_step)
+    sign = staticmethod(_sign)
+
+
+# --- domain checks: each returns (error type, reason) when the inputs are outside the domain ----
+
+
+def _check_div(a: float, b: float):
+    return (ZeroDivisionError, "division by zero") if b == 0 else None
+
+
+def _check_log(a: float):
+    return None if a > 0 else (ValueError, "log needs x > 0")
+
+
+def _check_sqrt(a: float):
+    return None if a >= 0 else (ValueError, "sqrt needs x >= 0")
+
+
+def _check_pow(a: float, k: float):
+    if a == 0 and k < 0:
+        return (ZeroDivisionError, f"0 cannot be raised to the negative power {k:g}")
+    if a < 0 and not float(k).is_integer():
+        return (ValueError, f"a negative base needs an integer exponent, not {k:g}")
+    return None
+
+
+def _check_power(a: float, b: float):
+    return None if a > 0 else (ValueError, "a Value exponent needs a base > 0 (use a number "
+                                           "exponent for other bases)")
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+_TABLE = (
+    Op("add", "+", 2, lambda a, b: a + b, lambda m, a, b, out: (1.0, 1.0),
+       "sum", (REAL, REAL)),
+    Op("sub", "-", 2, lambda a, b: a - b, lambda m, a, b, out: (1.0, -1.0),
+       "difference", (REAL, REAL)),
+    Op("mul", "*", 2, lambda a, b: a * b, lambda m, a, b, out: (b, a),
+       "product", (REAL, REAL)),
+    Op("div", "/", 2, lambda a, b: a / b, lambda m, a, b, out: (1.0 / b, -out / b),
+       "quotient", (REAL, NONZERO), check=_check_div),
+    Op("neg", "neg", 1, lambda a: -a, lambda m, a, out: (-1.0,),
+       "negation", (REAL,)),
+    Op("pow", "**", 1, _pow, lambda m, a, k, out: (k * a ** (k - 1),),
+       "power with a number exponent k", (POSITIVE,), check=_check_pow, param="k"),
+    Op("power", "**", 2, _pow,
+       lambda m, a, b, out: (b * out / a, out * m.log(a)),
+       "power with a Value exponent (base > 0)", (POSITIVE, REAL), check=_check_power),
+    Op("exp", "exp", 1, _exp, lambda m, a, out: (out,),
+       "exponential", (REAL,)),
+    Op("log", "log", 1, math.log, lambda m, a, out: (1.0 / a,),
+       "natural logarithm", (POSITIVE,), check=_check_log),
+    Op("sqrt", "sqrt", 1, math.sqrt, lambda m, a, out: (0.5 / out,),
+       "square root", (POSITIVE,), check=_check_sqrt),
+    Op("sin", "sin", 1, math.sin, lambda m, a, out: (m.cos(a),),
+       "sine", (REAL,)),
+    Op("cos", "cos", 1, math.cos, lambda m, a, out: (-m.sin(a),),
+       "cosine", (REAL,)),
+    Op("tanh", "tanh", 1, math.tanh, lambda m, a, out: (1.0 - out * out,),
+       "hyperbolic tangent", (REAL,)),
+    Op("sigmoid", "sigmoid", 1, _sigmoid, lambda m, a, out: (out * (1.0 - out),),
+       "logistic function 1/(1+exp(-x))", (REAL,)),
+    Op("softplus", "softplus", 1, _softplus, lambda m, a, out: (m.sigmoid(a),),
+       "log(1+exp(x)), a smooth relu", (REAL,)),
+    Op("relu", "relu", 1, lambda a: a if a > 0 else 0.0, lambda m, a, out: (m.step(a),),
+       "max(x, 0)", (NONZERO,), kink="relu'(0) = 0"),
+    Op("leaky_relu", "leaky_relu", 1, lambda a, k: a if a > 0 else k * a,
+       lambda m, a, k, out: (k + (1.0 - k) * m.step(a),),
+       "x for x > 0, else slope*x", (NONZERO,), param="slope", kink="leaky_relu'(0) = slope"),
+    Op("abs", "abs", 1, abs, lambda m, a, out: (m.sign(a),),
+       "absolute value", (NONZERO,), kink="abs'(0) = 0"),
+)
+
+OPS: dict[str, Op] = {op.name: op for op in _TABLE}
+"""Every op by name, in table order."""
+
+ADD, SUB, MUL, DIV, NEG = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["neg"]
+POW, POWER, EXP, LOG, SQRT = OPS["pow"], OPS["power"], OPS["exp"], OPS["log"], OPS["sqrt"]
+SIN, COS, TANH, SIGMOID = OPS["sin"], OPS["cos"], OPS["tanh"], OPS["sigmoid"]
+SOFTPLUS, RELU, LEAKY_RELU, ABS = OPS["softplus"], OPS["relu"], OPS["leaky_relu"], OPS["abs"]
+
+FUNCTIONS: dict[str, Op] = {
+    name: op for name, op in OPS.items() if op.arity == 1 and name not in ("neg", "pow")
+}
+"""The ops called as functions, `tanh(x)`: what the expression parser may call."""

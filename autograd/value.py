@@ -1,0 +1,301 @@
+"""`Value`: a float that remembers how it was computed, and `apply`, the one place ops run.
+
+A Value stores its data, its gradient, a label, the op that made it and its parents in operand
+order. It holds no closure: the rule for going backwards lives in the op table, so a graph is
+plain data that refcounting frees at once, and that drawings and the stepper can read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from autograd import anomaly, mode
+from autograd.ops import (
+    ABS,
+    ADD,
+    COS,
+    DIV,
+    EXP,
+    FLOAT_MATH,
+    LEAKY_RELU,
+    LOG,
+    MUL,
+    NEG,
+    POW,
+    POWER,
+    RELU,
+    SIGMOID,
+    SIN,
+    SOFTPLUS,
+    SQRT,
+    SUB,
+    TANH,
+    Op,
+)
+
+Number = int | float
+
+
+class Value:
+    """A scalar node of the computation graph: `data`, `grad`, `label`, `op` and `parents`."""
+
+    __slots__ = ("data", "grad", "label", "parents", "_op", "_param")
+
+    data: float
+    grad: Any  # a float, or a Value after backward(create_graph=True)
+    label: str
+    parents: tuple[Value, ...]
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = as_float(data, "Value")
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+        self.grad = 0.0
+        self.label = label
+        self.parents = ()
+        self._op = None
+        self._param = None
+
+    @property
+    def op(self) -> str:
+        """The symbol of the op that made this node ("" for a leaf), e.g. "*", "tanh", "**2"."""
+        op = self._op
+        if op is None:
+            return ""
+        if self._param is not None and not op.symbol.isalpha():
+            return f"{op.symbol}{self._param:g}"
+        return op.symbol
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in (("label", self.label), ("op", self.op)) if v)
+        grad = self.grad
+        shown = f"{grad:.6g}" if isinstance(grad, float) else repr(grad)
+        return f"Value({self.data:.6g}, grad={shown}{extra})"
+
+    # -- arithmetic: each reads its op from the table -------------------------------------------
+    def __add__(self, other: Value | Number) -> Value:
+        return apply(ADD, self, other)
+
+    def __radd__(self, other: Number) -> Value:
+        return apply(ADD, other, self)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return apply(SUB, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return apply(SUB, other, self)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        return apply(MUL, self, other)
+
+    def __rmul__(self, other: Number) -> Value:
+        return apply(MUL, other, self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return apply(DIV, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return apply(DIV, other, self)
+
+    def __neg__(self) -> Value:
+        return apply(NEG, self)
+
+    def __pow__(self, exponent: Value | Number) -> Value:
+        if isinstance(exponent, Value):
+            return apply(POWER, self, exponent)
+        return apply(POW, self, param=as_float(exponent, "pow"))
+
+    def __rpow__(self, base: Number) -> Value:
+        return apply(POWER, base, self)
+
+    # -- functions ------------------------------------------------------------------------------
+    def exp(self) -> Value:
+        return apply(EXP, self)
+
+    def log(self) -> Value:
+        return apply(LOG, self)
+
+    def sqrt(self) -> Value:
+        return apply(SQRT, self)
+
+    def sin(self) -> Value:
+        return apply(SIN, self)
+
+    def cos(self) -> Value:
+        return apply(COS, self)
+
+    def tanh(self) -> Value:
+        return apply(TANH, self)
+
+    def sigmoid(self) -> Value:
+        return apply(SIGMOID, self)
+
+    def softplus(self) -> Value:
+        return apply(SOFTPLUS, self)
+
+    def relu(self) -> Value:
+        return apply(RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        return apply(LEAKY_RELU, self, param=as_float(slope, "leaky_relu"))
+
+    def abs(self) -> Value:
+        return apply(ABS, self)
+
+    # -- comparisons read `.data` and return bool: they are not differentiable -----------------
+    def __lt__(self, other: Value | Number) -> bool:
+        return self.data < _data(other)
+
+    def __le__(self, other: Value | Number) -> bool:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Value | Number) -> bool:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Value | Number) -> bool:
+        return self.data >= _data(other)
+
+    def __float__(self) -> float:
+        return self.data
+
+    # -- the graph ------------------------------------------------------------------------------
+    def backward(self, grad: Any = 1.0, *, create_graph: bool = False) -> None:
+        """Add d(self)/d(node) * grad to the `.grad` of every node this Value depends on."""
+        from autograd.backward import backward
+
+        backward(self, grad, create_graph=create_graph)
+
+    def zero_grad(self) -> None:
+        """Set the `.grad` of every node reachable from this one back to 0.0."""
+        from autograd.graph import topological_order
+
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    def backward_steps(self, grad: Any = 1.0):
+        """Backprop one node at a time: iterate to advance; each step explains its chain rule."""
+        from autograd.stepper import backward_steps
+
+        return backward_steps(self, grad)
+
+    def explain(self):
+        """A table of every node (label, op, data, grad) in topological order, for the REPL."""
+        from autograd.explain import explain
+
+        return explain(self)
+
+    def text_graph(self):
+        """The graph drawn as indented text with data and grad: needs no Graphviz."""
+        from autograd.explain import text_graph
+
+        return text_graph(self)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label: gradients stop here."""
+        return Value(self.data, self.label)
+
+
+def as_float(x: object, where: str) -> float:
+    """`x` as a float if it is an int or float (not a bool); else a TypeError naming `where`."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return float(x)
+    raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r:.40})")
+
+
+def _data(x: Value | Number) -> float:
+    return x.data if isinstance(x, Value) else as_float(x, "comparison")
+
+
+def _lift(x: object, op: Op) -> Value:
+    """A number operand becomes a constant leaf; anything else is a TypeError naming the op."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return Value(float(x))
+    raise TypeError(
+        f"{op.name}: operands must be Values, ints or floats, got {type(x).__name__} ({x!r:.40})"
+    )
+
+
+def describe(v: Value) -> str:
+    """`label=data`, or just the data for an unlabelled node: how errors name an operand."""
+    return f"{v.label}={v.data!r}" if v.label else repr(v.data)
+
+
+_new = object.__new__
+
+
+def apply(op: Op, *operands: Value | Number, param: float | None = None) -> Value:
+    """Run `op` on the operands and record it: wrap numbers, check the domain, compute, link."""
+    parents = tuple([x if x.__class__ is Value else _lift(x, op) for x in operands])
+    inputs = [p.data for p in parents]
+    if param is not None:
+        inputs.append(param)
+    if op.check is not None:
+        problem = op.check(*inputs)
+        if problem is not None:
+            error, reason = problem
+            shown = ", ".join(describe(p) for p in parents)
+            message = f"{op.name}({shown}): {reason}"
+            if mode.get_mode().anomaly:
+                message = anomaly.on_domain_error(message)
+            raise error(message)
+    out = _new(Value)
+    out.data = op.forward(*inputs)
+    out.grad = 0.0
+    out.label = ""
+    current = mode.get_mode()
+    if current is mode.DEFAULT or current.grad:
+        out.parents = parents
+        out._op = op
+        out._param = param
+    else:  # no_grad: the result is a leaf
+        out.parents = ()
+        out._op = None
+        out._param = None
+    if current.anomaly:
+        anomaly.on_forward(out)
+    return out
+
+
+def sum_of(values: Iterable[Value | Number]) -> Value:
+    """The sum of many Values as a balanced tree of adds: shallow, so drawings stay readable."""
+    level = list(values)
+    if not level:
+        return Value(0.0)
+    while len(level) > 1:
+        paired = [level[i] + level[i + 1] for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    only = level[0]
+    return only if isinstance(only, Value) else Value(only)
+
+
+def mean_of(values: Iterable[Value | Number]) -> Value:
+    """The mean of a non-empty collection of Values."""
+    items = list(values)
+    if not items:
+        raise ValueError("mean_of: needs at least one value")
+    return sum_of(items) / len(items)
+
+
+class VALUE_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
+    """The math namespace for Values: rules evaluated with it are recorded (higher order)."""
+
+    exp = staticmethod(Value.exp)
+    log = staticmethod(Value.log)
+    sin = staticmethod(Value.sin)
+    cos = staticmethod(Value.cos)
+    sqrt = staticmethod(Value.sqrt)
+    sigmoid = staticmethod(Value.sigmoid)
+
+    # Piecewise-constant derivatives (relu, abs) are plain numbers, not recorded nodes.
+    @staticmethod
+    def step(a: Value) -> float:
+        return FLOAT_MATH.step(a.data)
+
+    @staticmethod
+    def sign(a: Value) -> float:
+        return FLOAT_MATH.sign(a.data)
