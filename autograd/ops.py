@@ -38,6 +38,8 @@ class Domain:
 REAL = Domain("any x", lambda x: math.isfinite(x), ((-4.0, 4.0),))
 POSITIVE = Domain("x > 0", lambda x: x > 0, ((0.05, 4.0),))
 NONZERO = Domain("x != 0", lambda x: x != 0, ((-4.0, -0.05), (0.05, 4.0)))
+EXPONENT = Domain("any k", lambda k: math.isfinite(k), ((-3.0, 3.0),))
+SLOPE = Domain("0 <= slope < 1", lambda k: 0 <= k < 1, ((0.0, 0.5),))
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Op:
     smooth: tuple[Domain, ...]  # per input: where the op is differentiable (for samplers, docs)
     check: Check | None = None  # returns (error type, reason) for inputs outside the domain
     param: str | None = None  # name of a number parameter (leaky_relu's slope, pow's exponent)
+    param_domain: Domain | None = None  # where samplers draw that parameter from
     kink: str = ""  # the convention used where the op is not differentiable
 
     def formula(self, *names: str) -> str:
@@ -156,7 +159,8 @@ _TABLE = (
     Op("neg", "neg", 1, lambda a: -a, lambda m, a, out: (-1.0,),
        "negation", (REAL,)),
     Op("pow", "**", 1, _pow, lambda m, a, k, out: (k * a ** (k - 1),),
-       "power with a number exponent k", (POSITIVE,), check=_check_pow, param="k"),
+       "power with a number exponent k", (POSITIVE,), check=_check_pow, param="k",
+       param_domain=EXPONENT),
     Op("power", "**", 2, _pow,
        lambda m, a, b, out: (b * out / a, out * m.log(a)),
        "power with a Value exponent (base > 0)", (POSITIVE, REAL), check=_check_power),
@@ -180,7 +184,8 @@ _TABLE = (
        "max(x, 0)", (NONZERO,), kink="relu'(0) = 0"),
     Op("leaky_relu", "leaky_relu", 1, lambda a, k: a if a > 0 else k * a,
        lambda m, a, k, out: (k + (1.0 - k) * m.step(a),),
-       "x for x > 0, else slope*x", (NONZERO,), param="slope", kink="leaky_relu'(0) = slope"),
+       "x for x > 0, else slope*x", (NONZERO,), param="slope", param_domain=SLOPE,
+       kink="leaky_relu'(0) = slope"),
     Op("abs", "abs", 1, abs, lambda m, a, out: (m.sign(a),),
        "absolute value", (NONZERO,), kink="abs'(0) = 0"),
 )
