@@ -7,7 +7,9 @@ gradients without touching any `.grad` at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from autograd import anomaly, mode
@@ -33,10 +35,7 @@ def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
     try:
         return op.partials(m, *args, out)
     except ArithmeticError as error:  # e.g. sqrt'(0) = 0.5/0: the derivative is infinite there
-        shown = ", ".join(describe(p) for p in node.parents)
-        raise ZeroDivisionError(
-            f"{op.name}({shown}): the derivative is not finite at this point ({error})"
-        ) from None
+        raise _not_finite(node, error) from None
 
 
 def gradients(
@@ -48,32 +47,86 @@ def gradients(
     differentiated again. With `inputs`, the walk stops at them (their ancestors are skipped).
     """
     stops = set(inputs)
-    order = topological_order(root, stop_at=stops)
-    grads: dict[Value, Any] = {root: seed}
-    get = grads.get
-    if not create_graph:
-        for node in reversed(order):
-            if node._op is None or node in stops:
-                continue
-            upstream = grads[node]
-            for parent, local in zip(node.parents, local_partials(node)):
-                before = get(parent)
-                grads[parent] = local * upstream if before is None else before + local * upstream
-        if mode.get_mode().anomaly:
-            anomaly.on_gradients(order, grads)
-        return order, grads
-    with mode.enable_grad():
-        for node in reversed(order):
-            if node._op is None or node in stops:
-                continue
-            upstream = grads[node]
-            for parent, local in zip(node.parents, local_partials(node, VALUE_MATH)):
-                before = get(parent)
-                added = _times(local, upstream)
-                grads[parent] = added if before is None else before + added
+    with _gc_paused():
+        order = topological_order(root, stop_at=stops)
+        if create_graph:
+            with mode.enable_grad():
+                grads = _recorded_pass(order, root, seed, stops)
+        else:
+            grads = _float_pass(order, root, seed, stops)
     if mode.get_mode().anomaly:
         anomaly.on_gradients(order, grads)
     return order, grads
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC for one pass, then restore it as it was.
+
+    A pass makes no reference cycles, yet every allocation counts towards the GC's thresholds,
+    and each full collection would walk the whole graph again: measured, a fifth of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _float_pass(order: list[Value], root: Value, seed: float, stops: set[Value]) -> dict:
+    """The first-order pass on floats: `local_partials` inlined, unrolled by arity, for speed."""
+    grads: dict[Value, Any] = {root: seed}
+    get = grads.get
+    math = FLOAT_MATH
+    node = root
+    try:
+        for node in reversed(order):
+            op = node._op
+            if op is None or node in stops:
+                continue
+            upstream = grads[node]
+            parents = node.parents
+            if len(parents) == 2:
+                a, b = parents
+                da, db = op.partials(math, a.data, b.data, node.data)
+                before = get(b)
+                grads[b] = db * upstream if before is None else before + db * upstream
+            else:
+                (a,) = parents
+                param = node._param
+                if param is None:
+                    (da,) = op.partials(math, a.data, node.data)
+                else:
+                    (da,) = op.partials(math, a.data, param, node.data)
+            before = get(a)
+            grads[a] = da * upstream if before is None else before + da * upstream
+    except ArithmeticError as error:
+        raise _not_finite(node, error) from None
+    return grads
+
+
+def _recorded_pass(order: list[Value], root: Value, seed: Any, stops: set[Value]) -> dict:
+    """The pass whose arithmetic is itself recorded, so gradients can be differentiated again."""
+    grads: dict[Value, Any] = {root: seed}
+    get = grads.get
+    for node in reversed(order):
+        if node._op is None or node in stops:
+            continue
+        upstream = grads[node]
+        for parent, local in zip(node.parents, local_partials(node, VALUE_MATH)):
+            before = get(parent)
+            added = _times(local, upstream)
+            grads[parent] = added if before is None else before + added
+    return grads
+
+
+def _not_finite(node: Value, error: ArithmeticError) -> ZeroDivisionError:
+    shown = ", ".join(describe(p) for p in node.parents)
+    return ZeroDivisionError(
+        f"{node._op.name}({shown}): the derivative is not finite at this point ({error})"
+    )
 
 
 def _times(local: Any, upstream: Any) -> Any:
@@ -96,11 +149,16 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
     if not isinstance(grad, Value):
         grad = as_float(grad, "backward")
     order, grads = gradients(root, grad, create_graph=create_graph)
+    if not create_graph:
+        for node in order:
+            node.grad += grads[node]
+        return
     for node in order:
         g = grads[node]
-        if create_graph and not isinstance(g, Value):
+        if not isinstance(g, Value):
             g = Value(g)
         before = node.grad
+        # Adding to an exact 0.0 would record a useless `0 + g` node in the gradient's graph.
         node.grad = g if (isinstance(before, float) and before == 0.0) else before + g
 
 

@@ -12,26 +12,28 @@ def topological_order(
 ) -> list[Value]:
     """Every node the roots depend on, each once, parents before children.
 
-    An explicit stack instead of recursion, so a chain a million nodes deep is fine. Nodes in
-    `stop_at` are included but their parents are not followed.
+    Depth-first search with an explicit stack of (node, iterator over its parents) instead of
+    recursion, so a chain a million nodes deep is fine. A node is emitted when its iterator is
+    exhausted, i.e. after all its parents. Nodes in `stop_at` are kept, their parents are not.
     """
-    roots = [roots] if isinstance(roots, Value) else list(roots)
     stops = set(stop_at)
     order: list[Value] = []
     seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False) for root in reversed(roots)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
+    for root in [roots] if isinstance(roots, Value) else roots:
+        if root in seen:
             continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        if node not in stops:
-            # Reversed, so the first operand is expanded first: the order is stable run to run.
-            stack.extend((parent, False) for parent in reversed(node.parents))
+        seen.add(root)
+        stack = [(root, iter(root.parents if root not in stops else ()))]
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append((parent, iter(parent.parents if parent not in stops else ())))
+                    break
+            else:  # every parent is emitted: now the node can be
+                stack.pop()
+                order.append(node)
     return order
 
 

@@ -15,6 +15,7 @@ leaky_relu, the exponent of pow) receive it after the inputs: `partials(m, a, k,
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -148,15 +149,15 @@ def _check_power(a: float, b: float):
 # --- the table ----------------------------------------------------------------------------------
 
 _TABLE = (
-    Op("add", "+", 2, lambda a, b: a + b, lambda m, a, b, out: (1.0, 1.0),
+    Op("add", "+", 2, operator.add, lambda m, a, b, out: (1.0, 1.0),
        "sum", (REAL, REAL)),
-    Op("sub", "-", 2, lambda a, b: a - b, lambda m, a, b, out: (1.0, -1.0),
+    Op("sub", "-", 2, operator.sub, lambda m, a, b, out: (1.0, -1.0),
        "difference", (REAL, REAL)),
-    Op("mul", "*", 2, lambda a, b: a * b, lambda m, a, b, out: (b, a),
+    Op("mul", "*", 2, operator.mul, lambda m, a, b, out: (b, a),
        "product", (REAL, REAL)),
-    Op("div", "/", 2, lambda a, b: a / b, lambda m, a, b, out: (1.0 / b, -out / b),
+    Op("div", "/", 2, operator.truediv, lambda m, a, b, out: (1.0 / b, -out / b),
        "quotient", (REAL, NONZERO), check=_check_div),
-    Op("neg", "neg", 1, lambda a: -a, lambda m, a, out: (-1.0,),
+    Op("neg", "neg", 1, operator.neg, lambda m, a, out: (-1.0,),
        "negation", (REAL,)),
     Op("pow", "**", 1, _pow, lambda m, a, k, out: (k * a ** (k - 1),),
        "power with a number exponent k", (POSITIVE,), check=_check_pow, param="k",

@@ -75,73 +75,73 @@ class Value:
 
     # -- arithmetic: each reads its op from the table -------------------------------------------
     def __add__(self, other: Value | Number) -> Value:
-        return apply(ADD, self, other)
+        return _apply2(ADD, self, other)
 
     def __radd__(self, other: Number) -> Value:
-        return apply(ADD, other, self)
+        return _apply2(ADD, other, self)
 
     def __sub__(self, other: Value | Number) -> Value:
-        return apply(SUB, self, other)
+        return _apply2(SUB, self, other)
 
     def __rsub__(self, other: Number) -> Value:
-        return apply(SUB, other, self)
+        return _apply2(SUB, other, self)
 
     def __mul__(self, other: Value | Number) -> Value:
-        return apply(MUL, self, other)
+        return _apply2(MUL, self, other)
 
     def __rmul__(self, other: Number) -> Value:
-        return apply(MUL, other, self)
+        return _apply2(MUL, other, self)
 
     def __truediv__(self, other: Value | Number) -> Value:
-        return apply(DIV, self, other)
+        return _apply2(DIV, self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return apply(DIV, other, self)
+        return _apply2(DIV, other, self)
 
     def __neg__(self) -> Value:
-        return apply(NEG, self)
+        return _apply1(NEG, self, None)
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
-            return apply(POWER, self, exponent)
-        return apply(POW, self, param=as_float(exponent, "pow"))
+            return _apply2(POWER, self, exponent)
+        return _apply1(POW, self, as_float(exponent, "pow"))
 
     def __rpow__(self, base: Number) -> Value:
-        return apply(POWER, base, self)
+        return _apply2(POWER, base, self)
 
     # -- functions ------------------------------------------------------------------------------
     def exp(self) -> Value:
-        return apply(EXP, self)
+        return _apply1(EXP, self, None)
 
     def log(self) -> Value:
-        return apply(LOG, self)
+        return _apply1(LOG, self, None)
 
     def sqrt(self) -> Value:
-        return apply(SQRT, self)
+        return _apply1(SQRT, self, None)
 
     def sin(self) -> Value:
-        return apply(SIN, self)
+        return _apply1(SIN, self, None)
 
     def cos(self) -> Value:
-        return apply(COS, self)
+        return _apply1(COS, self, None)
 
     def tanh(self) -> Value:
-        return apply(TANH, self)
+        return _apply1(TANH, self, None)
 
     def sigmoid(self) -> Value:
-        return apply(SIGMOID, self)
+        return _apply1(SIGMOID, self, None)
 
     def softplus(self) -> Value:
-        return apply(SOFTPLUS, self)
+        return _apply1(SOFTPLUS, self, None)
 
     def relu(self) -> Value:
-        return apply(RELU, self)
+        return _apply1(RELU, self, None)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
-        return apply(LEAKY_RELU, self, param=as_float(slope, "leaky_relu"))
+        return _apply1(LEAKY_RELU, self, as_float(slope, "leaky_relu"))
 
     def abs(self) -> Value:
-        return apply(ABS, self)
+        return _apply1(ABS, self, None)
 
     # -- comparisons read `.data` and return bool: they are not differentiable -----------------
     def __lt__(self, other: Value | Number) -> bool:
@@ -209,13 +209,19 @@ def _data(x: Value | Number) -> float:
 
 def _lift(x: object, op: Op) -> Value:
     """A number operand becomes a constant leaf; anything else is a TypeError naming the op."""
-    if isinstance(x, Value):
-        return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return Value(float(x))
-    raise TypeError(
-        f"{op.name}: operands must be Values, ints or floats, got {type(x).__name__} ({x!r:.40})"
-    )
+    if x.__class__ is not float and (not isinstance(x, (int, float)) or isinstance(x, bool)):
+        raise TypeError(
+            f"{op.name}: operands must be Values, ints or floats, "
+            f"got {type(x).__name__} ({x!r:.40})"
+        )
+    leaf = _new(Value)
+    leaf.data = float(x)
+    leaf.grad = 0.0
+    leaf.label = ""
+    leaf.parents = ()
+    leaf._op = None
+    leaf._param = None
+    return leaf
 
 
 def describe(v: Value) -> str:
@@ -224,39 +230,69 @@ def describe(v: Value) -> str:
 
 
 _new = object.__new__
+_get_mode = mode.get_mode
+_DEFAULT = mode.DEFAULT
 
 
 def apply(op: Op, *operands: Value | Number, param: float | None = None) -> Value:
-    """Run `op` on the operands and record it: wrap numbers, check the domain, compute, link."""
-    parents = tuple([x if x.__class__ is Value else _lift(x, op) for x in operands])
-    inputs = [p.data for p in parents]
-    if param is not None:
-        inputs.append(param)
-    if op.check is not None:
-        problem = op.check(*inputs)
-        if problem is not None:
-            error, reason = problem
-            shown = ", ".join(describe(p) for p in parents)
-            message = f"{op.name}({shown}): {reason}"
-            if mode.get_mode().anomaly:
-                message = anomaly.on_domain_error(message)
-            raise error(message)
+    """Run `op` on the operands and record it: wrap numbers, check the domain, compute, link.
+
+    Every op goes through here. It is the hot path of the whole library, hence the two
+    unrolled cases (one operand, two operands) instead of loops.
+    """
+    if len(operands) != op.arity:
+        raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
+    if op.arity == 2:
+        return _apply2(op, *operands)
+    return _apply1(op, operands[0], param)
+
+
+def _apply2(op: Op, a: Value | Number, b: Value | Number) -> Value:
+    if a.__class__ is not Value:
+        a = _lift(a, op)
+    if b.__class__ is not Value:
+        b = _lift(b, op)
+    x, y = a.data, b.data
+    if op.check is not None and (problem := op.check(x, y)) is not None:
+        _raise_domain_error(op, (a, b), *problem)
+    return _link(op.forward(x, y), op, (a, b), None)
+
+
+def _apply1(op: Op, a: Value | Number, param: float | None) -> Value:
+    if a.__class__ is not Value:
+        a = _lift(a, op)
+    inputs = (a.data,) if param is None else (a.data, param)
+    if op.check is not None and (problem := op.check(*inputs)) is not None:
+        _raise_domain_error(op, (a,), *problem)
+    return _link(op.forward(*inputs), op, (a,), param)
+
+
+def _link(data: float, op: Op, parents: tuple[Value, ...], param: float | None) -> Value:
+    """The new node: linked to its parents, or a leaf under no_grad."""
     out = _new(Value)
-    out.data = op.forward(*inputs)
+    out.data = data
     out.grad = 0.0
     out.label = ""
-    current = mode.get_mode()
-    if current is mode.DEFAULT or current.grad:
+    current = _get_mode()
+    if current is _DEFAULT or current.grad:
         out.parents = parents
         out._op = op
         out._param = param
-    else:  # no_grad: the result is a leaf
+    else:
         out.parents = ()
         out._op = None
         out._param = None
     if current.anomaly:
         anomaly.on_forward(out)
     return out
+
+
+def _raise_domain_error(op: Op, parents: tuple[Value, ...], error: type, reason: str) -> None:
+    shown = ", ".join(describe(p) for p in parents)
+    message = f"{op.name}({shown}): {reason}"
+    if _get_mode().anomaly:
+        message = anomaly.on_domain_error(message)
+    raise error(message)
 
 
 def sum_of(values: Iterable[Value | Number]) -> Value:

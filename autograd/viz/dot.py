@@ -1,0 +1,208 @@
+"""The graph as Graphviz DOT: one record per Value (label | data | grad), one small node per op.
+
+Node ids are topological positions (`n0`, `n1`, ...), never `id()`, so one graph gives the same
+DOT text byte for byte on every run. Colours are arguments; nothing is stored on the nodes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from autograd.backward import local_partials
+from autograd.graph import topological_order
+from autograd.ops import OPS
+from autograd.value import Value
+from autograd.viz.groups import Grouping, collapsed, group_of, within_depth
+
+if TYPE_CHECKING:
+    import graphviz
+
+DEFAULT_MAX_NODES = 2000
+"""Above this many nodes `draw_dot` refuses: `dot` would take minutes and the picture is a blur."""
+
+
+def draw_dot(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    highlight: Iterable[Value] = (),
+    highlight_color: str = "#ffe082",
+    edge_labels: bool = False,
+    step: Any = None,
+    step_color: str = "#ff7043",
+    max_nodes: int = DEFAULT_MAX_NODES,
+    max_depth: int | None = None,
+    clusters: Grouping = None,
+    collapse: bool = False,
+) -> graphviz.Digraph:
+    """The graph `root` depends on as a `graphviz.Digraph`, micrograd style.
+
+    `highlight` fills the given nodes; `edge_labels` writes each local derivative on its edge;
+    `step` (from `backward_steps`) marks that step's node and edges. For big graphs: `max_depth`
+    keeps the nodes at most that many edges from the root, `clusters` (a number of dotted label
+    parts, or a function naming each node's group) boxes named sub-expressions, and `collapse`
+    draws each such group as one node. Above `max_nodes` nodes it raises ValueError at once.
+    """
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw_dot: rankdir must be LR, RL, TB or BT, not {rankdir!r}")
+    if max_depth is not None:
+        if max_depth < 0:
+            raise ValueError(f"draw_dot: max_depth must be >= 0, not {max_depth}")
+        order, cut = within_depth(root, max_depth)
+    else:
+        order, cut = topological_order(root), set()
+    groups = group_of(order, clusters if clusters is not None or not collapse else 1)
+    dot = _digraph(rankdir)
+    if collapse:
+        shown = collapsed(dot, order, groups, root, highlight_color)
+        _check_size(shown, max_nodes, "groups", max_depth)
+        return dot
+    _check_size(len(order), max_nodes, "nodes", max_depth)
+    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    marked = {id(v) for v in highlight}
+    current, flows = _step_marks(step)
+    subgraphs: dict[str, Any] = {}
+    for node in order:
+        name = groups.get(node) if clusters is not None else None
+        target = dot if name is None else _cluster(dot, subgraphs, name)
+        fill = step_color if node is current else highlight_color if id(node) in marked else None
+        target.node(ids[node], _record(node, show_grad), **_record_style(fill, node in cut))
+        if node.parents and node not in cut:
+            _draw_op(target, node, ids, edge_labels, step_color if node is current else None)
+    for name, sub in subgraphs.items():
+        sub.attr(label=name, style="rounded,dashed", color="gray50", fontcolor="gray30")
+        dot.subgraph(sub)
+    for node in order:
+        if node.parents and node not in cut:
+            _draw_inputs(dot, node, ids, edge_labels, flows if node is current else {}, step_color)
+    if cut:
+        hidden = len(cut)
+        dot.attr(label=f"max_depth={max_depth}: {hidden} dashed node(s) have inputs not drawn",
+                 fontsize="10", labelloc="b")
+    return dot
+
+
+def _digraph(rankdir: str) -> graphviz.Digraph:
+    """An empty Digraph (of the class that explains a missing `dot`) laid out `rankdir`."""
+    from autograd.viz.render import digraph_class
+
+    return digraph_class()(format="svg", graph_attr={"rankdir": rankdir})
+
+
+def _check_size(count: int, max_nodes: int, what: str, max_depth: int | None) -> None:
+    if count <= max_nodes:
+        return
+    depth = "a smaller max_depth" if max_depth is not None else "max_depth=4"
+    raise ValueError(
+        f"draw_dot: the graph has {count:,} {what}, more than max_nodes={max_nodes:,}; Graphviz "
+        f"would take minutes and the picture would be unreadable. Draw a summary instead: "
+        f"{depth} (only the nodes nearest the root), collapse=True (one box per named group, "
+        f"see clusters=), or raise max_nodes to draw it anyway."
+    )
+
+
+def _cluster(dot: graphviz.Digraph, subgraphs: dict[str, Any], name: str) -> Any:
+    """The Graphviz cluster for group `name`, made on first use (its order is first appearance)."""
+    if name not in subgraphs:
+        subgraphs[name] = dot.__class__(name=f"cluster_{len(subgraphs)}")
+    return subgraphs[name]
+
+
+def _step_marks(step: Any) -> tuple[Value | None, dict[int, float]]:
+    """The step's node and {operand position: gradient added} for its contributions."""
+    if step is None:
+        return None, {}
+    return step.node, {c.position: c.added for c in step.contributions}
+
+
+def fmt(x: Any) -> str:
+    """A number as records show it (micrograd's %.4f); a Value grad shows its data."""
+    if isinstance(x, Value):
+        x = x.data
+    return f"{x:.4f}"
+
+
+def _short(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _escape(text: str) -> str:
+    """Text safe inside a record label: record syntax characters and quotes get a backslash."""
+    return "".join("\\" + ch if ch in '\\{}|<>"' else ch for ch in text).replace("\n", " ")
+
+
+def _record(node: Value, show_grad: bool) -> str:
+    fields = [_escape(node.label), f"data {fmt(node.data)}"]
+    if show_grad:
+        fields.append(f"grad {fmt(node.grad)}")
+    return "{ " + " | ".join(fields) + " }"
+
+
+def _record_style(fill: str | None, cut: bool) -> dict[str, str]:
+    style = {"shape": "record"}
+    if fill is not None:
+        style.update(style="filled" + (",dashed" if cut else ""), fillcolor=fill)
+    elif cut:
+        style["style"] = "dashed"
+    return style
+
+
+def _draw_op(target: Any, node: Value, ids: dict[Value, str], edge_labels: bool,
+             color: str | None) -> None:
+    """The op's small node and its edge into the result's record."""
+    op_id = ids[node] + "_op"
+    extra = {"style": "filled", "fillcolor": color} if color else {}
+    target.node(op_id, node.op, shape="ellipse", fontsize="11", margin="0.02,0.01",
+                height="0.3", **extra)
+    target.edge(op_id, ids[node], **({"color": color, "penwidth": "2.5"} if color else {}))
+
+
+def _draw_inputs(dot: graphviz.Digraph, node: Value, ids: dict[Value, str], edge_labels: bool,
+                 flows: dict[int, float], color: str) -> None:
+    """One edge per operand, in operand order (`a + a` gives two), into the op's node."""
+    op_id = ids[node] + "_op"
+    ordered = not symmetric(node.op, len(node.parents))
+    partials: tuple = ()
+    if edge_labels:
+        try:
+            partials = local_partials(node)
+        except ArithmeticError:  # e.g. sqrt'(0): not finite
+            partials = (math.inf,) * len(node.parents)
+    for i, parent in enumerate(node.parents):
+        attrs: dict[str, str] = {}
+        if ordered:
+            attrs.update(headlabel=str(i), labelfontsize="9", labelfontcolor="gray30")
+        if edge_labels:
+            attrs["label"] = _short(float(partials[i]))
+            attrs["fontsize"] = "10"
+        if i in flows:
+            # An xlabel is placed after layout: frames of one graph keep the same layout.
+            attrs.update(color=color, penwidth="2.5", xlabel=f"+{_short(flows[i])}",
+                         fontcolor=color, fontsize="10")
+        dot.edge(ids[parent], op_id, **attrs)
+
+
+@lru_cache(maxsize=None)
+def symmetric(symbol: str, arity: int) -> bool:
+    """Whether swapping the operands of this op gives the same result (then order isn't drawn).
+
+    The op table has no commutativity flag, so ask its forward at two points of its domain.
+    """
+    if arity != 2:
+        return arity < 2
+    for op in OPS.values():
+        if op.symbol == symbol and op.arity == 2:
+            lo_a, hi_a = op.smooth[0].ranges[0]
+            lo_b, hi_b = op.smooth[1].ranges[0]
+            a, b = lo_a + 0.3 * (hi_a - lo_a), lo_b + 0.7 * (hi_b - lo_b)
+            if b not in op.smooth[0] or a not in op.smooth[1]:
+                return False
+            return op.forward(a, b) == op.forward(b, a)
+    return False
+
+
+Labeller = Callable[[Value], "str | None"]
