@@ -63,7 +63,7 @@ class Value:
         op = self._op
         if op is None:
             return ""
-        if self._param is not None and not op.symbol.isalpha():
+        if self._param is not None and not op.symbol.isidentifier():
             return f"{op.symbol}{self._param:g}"
         return op.symbol
 
