@@ -1,0 +1,34 @@
+"""stepgrad's neural-network library: modules, losses, optimizers and toy datasets.
+
+Built only on `autograd`'s public API, so everything here is ordinary user code you can read.
+"""
+
+from nn.data import (
+    Standardizer,
+    batches,
+    make_circles,
+    make_moons,
+    make_spirals,
+    make_xor,
+    train_test_split,
+)
+from nn.layers import ACTIVATIONS, INITS, MLP, Dropout, Layer, Neuron, Sequential, get_activation
+from nn.losses import (
+    accuracy,
+    bce_with_logits,
+    hinge,
+    l1_penalty,
+    l2_penalty,
+    mse,
+    softmax_cross_entropy,
+)
+from nn.module import Module
+from nn.optim import SGD, Adam, AdamW, CosineLR, ExponentialLR, Optimizer, StepLR, clip_grad_norm
+
+__all__ = [
+    "ACTIVATIONS", "INITS", "MLP", "SGD", "Adam", "AdamW", "CosineLR", "Dropout",
+    "ExponentialLR", "Layer", "Module", "Neuron", "Optimizer", "Sequential", "Standardizer",
+    "StepLR", "accuracy", "batches", "bce_with_logits", "clip_grad_norm", "get_activation",
+    "hinge", "l1_penalty", "l2_penalty", "make_circles", "make_moons", "make_spirals",
+    "make_xor", "mse", "softmax_cross_entropy", "train_test_split",
+]

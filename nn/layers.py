@@ -1,0 +1,213 @@
+"""Neurons, layers and multi-layer perceptrons, micrograd-style, plus dropout.
+
+`MLP(2, [16, 16, 1])` is micrograd's call. Activations and weight initialisations are chosen by
+name so models stay printable and serialisable. Every layer returns a list, whatever its size.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+
+from autograd import Value, sum_of
+from nn.module import Module, as_rng, check_count
+
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "relu": lambda v: v.relu(),
+    "tanh": lambda v: v.tanh(),
+    "sigmoid": lambda v: v.sigmoid(),
+    "leaky_relu": lambda v: v.leaky_relu(0.01),
+    "linear": lambda v: v,
+}
+"""Activation functions by name: what `Neuron(..., activation=name)` accepts."""
+
+INITS = ("uniform", "xavier", "he")
+"""Weight initialisations: micrograd's U(-1, 1), Xavier/Glorot uniform, He (Kaiming) uniform."""
+
+
+def get_activation(name: object) -> Callable[[Value], Value]:
+    """The activation function called `name`; unknown names list the known ones."""
+    if not isinstance(name, str) or name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+    return ACTIVATIONS[name]
+
+
+def init_weights(scheme: object, fan_in: int, fan_out: int, rng: random.Random) -> list[float]:
+    """`fan_in` starting weights drawn with `scheme` from `rng`.
+
+    Xavier keeps the variance of activations and gradients equal across tanh layers:
+    U(+-sqrt(6 / (fan_in + fan_out))). He compensates for relu zeroing half its inputs:
+    U(+-sqrt(6 / fan_in)). "uniform" is micrograd's U(-1, 1), whatever the fan.
+    """
+    if scheme == "uniform":
+        bound = 1.0
+    elif scheme == "xavier":
+        bound = math.sqrt(6.0 / (fan_in + fan_out))
+    elif scheme == "he":
+        bound = math.sqrt(6.0 / fan_in)
+    else:
+        raise ValueError(f"unknown init {scheme!r}; known: {', '.join(INITS)}")
+    return [rng.uniform(-bound, bound) for _ in range(fan_in)]
+
+
+def check_inputs(x: object, nin: int, where: str) -> list:
+    """`x` as a list of `nin` Values or numbers; a clear error for anything else."""
+    if isinstance(x, (Value, int, float, str)) or not isinstance(x, Sequence):
+        raise TypeError(
+            f"{where}: expected a list of {nin} inputs (Values or numbers), "
+            f"got {type(x).__name__}"
+        )
+    if len(x) != nin:
+        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
+    for i, xi in enumerate(x):
+        if not isinstance(xi, Value) and (isinstance(xi, bool) or not isinstance(xi, (int, float))):
+            raise TypeError(
+                f"{where}: input {i} must be a Value or a number, got {type(xi).__name__}"
+            )
+    return list(x)
+
+
+class Neuron(Module):
+    """activation(w . x + b): weights from `init`, bias 0 (as micrograd)."""
+
+    def __init__(
+        self, nin: int, activation: str = "relu", *, init: str = "uniform",
+        rng: random.Random | int | None = None, fan_out: int = 1,
+    ) -> None:
+        check_count(nin, "nin", "Neuron")
+        check_count(fan_out, "fan_out", "Neuron")
+        get_activation(activation)  # validate the name before building anything
+        weights = init_weights(init, nin, fan_out, as_rng(rng, "Neuron"))
+        self.w = [Value(w) for w in weights]
+        self.b = Value(0.0)
+        self.activation = activation
+        self.label_parameters()
+
+    def fire(self, x: Sequence[Value | float]) -> Value:
+        """The output for inputs already checked: what a Layer calls for each neuron."""
+        total = sum_of([wi * xi for wi, xi in zip(self.w, x)]) + self.b
+        return ACTIVATIONS[self.activation](total)
+
+    def forward(self, x: Sequence[Value | float]) -> Value:
+        """One output Value for `nin` inputs."""
+        return self.fire(check_inputs(x, len(self.w), "Neuron"))
+
+    def __repr__(self) -> str:
+        return f"Neuron({len(self.w)}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """`nout` neurons reading the same `nin` inputs; returns a list of `nout` Values."""
+
+    def __init__(
+        self, nin: int, nout: int, activation: str = "relu", *, init: str = "uniform",
+        rng: random.Random | int | None = None,
+    ) -> None:
+        check_count(nout, "nout", "Layer")
+        rng = as_rng(rng, "Layer")
+        self.neurons = [
+            Neuron(nin, activation, init=init, rng=rng, fan_out=nout) for _ in range(nout)
+        ]
+        self.label_parameters()
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        xs = check_inputs(x, self.nin, "Layer")
+        return [n.fire(xs) for n in self.neurons]
+
+    @property
+    def nin(self) -> int:
+        return len(self.neurons[0].w)
+
+    def __repr__(self) -> str:
+        act = self.neurons[0].activation
+        return f"Layer({self.nin}, {len(self.neurons)}, activation={act!r})"
+
+
+class Dropout(Module):
+    """In training mode, zero each input with probability `p` and scale the rest by 1/(1-p).
+
+    Regularisation: no unit can rely on one other. In eval mode it passes inputs through.
+    """
+
+    def __init__(self, p: float = 0.5, *, rng: random.Random | int | None = None) -> None:
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
+            raise ValueError(f"Dropout: p must be a number in [0, 1), got {p!r}")
+        self.p = float(p)
+        self.rng = as_rng(rng, "Dropout")
+
+    def forward(self, x: Sequence[Value | float]) -> list:
+        xs = check_inputs(x, len(x) if isinstance(x, Sequence) else 0, "Dropout")
+        if not self.training or self.p == 0:
+            return xs
+        scale = 1.0 / (1.0 - self.p)
+        return [xi * scale if self.rng.random() >= self.p else xi * 0.0 for xi in xs]
+
+    def __repr__(self) -> str:
+        return f"Dropout(p={self.p})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: `activation` on hidden layers, `output_activation` on the last.
+
+    `dropout > 0` applies one Dropout after every hidden layer (in training mode only).
+    """
+
+    def __init__(
+        self, nin: int, nouts: Sequence[int], activation: str = "relu", *,
+        output_activation: str = "linear", init: str = "uniform",
+        rng: random.Random | int | None = None, dropout: float = 0.0,
+    ) -> None:
+        check_count(nin, "nin", "MLP")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        for n in nouts:
+            check_count(n, "every layer size in nouts", "MLP")
+        get_activation(activation)
+        get_activation(output_activation)
+        if init not in INITS:
+            raise ValueError(f"MLP: unknown init {init!r}; known: {', '.join(INITS)}")
+        if dropout:
+            Dropout(dropout)  # validate p before building anything
+        rng = as_rng(rng, "MLP")
+        sizes = [nin, *nouts]
+        last = len(nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], output_activation if i == last else activation,
+                  init=init, rng=rng)
+            for i in range(len(nouts))
+        ]
+        # Dropout draws from its own stream, seeded from the model's: same seed, same masks.
+        self.dropout = Dropout(dropout, rng=rng.getrandbits(32)) if dropout else None
+        self.label_parameters()
+
+    def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        out = check_inputs(x, self.layers[0].nin, "MLP")
+        for i, layer in enumerate(self.layers):
+            out = [n.fire(out) for n in layer.neurons]
+            if self.dropout is not None and i < len(self.layers) - 1:
+                out = self.dropout(out)
+        return out
+
+    def __repr__(self) -> str:
+        sizes = [len(layer.neurons) for layer in self.layers]
+        return f"MLP({self.layers[0].nin}, {sizes}, {len(self.parameters())} parameters)"
+
+
+class Sequential(Module):
+    """Modules applied one after another, each returning a list: compose layers and dropout."""
+
+    def __init__(self, *modules: Module) -> None:
+        for i, m in enumerate(modules):
+            if not isinstance(m, Module):
+                raise TypeError(f"Sequential: item {i} must be a Module, got {type(m).__name__}")
+        self.layers = list(modules)
+        self.label_parameters()
+
+    def forward(self, x: Sequence[Value | float]) -> list:
+        out = list(x)
+        for layer in self.layers:
+            out = layer(out)
+            if isinstance(out, Value):  # a bare Neuron: keep the "always a list" promise
+                out = [out]
+        return out

@@ -1,0 +1,130 @@
+"""Loss functions and penalties, each a mean over examples built from engine ops.
+
+Every loss checks that predictions and labels pair up before computing anything. The
+classification losses take raw scores (logits) and are written so that no `exp` can overflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from autograd import Value, mean_of, sum_of
+
+Scalar = Value | float
+
+
+def _pairs(preds: object, labels: object, where: str) -> tuple[list, list]:
+    """Both arguments as lists of equal, non-zero length; a clear error otherwise."""
+    for name, seq in (("predictions", preds), ("labels", labels)):
+        if isinstance(seq, (str, bytes, Value)) or not isinstance(seq, Sequence):
+            raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
+    if len(preds) != len(labels):
+        raise ValueError(f"{where}: {len(preds)} predictions but {len(labels)} labels")
+    if not preds:
+        raise ValueError(f"{where}: needs at least one example, got none")
+    return list(preds), list(labels)
+
+
+def _number(x: object, where: str, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(f"{where}: {what} must be a number, got {type(x).__name__} ({x!r:.40})")
+    return float(x)
+
+
+def _scalar(x: object, where: str, i: int) -> Scalar:
+    """A prediction may be a Value, a number, or a one-element list (a layer's output)."""
+    if isinstance(x, list) and len(x) == 1:
+        x = x[0]
+    if isinstance(x, Value):
+        return x
+    return _number(x, where, f"prediction {i}")
+
+
+def mse(preds: Sequence[Scalar], targets: Sequence[float]) -> Value:
+    """Mean squared error, mean((pred - target)^2): the regression loss."""
+    preds, targets = _pairs(preds, targets, "mse")
+    ps = [_scalar(p, "mse", i) for i, p in enumerate(preds)]
+    ts = [_number(t, "mse", f"target {i}") for i, t in enumerate(targets)]
+    return mean_of([(p - t) ** 2 for p, t in zip(ps, ts)])
+
+
+def bce_with_logits(logits: Sequence[Scalar], labels: Sequence[float]) -> Value:
+    """Binary cross-entropy of sigmoid(logit) against labels in [0, 1], without a sigmoid.
+
+    -[y log s(z) + (1-y) log(1-s(z))] = softplus(z) - y z, and softplus never overflows.
+    """
+    logits, labels = _pairs(logits, labels, "bce_with_logits")
+    zs = [_scalar(z, "bce_with_logits", i) for i, z in enumerate(logits)]
+    ys = [_number(y, "bce_with_logits", f"label {i}") for i, y in enumerate(labels)]
+    for i, y in enumerate(ys):
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"bce_with_logits: label {i} must be in [0, 1], got {y!r}")
+    return mean_of([_softplus(z) - y * z for z, y in zip(zs, ys)])
+
+
+def _softplus(z: Scalar) -> Scalar:
+    return z.softplus() if isinstance(z, Value) else Value(z).softplus()
+
+
+def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence[int]) -> Value:
+    """Mean of -log softmax(z)[label] over examples, for k-class classification.
+
+    Uses log-sum-exp shifted by the largest logit, m + log(sum(exp(z - m))), so no exp sees a
+    positive argument. The shift is a constant: the gradient, softmax(z) - onehot, is unchanged.
+    """
+    rows, labels = _pairs(logits, labels, "softmax_cross_entropy")
+    k = None
+    losses = []
+    for i, (row, label) in enumerate(zip(rows, labels)):
+        if isinstance(row, (str, bytes, Value)) or not isinstance(row, Sequence) or not row:
+            raise TypeError(f"softmax_cross_entropy: example {i} must be a non-empty list of "
+                            f"logits, got {type(row).__name__}")
+        k = len(row) if k is None else k
+        if len(row) != k:
+            raise ValueError(f"softmax_cross_entropy: example {i} has {len(row)} logits, "
+                             f"example 0 has {k}")
+        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < k:
+            raise ValueError(f"softmax_cross_entropy: label {i} must be a class index in "
+                             f"0..{k - 1}, got {label!r}")
+        zs = [z if isinstance(z, Value) else Value(_number(z, "softmax_cross_entropy", "logit"))
+              for z in row]
+        losses.append((zs, label))
+    out = []
+    for zs, label in losses:
+        m = max(z.data for z in zs)
+        lse = sum_of([(z - m).exp() for z in zs]).log() + m
+        out.append(lse - zs[label])
+    return mean_of(out)
+
+
+def hinge(scores: Sequence[Scalar], labels: Sequence[float]) -> Value:
+    """Max-margin loss mean(relu(1 - y * score)) for labels -1 or +1: micrograd's demo loss."""
+    scores, labels = _pairs(scores, labels, "hinge")
+    ss = [_scalar(s, "hinge", i) for i, s in enumerate(scores)]
+    ys = [_number(y, "hinge", f"label {i}") for i, y in enumerate(labels)]
+    for i, y in enumerate(ys):
+        if y not in (-1.0, 1.0):
+            raise ValueError(f"hinge: label {i} must be -1 or +1, got {labels[i]!r}")
+    return mean_of([_relu(1 - y * s) for s, y in zip(ss, ys)])
+
+
+def _relu(x: Scalar) -> Scalar:
+    return x.relu() if isinstance(x, Value) else Value(max(x, 0.0))
+
+
+def l2_penalty(params: Iterable[Value], alpha: float) -> Value:
+    """alpha * sum(p^2): weight decay as a loss term, pulls every weight toward 0."""
+    alpha = _number(alpha, "l2_penalty", "alpha")
+    return alpha * sum_of([p * p for p in params])
+
+
+def l1_penalty(params: Iterable[Value], alpha: float) -> Value:
+    """alpha * sum(|p|): pushes small weights to exactly 0 (sparsity)."""
+    alpha = _number(alpha, "l1_penalty", "alpha")
+    return alpha * sum_of([p.abs() for p in params])
+
+
+def accuracy(predicted: Sequence[int], labels: Sequence[int]) -> float:
+    """The fraction of predicted labels equal to the true ones (a metric, not differentiable)."""
+    predicted, labels = _pairs(predicted, labels, "accuracy")
+    return sum(p == y for p, y in zip(predicted, labels)) / len(labels)

@@ -1,0 +1,146 @@
+"""`Module`: the base of every layer and model: parameters by name, train/eval mode, state.
+
+A module's parameters and submodules are found by reading its attributes in the order they
+were set: a `Value` or a `Module`, or a list of them. Values in a list are named `w0, w1, ...`
+and modules in a list `layers.0, layers.1, ...`, so a parameter reads `layers.0.neurons.3.w1`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from autograd import Value
+
+
+class Module:
+    """Base class: finds parameters in attributes, switches train/eval mode, saves and loads."""
+
+    training: bool = True  # a class default, so subclasses need not call super().__init__()
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    # -- what a module holds ------------------------------------------------------------------
+    def _members(self) -> Iterator[tuple[str, Value | Module]]:
+        """Direct parameters and submodules with their local names, in attribute order."""
+        for name, attr in vars(self).items():
+            if isinstance(attr, (Value, Module)):
+                yield name, attr
+            elif isinstance(attr, (list, tuple)):
+                for i, item in enumerate(attr):
+                    if isinstance(item, Value):
+                        yield f"{name}{i}", item
+                    elif isinstance(item, Module):
+                        yield f"{name}.{i}", item
+
+    def named_modules(self) -> list[tuple[str, Module]]:
+        """This module ("") and every submodule below it with its dotted name, depth first."""
+        found: list[tuple[str, Module]] = []
+        stack: list[tuple[str, Module]] = [("", self)]  # a stack, not recursion
+        while stack:
+            prefix, module = stack.pop()
+            found.append((prefix, module))
+            children = [
+                (f"{prefix}.{name}" if prefix else name, member)
+                for name, member in module._members()
+                if isinstance(member, Module)
+            ]
+            stack.extend(reversed(children))
+        return found
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every parameter with its dotted name, e.g. ("layers.0.neurons.3.w1", Value)."""
+        named: list[tuple[str, Value]] = []
+        seen: set[Value] = set()
+        for prefix, module in self.named_modules():
+            for name, member in module._members():
+                if isinstance(member, Value) and member not in seen:  # shared: listed once
+                    seen.add(member)
+                    named.append((f"{prefix}.{name}" if prefix else name, member))
+        return named
+
+    def parameters(self) -> list[Value]:
+        """Every parameter, each once, in a stable order (what an optimizer is given)."""
+        return [p for _, p in self.named_parameters()]
+
+    def label_parameters(self) -> None:
+        """Set each parameter's `.label` to its dotted name, so drawings and errors name it."""
+        for name, p in self.named_parameters():
+            p.label = name
+
+    def zero_grad(self) -> None:
+        """Set every parameter's `.grad` to 0.0 before the next backward pass."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # -- modes ----------------------------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Switch this module and all below it to training mode (dropout active)."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+        for _, module in self.named_modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Switch to evaluation mode (dropout off): for measuring on a test set."""
+        return self.train(False)
+
+    # -- state ----------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, float]:
+        """{parameter name: value} as plain floats: what `save` writes."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, object]) -> None:
+        """Set every parameter from `state`; on any problem raise and change nothing."""
+        from nn.serialize import check_state
+
+        named = self.named_parameters()
+        values = check_state(state, [name for name, _ in named], type(self).__name__)
+        for (_, p), value in zip(named, values):
+            p.data = value
+
+    def save(self, path: str | Path) -> None:
+        """Write the parameters to a JSON file atomically: a crash never leaves half a file."""
+        from nn.serialize import save_state
+
+        save_state(self.state_dict(), path)
+
+    def load(self, path: str | Path) -> None:
+        """Read parameters saved by `save`; a bad or mismatched file raises and changes nothing."""
+        from nn.serialize import read_state
+
+        self.load_state_dict(read_state(path))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.parameters())} parameters)"
+
+
+def as_rng(rng: random.Random | int | None, where: str) -> random.Random:
+    """A `random.Random`: the one given, one seeded with the int given, or one seeded with 0.
+
+    Never the global `random`: the same seed always builds the same model.
+    """
+    if rng is None:
+        return random.Random(0)
+    if isinstance(rng, random.Random):
+        return rng
+    if isinstance(rng, int) and not isinstance(rng, bool):
+        return random.Random(rng)
+    raise TypeError(f"{where}: rng must be a random.Random, an int seed or None, "
+                    f"got {type(rng).__name__}")
+
+
+def check_count(n: object, what: str, where: str) -> int:
+    """`n` if it is a positive int (not a bool), else a TypeError/ValueError saying so."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        shown = f"{type(n).__name__} ({n!r:.40})"
+        raise TypeError(f"{where}: {what} must be a positive int, got {shown}")
+    if n < 1:
+        raise ValueError(f"{where}: {what} must be a positive int, got {n}")
+    return n

@@ -1,0 +1,223 @@
+"""Optimizers, learning-rate schedules and gradient clipping, following PyTorch's update rules.
+
+An optimizer reads each parameter's `.grad` and changes its `.data` (plain floats, no graph).
+Its state (momentum buffers, Adam's moments, the step count) lives in the optimizer, in lists
+aligned with its parameters, never on the Values themselves.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from autograd import Value
+
+
+def _rate(x: object, name: str, where: str, low: float = 0.0, high: float = math.inf) -> float:
+    """`x` as a float in [low, high); a clear error naming the hyperparameter otherwise."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not low <= x < high:
+        raise ValueError(f"{where}: {name} must be a number in [{low:g}, {high:g}), got {x!r}")
+    return float(x)
+
+
+def _grad(p: Value) -> float:
+    g = p.grad
+    return g.data if isinstance(g, Value) else float(g)  # a create_graph grad: use its value
+
+
+class Optimizer:
+    """Holds the parameters and the learning rate `lr` (which schedules change)."""
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        where = type(self).__name__
+        params = list(params)
+        if not params:
+            raise ValueError(f"{where}: got an empty parameter list")
+        for i, p in enumerate(params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{where}: parameter {i} must be a Value, got {type(p).__name__}")
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError(f"{where}: a parameter appears twice; it would be updated twice")
+        self.lr = _rate(lr, "lr", where)
+        self.params = params
+        self.steps = 0
+
+    def zero_grad(self) -> None:
+        """Set every parameter's `.grad` to 0.0 (gradients accumulate otherwise)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
+
+    torch.optim.SGD: g = grad + wd*p; b = g (first step) else mu*b + (1-dampening)*g;
+    g = g + mu*b (Nesterov) or g = b; p = p - lr*g.
+    """
+
+    def __init__(
+        self, params: Iterable[Value], lr: float = 0.01, momentum: float = 0.0, *,
+        dampening: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0,
+    ) -> None:
+        momentum = _rate(momentum, "momentum", "SGD", 0.0, 1.0)
+        dampening = _rate(dampening, "dampening", "SGD", 0.0, math.nextafter(1.0, 2.0))
+        weight_decay = _rate(weight_decay, "weight_decay", "SGD")
+        if nesterov and (momentum == 0 or dampening != 0):
+            raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
+        super().__init__(params, lr)
+        self.momentum, self.dampening = momentum, dampening
+        self.nesterov, self.weight_decay = bool(nesterov), weight_decay
+        self.buffers: list[float | None] = [None] * len(self.params)
+
+    def step(self) -> None:
+        """One update of every parameter's `.data` from its `.grad`."""
+        mu, wd = self.momentum, self.weight_decay
+        for i, p in enumerate(self.params):
+            g = _grad(p)
+            if wd:
+                g += wd * p.data
+            if mu:
+                b = self.buffers[i]
+                b = g if b is None else mu * b + (1.0 - self.dampening) * g
+                self.buffers[i] = b
+                g = g + mu * b if self.nesterov else b
+            p.data -= self.lr * g
+        self.steps += 1
+
+
+class Adam(Optimizer):
+    """Adam: per-parameter steps from running means of the gradient and its square.
+
+    torch.optim.Adam: g = grad + wd*p; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2;
+    p = p - lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps).
+    """
+
+    decoupled = False  # AdamW decays the weights directly instead of through the gradient
+
+    def __init__(
+        self, params: Iterable[Value], lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8, weight_decay: float = 0.0,
+    ) -> None:
+        where = type(self).__name__
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+        b1 = _rate(betas[0], "beta1", where, 0.0, 1.0)
+        b2 = _rate(betas[1], "beta2", where, 0.0, 1.0)
+        eps = _rate(eps, "eps", where)
+        weight_decay = _rate(weight_decay, "weight_decay", where)
+        super().__init__(params, lr)
+        self.betas, self.eps, self.weight_decay = (b1, b2), eps, weight_decay
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """One update of every parameter's `.data` from its `.grad`."""
+        (b1, b2), lr, wd = self.betas, self.lr, self.weight_decay
+        self.steps += 1
+        t = self.steps
+        fix1, fix2 = 1.0 - b1**t, 1.0 - b2**t
+        for i, p in enumerate(self.params):
+            g = _grad(p)
+            if wd and self.decoupled:
+                p.data -= lr * wd * p.data
+            elif wd:
+                g += wd * p.data
+            m = self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
+            v = self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
+            p.data -= lr * (m / fix1) / (math.sqrt(v / fix2) + self.eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: p = p - lr*wd*p, then the Adam step on the raw grad.
+
+    torch.optim.AdamW (default weight_decay 0.01): decay no longer scales with 1/sqrt(v).
+    """
+
+    decoupled = True
+
+    def __init__(
+        self, params: Iterable[Value], lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8, weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+
+class Schedule:
+    """Sets `optimizer.lr` from the epoch count: call `step()` once per epoch (or per step)."""
+
+    def __init__(self, optimizer: Optimizer) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__}: expected an Optimizer, "
+                            f"got {type(optimizer).__name__}")
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.epoch = 0
+
+    def lr_at(self, epoch: int) -> float:
+        raise NotImplementedError
+
+    def step(self) -> float:
+        """Advance one epoch and set the optimizer's lr; returns the new lr."""
+        self.epoch += 1
+        self.optimizer.lr = self.lr_at(self.epoch)
+        return self.optimizer.lr
+
+
+class StepLR(Schedule):
+    """lr = base * gamma ** (epoch // step_size): drop by `gamma` every `step_size` epochs."""
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
+        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
+            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
+        self.step_size, self.gamma = step_size, _rate(gamma, "gamma", "StepLR")
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch: int) -> float:
+        return self.base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class ExponentialLR(Schedule):
+    """lr = base * gamma ** epoch: a smooth decay every epoch."""
+
+    def __init__(self, optimizer: Optimizer, gamma: float) -> None:
+        self.gamma = _rate(gamma, "gamma", "ExponentialLR")
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch: int) -> float:
+        return self.base_lr * self.gamma**epoch
+
+
+class CosineLR(Schedule):
+    """lr = min_lr + (base - min_lr) * (1 + cos(pi * epoch / total)) / 2, flat after `total`.
+
+    PyTorch's CosineAnnealingLR closed form (NB: it restarts upward past T_max; this stays).
+    """
+
+    def __init__(self, optimizer: Optimizer, total: int, min_lr: float = 0.0) -> None:
+        if isinstance(total, bool) or not isinstance(total, int) or total < 1:
+            raise ValueError(f"CosineLR: total must be a positive int, got {total!r}")
+        self.total, self.min_lr = total, _rate(min_lr, "min_lr", "CosineLR")
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch: int) -> float:
+        progress = min(epoch, self.total) / self.total
+        return self.min_lr + (self.base_lr - self.min_lr) * (1 + math.cos(math.pi * progress)) / 2
+
+
+def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
+    """Scale all gradients together so their global L2 norm is at most `max_norm`.
+
+    Returns the norm before clipping. Keeps the direction, bounds the step: the fix for
+    exploding gradients (as torch.nn.utils.clip_grad_norm_, with its 1e-6 guard).
+    """
+    max_norm = _rate(max_norm, "max_norm", "clip_grad_norm")
+    params = list(params)
+    total = math.sqrt(sum(_grad(p) ** 2 for p in params))
+    scale = max_norm / (total + 1e-6)
+    if scale < 1.0:
+        for p in params:
+            p.grad = _grad(p) * scale
+    return total

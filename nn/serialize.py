@@ -1,0 +1,118 @@
+"""Parameters to and from JSON files: validated completely before anything is changed.
+
+The file is `{"format": "stepgrad.state_dict", "version": 1, "parameters": {name: float}}`.
+`save_state` writes a temporary file next to the target and `os.replace`s it in, so an
+interrupted save leaves the old file intact. Loading checks every key, type and number first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+FORMAT = "stepgrad.state_dict"
+VERSION = 1
+
+
+def check_state(state: object, names: Sequence[str], owner: str = "model") -> list[float]:
+    """The values of `state` in the order of `names`, as floats; raise on any mismatch.
+
+    Wrong container, missing or unexpected keys, non-numbers and non-finite numbers are all
+    reported before anything is assigned (the caller assigns only after this returns).
+    """
+    if not isinstance(state, Mapping):
+        raise TypeError(
+            f"load_state_dict: expected a mapping of parameter names to numbers, "
+            f"got {type(state).__name__}"
+        )
+    known = set(names)
+    missing = [n for n in names if n not in state]
+    unexpected = [k for k in state if k not in known]
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append(f"missing {_some(missing)}")
+        if unexpected:
+            parts.append(f"unexpected {_some(unexpected)}")
+        raise ValueError(
+            f"load_state_dict: state does not match {owner} "
+            f"({len(names)} parameters expected, {len(state)} given): " + "; ".join(parts)
+        )
+    values = []
+    for name in names:
+        x = state[name]
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise TypeError(
+                f"load_state_dict: parameter {name!r} must be a number, "
+                f"got {type(x).__name__} ({x!r:.40})"
+            )
+        if not math.isfinite(x):
+            raise ValueError(f"load_state_dict: parameter {name!r} must be finite, got {x!r}")
+        values.append(float(x))
+    return values
+
+
+def _some(keys: list[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(k) for k in keys[:limit])
+    return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+
+
+def save_state(state: Mapping[str, float], path: str | Path) -> None:
+    """Write `state` as JSON to `path` atomically (temp file in the same folder + os.replace)."""
+    path = Path(path)
+    for name, x in state.items():
+        if not math.isfinite(x):
+            raise ValueError(f"save: parameter {name!r} is {x!r}; only finite values are saved")
+    text = json.dumps(
+        {"format": FORMAT, "version": VERSION, "parameters": dict(state)},
+        indent=1, allow_nan=False,
+    )
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def read_state(path: str | Path) -> dict[str, object]:
+    """The parameters mapping stored in a file written by `save_state`; raise if malformed."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"load: {path} is not a UTF-8 text file ({error})") from None
+    try:
+        document = json.loads(text, parse_constant=_no_constants)  # rejects NaN / Infinity
+    except ValueError as error:  # json.JSONDecodeError is a ValueError
+        raise ValueError(f"load: {path} is not valid stepgrad JSON ({error})") from None
+    if not isinstance(document, dict):
+        raise ValueError(f"load: {path} must hold a JSON object, got {type(document).__name__}")
+    if document.get("format") != FORMAT:
+        raise ValueError(
+            f"load: {path} has format {document.get('format')!r}, expected {FORMAT!r}"
+        )
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:  # `true == 1` in Python: check the type
+        raise ValueError(
+            f"load: {path} has version {version!r}, expected {VERSION}"
+        )
+    parameters = document.get("parameters")
+    if not isinstance(parameters, dict):
+        raise ValueError(
+            f"load: {path} needs a 'parameters' object, got {type(parameters).__name__}"
+        )
+    return parameters

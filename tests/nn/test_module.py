@@ -1,0 +1,65 @@
+"""Module: parameter discovery and names, modes, state dicts."""
+
+import pytest
+
+from autograd import Value
+from nn import MLP, Dropout, Layer, Module, Neuron, Sequential
+
+
+def test_mlp_parameter_names_are_dotted_paths_and_labels():
+    model = MLP(2, [3, 1], rng=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert names[:3] == ["layers.0.neurons.0.w0", "layers.0.neurons.0.w1", "layers.0.neurons.0.b"]
+    assert names[-1] == "layers.1.neurons.0.b"
+    assert len(names) == 3 * 3 + 4
+    assert model.layers[0].neurons[2].w[1].label == "layers.0.neurons.2.w1"
+    assert [p.label for p in model.parameters()] == names
+
+
+def test_parameters_are_listed_once_even_when_shared():
+    class Tied(Module):
+        def __init__(self):
+            self.a = Neuron(2, rng=0)
+            self.b = self.a  # the same module twice
+
+    assert len(Tied().parameters()) == 3
+
+
+def test_zero_grad_resets_every_parameter():
+    model = MLP(2, [4, 1], rng=1)
+    out = model([1.0, -2.0])[0]
+    out.backward()
+    assert any(p.grad != 0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_train_and_eval_reach_every_submodule():
+    model = Sequential(Layer(2, 3, rng=0), Dropout(0.5), Layer(3, 1, rng=1))
+    model.eval()
+    modules = model.named_modules()
+    assert len(modules) == 1 + (1 + 3) + 1 + (1 + 1)  # Sequential, layers with neurons, dropout
+    assert not any(m.training for _, m in modules)
+    model.train()
+    assert all(m.training for _, m in model.named_modules())
+    with pytest.raises(TypeError, match="bool"):
+        model.train("yes")
+
+
+def test_state_dict_round_trip_between_models():
+    a, b = MLP(2, [4, 1], rng=1), MLP(2, [4, 1], rng=2)
+    assert a.state_dict() != b.state_dict()
+    b.load_state_dict(a.state_dict())
+    assert a.state_dict() == b.state_dict()
+    x = [0.3, -0.7]
+    assert a(x)[0].data == b(x)[0].data
+
+
+def test_same_seed_same_model_different_seed_different_model():
+    assert MLP(2, [4, 1], rng=7).state_dict() == MLP(2, [4, 1], rng=7).state_dict()
+    assert MLP(2, [4, 1], rng=7).state_dict() != MLP(2, [4, 1], rng=8).state_dict()
+
+
+def test_forward_must_be_defined():
+    with pytest.raises(NotImplementedError, match="forward"):
+        Module()(Value(1.0))
