@@ -6,10 +6,11 @@ from autograd.graph import edges, topological_order
 from autograd.mode import enable_grad, is_grad_enabled, no_grad
 from autograd.ops import OPS, Op
 from autograd.value import Value, mean_of, sum_of
+from autograd.viz import draw_dot  # graphviz itself is imported only when drawing
 
 __all__ = [
     "OPS", "GradcheckError", "Op", "Value", "backward", "edges", "enable_grad", "gradcheck",
     "gradgradcheck", "gradients", "grad", "is_grad_enabled", "local_partials", "mean_of",
-    "no_grad", "sum_of", "topological_order", "value_and_grad",
+    "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
 ]
 __version__ = "0.1.0"

@@ -7,8 +7,8 @@ DOT text byte for byte on every run. Colours are arguments; nothing is stored on
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import local_partials
@@ -55,24 +55,25 @@ def draw_dot(
         order, cut = within_depth(root, max_depth)
     else:
         order, cut = topological_order(root), set()
-    groups = group_of(order, clusters if clusters is not None or not collapse else 1)
+    # Collapsing needs groups: by default the first two dotted parts ("layers.0" of nn's names).
+    groups = group_of(order, clusters if clusters is not None else 2 if collapse else None)
     dot = _digraph(rankdir)
     if collapse:
-        shown = collapsed(dot, order, groups, root, highlight_color)
+        shown = collapsed(dot, order, groups, root, lambda v: _record(v, show_grad))
         _check_size(shown, max_nodes, "groups", max_depth)
         return dot
     _check_size(len(order), max_nodes, "nodes", max_depth)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    marked = {id(v) for v in highlight}
+    marked = set(highlight)
     current, flows = _step_marks(step)
     subgraphs: dict[str, Any] = {}
     for node in order:
-        name = groups.get(node) if clusters is not None else None
+        name = groups.get(node)
         target = dot if name is None else _cluster(dot, subgraphs, name)
-        fill = step_color if node is current else highlight_color if id(node) in marked else None
+        fill = step_color if node is current else highlight_color if node in marked else None
         target.node(ids[node], _record(node, show_grad), **_record_style(fill, node in cut))
         if node.parents and node not in cut:
-            _draw_op(target, node, ids, edge_labels, step_color if node is current else None)
+            _draw_op(target, node, ids, step_color if node is current else None)
     for name, sub in subgraphs.items():
         sub.attr(label=name, style="rounded,dashed", color="gray50", fontcolor="gray30")
         dot.subgraph(sub)
@@ -151,8 +152,7 @@ def _record_style(fill: str | None, cut: bool) -> dict[str, str]:
     return style
 
 
-def _draw_op(target: Any, node: Value, ids: dict[Value, str], edge_labels: bool,
-             color: str | None) -> None:
+def _draw_op(target: Any, node: Value, ids: dict[Value, str], color: str | None) -> None:
     """The op's small node and its edge into the result's record."""
     op_id = ids[node] + "_op"
     extra = {"style": "filled", "fillcolor": color} if color else {}
@@ -175,7 +175,8 @@ def _draw_inputs(dot: graphviz.Digraph, node: Value, ids: dict[Value, str], edge
     for i, parent in enumerate(node.parents):
         attrs: dict[str, str] = {}
         if ordered:
-            attrs.update(headlabel=str(i), labelfontsize="9", labelfontcolor="gray30")
+            attrs.update(headlabel="ab"[i] if i < 2 else str(i), labelfontsize="10",
+                         labelfontcolor="blue4")
         if edge_labels:
             attrs["label"] = _short(float(partials[i]))
             attrs["fontsize"] = "10"
@@ -186,7 +187,7 @@ def _draw_inputs(dot: graphviz.Digraph, node: Value, ids: dict[Value, str], edge
         dot.edge(ids[parent], op_id, **attrs)
 
 
-@lru_cache(maxsize=None)
+@cache
 def symmetric(symbol: str, arity: int) -> bool:
     """Whether swapping the operands of this op gives the same result (then order isn't drawn).
 
@@ -204,5 +205,3 @@ def symmetric(symbol: str, arity: int) -> bool:
             return op.forward(a, b) == op.forward(b, a)
     return False
 
-
-Labeller = Callable[[Value], "str | None"]

@@ -1,0 +1,106 @@
+"""Summaries of big graphs: the nodes near the root, and named groups (clusters or one box each).
+
+A group is a named sub-expression: labelled nodes name it (by their dotted label's first parts,
+or by a function), and an unlabelled node joins the newest group among its inputs, so the
+arithmetic of a layer lands in that layer. Leaves still without a group join their consumer's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from autograd.graph import topological_order
+from autograd.value import Value
+
+Grouping = int | Callable[[Value], "str | None"] | None
+"""How to name groups: None (no groups), a number of dotted label parts, or node -> name."""
+
+UNNAMED = "(unnamed)"
+
+
+def within_depth(root: Value, max_depth: int) -> tuple[list[Value], set[Value]]:
+    """Nodes at most `max_depth` edges from `root` in topological order, and those cut off there.
+
+    A cut node is at exactly `max_depth` and has inputs that are not drawn.
+    """
+    depth = {root: 0}
+    frontier = [root]
+    for d in range(1, max_depth + 1):
+        reached = []
+        for node in frontier:
+            for parent in node.parents:
+                if parent not in depth:
+                    depth[parent] = d
+                    reached.append(parent)
+        frontier = reached
+    stops = [node for node, d in depth.items() if d == max_depth]
+    # Every path to a deeper node passes through a node at exactly max_depth: stop there.
+    order = topological_order(root, stop_at=stops)
+    return order, {node for node in stops if node.parents}
+
+
+def _namer(grouping: Grouping) -> Callable[[Value], str | None]:
+    if callable(grouping):
+        return lambda node: grouping(node) or None
+    if isinstance(grouping, bool) or not isinstance(grouping, int) or grouping < 1:
+        raise ValueError(f"clusters must be a number of label parts >= 1 or a function, "
+                         f"not {grouping!r}")
+    return lambda node: ".".join(node.label.split(".")[:grouping]) or None
+
+
+def group_of(order: list[Value], grouping: Grouping) -> dict[Value, str]:
+    """{node: group name} for the nodes that belong to a group (none if `grouping` is None)."""
+    if grouping is None:
+        return {}
+    name_of = _namer(grouping)
+    groups: dict[Value, str | None] = {}
+    born: dict[str, int] = {}  # group -> topological position where it first appeared
+    for i, node in enumerate(order):
+        name = name_of(node)
+        if name is None:
+            inherited = [groups.get(p) for p in node.parents]
+            known = [g for g in inherited if g is not None]
+            name = max(known, key=born.__getitem__) if known else None
+        if name is not None:
+            born.setdefault(name, i)
+        groups[node] = name
+    for node in reversed(order):  # leaves (constants, data) join the group that consumes them
+        name = groups[node]
+        if name is not None:
+            for parent in node.parents:
+                if groups.get(parent, name) is None:
+                    groups[parent] = name
+    return {node: name for node, name in groups.items() if name is not None}
+
+
+def collapsed(dot: Any, order: list[Value], groups: dict[Value, str], root: Value,
+              record: Callable[[Value], str]) -> int:
+    """Draw one box per group with its node count, and counted edges between groups.
+
+    A group of one node is drawn as that node's record. Returns how many boxes were drawn.
+    """
+    members: dict[str, list[Value]] = {}
+    for node in order:
+        members.setdefault(groups.get(node, UNNAMED), []).append(node)
+    ids = {name: f"g{i}" for i, name in enumerate(members)}
+    for name, nodes in members.items():
+        bold = {"penwidth": "2"} if root in nodes else {}
+        if len(nodes) == 1:
+            dot.node(ids[name], record(nodes[0]), shape="record", **bold)
+        else:
+            label = name.replace("\\", "\\\\").replace('"', '\\"')
+            dot.node(ids[name], f"{label}\\n{len(nodes):,} nodes", shape="box3d", **bold)
+    links: dict[tuple[str, str], int] = {}
+    drawn = set(order)
+    for node in order:
+        child = groups.get(node, UNNAMED)
+        for parent in node.parents:
+            if parent not in drawn:  # cut off by max_depth
+                continue
+            source = groups.get(parent, UNNAMED)
+            if source != child:
+                links[source, child] = links.get((source, child), 0) + 1
+    for (source, child), count in links.items():
+        dot.edge(ids[source], ids[child], label=f"{count:,}", fontsize="10")
+    return len(members)

@@ -1,0 +1,101 @@
+"""Running Graphviz's `dot`: SVG text and files, with a timeout and a clear message if it's missing.
+
+`graphviz` (the Python package) is imported here inside functions only, so `import autograd`
+works without it; the `dot` program is looked up on PATH when something is actually rendered.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+INSTALL_HINT = (
+    "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` "
+    "(macOS), or `conda install -c conda-forge graphviz`; then check that `dot -V` works"
+)
+
+
+class DotNotFoundError(RuntimeError):
+    """Graphviz's `dot` program is not on PATH: building DOT text works, rendering does not."""
+
+
+def require_dot() -> str:
+    """The path of the `dot` program, or DotNotFoundError saying how to install Graphviz."""
+    found = shutil.which("dot")
+    if found is None:
+        raise DotNotFoundError(f"Graphviz's `dot` program is not on PATH: {INSTALL_HINT}")
+    return found
+
+
+def require_graphviz() -> Any:
+    """The `graphviz` Python package, or ImportError naming the extra that brings it."""
+    try:
+        import graphviz
+    except ImportError as error:
+        raise ImportError(
+            "drawing needs the graphviz Python package: pip install 'stepgrad[viz]' "
+            "(or pip install graphviz)"
+        ) from error
+    return graphviz
+
+
+@cache
+def digraph_class() -> type:
+    """`graphviz.Digraph`, whose rendering first checks for `dot` (so it fails with a hint).
+
+    Made on first use, because graphviz is imported lazily.
+    """
+    graphviz = require_graphviz()
+
+    class Digraph(graphviz.Digraph):
+        """A graphviz.Digraph that says how to install Graphviz when `dot` is missing."""
+
+        def pipe(self, *args: Any, **kwargs: Any) -> Any:  # Jupyter display goes through here
+            require_dot()
+            return super().pipe(*args, **kwargs)
+
+        def render(self, *args: Any, **kwargs: Any) -> Any:
+            require_dot()
+            return super().render(*args, **kwargs)
+
+    Digraph.__module__ = __name__
+    return Digraph
+
+
+def to_svg(graph: Any, *, timeout: float = 60.0) -> str:
+    """Run `dot -Tsvg` on a Digraph (or DOT text) and return the SVG text.
+
+    Fails at once if `dot` is missing, and after `timeout` seconds rather than hanging.
+    """
+    return _run_dot(graph, "svg", timeout).decode("utf-8")
+
+
+def render(graph: Any, path: str | Path, *, format: str | None = None,
+           timeout: float = 60.0) -> Path:
+    """Write the drawing to `path` (format from its suffix: .svg, .png, .pdf, ...); return it."""
+    path = Path(path)
+    fmt = format or path.suffix.lstrip(".").lower()
+    if not fmt:
+        raise ValueError(f"render: cannot tell the format of {str(path)!r}: give a suffix "
+                         f"such as .svg or .png, or format=")
+    data = _run_dot(graph, fmt, timeout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def _run_dot(graph: Any, fmt: str, timeout: float) -> bytes:
+    source = graph if isinstance(graph, str) else graph.source
+    dot = require_dot()
+    try:
+        done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"dot took more than {timeout:g}s: draw a smaller graph (max_depth=, "
+                           f"collapse=True) or pass a larger timeout=") from None
+    if done.returncode != 0:
+        raise RuntimeError(f"dot -T{fmt} failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout

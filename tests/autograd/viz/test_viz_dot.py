@@ -1,0 +1,211 @@
+"""draw_dot: what each node and edge shows, determinism, and the options, from the DOT text."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from viz_helpers import neuron
+
+from autograd import Value, local_partials, sum_of, topological_order
+from autograd.viz import draw_dot
+
+HERE = Path(__file__).parent
+REPO = HERE.parents[2]
+
+
+def edges_of(source: str) -> list[str]:
+    return re.findall(r"^\t(\w+ -> \w+.*)$", source, flags=re.M)
+
+
+def test_neuron_dot_matches_the_stored_snapshot():
+    o, _ = neuron()
+    o.backward()
+    expected = (HERE / "neuron.dot").read_text()
+    assert draw_dot(o).source == expected
+
+
+def test_same_graph_built_twice_gives_byte_identical_dot():
+    sources = []
+    for _ in range(2):
+        o, _ = neuron()
+        o.backward()
+        sources.append(draw_dot(o, edge_labels=True).source)
+    assert sources[0] == sources[1]
+
+
+def test_dot_is_identical_across_processes_with_different_hash_seeds():
+    # Ids from id() or hash order would differ between processes: ours are topological positions.
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from viz_helpers import neuron\n"
+        "from autograd.viz import draw_dot\n"
+        "o, _ = neuron(); o.backward(); print(draw_dot(o, edge_labels=True).source)\n"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code, str(HERE)], capture_output=True, text=True,
+                       check=True, env={"PYTHONHASHSEED": seed}, cwd=REPO).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and "n9" in outputs.pop()
+
+
+def test_records_show_label_data_and_grad_micrograd_style():
+    o, v = neuron()
+    o.backward()
+    source = draw_dot(o).source
+    assert '"{ x1 | data 2.0000 | grad -1.5000 }"' in source
+    assert '"{ w1 | data -3.0000 | grad 1.0000 }"' in source
+    assert '"{ o | data 0.7071 | grad 1.0000 }"' in source
+    assert "grad" not in draw_dot(o, show_grad=False).source
+    assert '"{ x1 | data 2.0000 }"' in draw_dot(o, show_grad=False).source
+
+
+def test_one_op_node_per_computed_value_with_its_symbol():
+    o, _ = neuron()
+    source = draw_dot(o).source
+    ops = re.findall(r"^\t(n\d+_op) \[label=(\S+) ", source, flags=re.M)
+    assert [label.strip('"') for _, label in ops] == ["*", "*", "+", "+", "tanh"]
+    for op_id, _ in ops:  # each op feeds exactly its own result
+        assert f"\t{op_id} -> {op_id[:-3]}\n" in source
+
+
+def test_a_plus_a_draws_two_edges():
+    a = Value(3.0, "a")
+    source = draw_dot(a + a).source
+    assert edges_of(source).count("n0 -> n1_op") == 2
+
+
+@pytest.mark.parametrize("make", [lambda a, b: a - b, lambda a, b: a / b, lambda a, b: a**b],
+                         ids=["sub", "div", "power"])
+def test_operand_order_is_visible_for_non_commutative_ops(make):
+    b, a = Value(2.0, "b"), Value(3.0, "a")  # b is created first, but a is operand 0
+    source = draw_dot(make(a, b)).source
+    a_id = re.search(r'^\t(n\d) \[label="\{ a ', source, flags=re.M).group(1)
+    b_id = re.search(r'^\t(n\d) \[label="\{ b ', source, flags=re.M).group(1)
+    inputs = [e for e in edges_of(source) if "_op" in e.split("->")[1]]
+    assert [e.split()[0] for e in inputs] == [a_id, b_id]  # operand order
+    assert "headlabel=a" in inputs[0] and "headlabel=b" in inputs[1]
+
+
+@pytest.mark.parametrize("make", [lambda a, b: a + b, lambda a, b: a * b], ids=["add", "mul"])
+def test_commutative_ops_carry_no_operand_marks(make):
+    assert "headlabel" not in draw_dot(make(Value(2.0), Value(3.0))).source
+
+
+def test_edge_labels_are_the_local_partials():
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    y = (x * w).tanh() / w
+    source = draw_dot(y, edge_labels=True).source
+    for i, node in enumerate(topological_order(y)):
+        if node.parents:
+            into = [e for e in edges_of(source) if e.split(" [")[0].endswith(f"-> n{i}_op")]
+            shown = [re.search(r"\blabel=(\S+)", e).group(1).strip('"') for e in into]
+            assert shown == [f"{float(local):.4g}" for local in local_partials(node)]
+
+
+def test_highlight_fills_only_the_given_nodes():
+    o, v = neuron()
+    source = draw_dot(o, highlight=[v["w1"], v["n"]], highlight_color="pink").source
+    filled = re.findall(r'^\t(n\d+) \[.*fillcolor=pink', source, flags=re.M)
+    assert filled == ["n1", "n8"]
+    assert "fillcolor" not in draw_dot(o).source  # nothing was stored on the nodes
+
+
+def test_rankdir_is_passed_and_checked():
+    o, _ = neuron()
+    assert "rankdir=TB" in draw_dot(o, rankdir="TB").source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_dot(o, rankdir="sideways")
+
+
+def test_step_marks_its_node_edges_and_added_gradients():
+    o, v = neuron()
+    n = v["n"]
+    # A step as the stepper reports it: draw_dot reads only these fields.
+    step = SimpleNamespace(node=n, contributions=(
+        SimpleNamespace(parent=n.parents[0], position=0, added=0.5),
+        SimpleNamespace(parent=v["b"], position=1, added=0.5),
+    ))
+    source = draw_dot(o, step=step, step_color="red").source
+    assert re.search(r'^\tn8 \[.*fillcolor=red', source, flags=re.M)
+    assert re.search(r'^\tn8_op \[.*fillcolor=red', source, flags=re.M)
+    marked = [e for e in edges_of(source) if "color=red" in e]
+    assert [e.split(" [")[0] for e in marked] == ["n8_op -> n8", "n6 -> n8_op", "n7 -> n8_op"]
+    assert all('xlabel="+0.5"' in e for e in marked[1:])
+
+
+def test_labels_with_record_syntax_are_escaped():
+    x = Value(1.0, 'a|b {c} <d> "e" \\f')
+    assert r'"{ a\|b \{c\} \<d\> \"e\" \\f | data' in draw_dot(x).source
+
+
+def test_import_autograd_does_not_import_graphviz_and_works_without_it():
+    code = (
+        "import sys; sys.modules['graphviz'] = None  # as if not installed\n"
+        "import autograd, autograd.viz\n"
+        "from autograd import Value\n"
+        "assert callable(autograd.draw_dot)\n"
+        "try:\n"
+        "    autograd.draw_dot(Value(1.0))\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    assert "stepgrad[viz]" in done.stdout
+    code = "import sys, autograd; print('graphviz' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def big_graph(n: int = 65_000) -> Value:
+    """A sum of products with about n nodes, like a small MLP's loss over a data set."""
+    ws = [Value(0.1 * (i % 7), f"layers.{i % 3}.w{i}") for i in range(n // 4)]
+    return sum_of(w * (i % 5) for i, w in enumerate(ws))
+
+
+def test_too_many_nodes_fails_fast_saying_how_many_and_what_to_do():
+    root = big_graph()
+    with pytest.raises(ValueError) as caught:
+        draw_dot(root)
+    message = str(caught.value)
+    count = int(re.search(r"has ([\d,]+) nodes", message).group(1).replace(",", ""))
+    assert count > 60_000
+    for option in ("max_depth", "collapse=True", "max_nodes"):
+        assert option in message
+
+
+def test_max_depth_draws_the_nodes_near_the_root_and_dashes_the_cut():
+    root = big_graph()
+    source = draw_dot(root, max_depth=3).source
+    records = re.findall(r'^\t(n\d+) \[label="\{', source, flags=re.M)
+    assert len(records) == 1 + 2 + 4 + 8
+    assert len(re.findall(r'^\tn\d+ \[.*style=dashed', source, flags=re.M)) == 8
+    assert "max_depth=3" in source
+    with pytest.raises(ValueError, match="max_depth"):
+        draw_dot(root, max_depth=1000)  # still too many: says so
+
+
+def test_collapse_draws_one_box_per_group_with_counts():
+    root = big_graph()
+    source = draw_dot(root, collapse=True, clusters=2).source
+    boxes = re.findall(r'^\t(g\d+) \[label="([^"]*)"', source, flags=re.M)
+    names = [label.split("\\n")[0] for _, label in boxes]
+    assert names == ["layers.0", "layers.1", "layers.2"]
+    total = sum(int(label.split("\\n")[1].split()[0].replace(",", "")) for _, label in boxes)
+    assert total == len(topological_order(root))
+
+
+def test_clusters_box_named_sub_expressions():
+    x = Value(1.0, "x")
+    h = (x * Value(2.0, "l1.w")).tanh()
+    y = h * Value(3.0, "l2.w") + 1
+    source = draw_dot(y, clusters=1).source
+    assert "subgraph cluster_0" in source and "label=l1" in source and "label=l2" in source
+    by_group = draw_dot(y, clusters=lambda v: "inputs" if v.label == "x" else None).source
+    assert "label=inputs" in by_group

@@ -1,0 +1,78 @@
+"""Shared by the viz tests: the micrograd neuron, SVG parsing, and needing `dot` / Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from autograd import Value
+
+SVG = "{http://www.w3.org/2000/svg}"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def need(program: str) -> str:
+    """The program's path; if missing, FAIL under CI (it must be installed there), else skip."""
+    found = shutil.which(program) or (program if Path(program).is_file() else None)
+    if found is None:
+        message = f"{program} is not installed (scripts/system-deps.sh installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def neuron() -> tuple[Value, dict[str, Value]]:
+    """micrograd's tanh neuron o = tanh(x1*w1 + x2*w2 + b), labelled as in its README."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    x1w1x2w2 = x1w1 + x2w2
+    x1w1x2w2.label = "x1*w1 + x2*w2"
+    n = x1w1x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n, "o": o}
+
+
+@dataclass
+class Drawn:
+    """What an SVG drawing shows: node id -> its text fields, and edges (tail, head) in order."""
+
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    edges: list[tuple[str, str]] = field(default_factory=list)
+    fills: dict[str, set[str]] = field(default_factory=dict)
+
+    def records(self) -> dict[str, list[str]]:
+        """The Value records: nodes whose text has a `data` field."""
+        return {k: v for k, v in self.texts.items() if any(t.startswith("data ") for t in v)}
+
+    def field_of(self, node: str, name: str) -> float:
+        return float(next(t for t in self.texts[node] if t.startswith(name + " "))[len(name):])
+
+
+def parse_svg(svg: str) -> Drawn:
+    """Parse Graphviz SVG with xml.etree: each node's texts and fill colours, and the edges."""
+    drawn = Drawn()
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        kind = group.get("class")
+        title = group.findtext(f"{SVG}title")
+        if kind == "node":
+            drawn.texts[title] = [(t.text or "").strip() for t in group.iter(f"{SVG}text")]
+            drawn.fills[title] = {
+                s.get("fill") for s in group if s.tag in (f"{SVG}polygon", f"{SVG}ellipse")
+            }
+        elif kind == "edge":
+            tail, head = title.split("->")
+            drawn.edges.append((tail, head))
+    return drawn
