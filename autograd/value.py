@@ -70,8 +70,8 @@ class Value:
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v!r}" for k, v in (("label", self.label), ("op", self.op)) if v)
         grad = self.grad
-        shown = f"{grad:.6g}" if isinstance(grad, float) else repr(grad)
-        return f"Value({self.data:.6g}, grad={shown}{extra})"
+        shown = short(grad) if isinstance(grad, float) else repr(grad)
+        return f"Value({short(self.data)}, grad={shown}{extra})"
 
     # -- arithmetic: each reads its op from the table -------------------------------------------
     def __add__(self, other: Value | Number) -> Value:
@@ -194,6 +194,12 @@ class Value:
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
         return Value(self.data, self.label)
+
+
+def short(x: float) -> str:
+    """A float in at most 6 significant digits that still reads as a float: 2.0, -0.707107."""
+    text = f"{x:.6g}"
+    return text if any(c in text for c in ".ein") else text + ".0"
 
 
 def as_float(x: object, where: str) -> float:
