@@ -1,0 +1,180 @@
+"""Neuron, Layer, MLP, Dropout: gradients by gradcheck, initialisation, and bad input."""
+
+import math
+import random
+
+import pytest
+
+from autograd import Value, gradcheck, sum_of
+from nn import ACTIVATIONS, MLP, Dropout, Layer, Neuron, get_activation
+from nn.layers import init_weights
+
+# Points where no pre-activation sits near relu's kink, so central differences are honest.
+X = (0.7, -1.3)
+W = (0.9, -0.4)
+B = 0.25
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_neuron_gradient_wrt_inputs_and_weights(name):
+    neuron = Neuron(2, activation=name, rng=0)
+
+    def f(x0, x1, w0, w1, b):
+        neuron.w, neuron.b = [w0, w1], b  # the function of inputs *and* weights
+        return neuron([x0, x1])
+
+    assert gradcheck(f, *X, *W, B)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_neuron_computes_activation_of_affine_map(name):
+    neuron = Neuron(2, activation=name, rng=3)
+    pre = sum(w.data * x for w, x in zip(neuron.w, X)) + neuron.b.data
+    expected = {
+        "relu": max(pre, 0.0), "tanh": math.tanh(pre), "sigmoid": 1 / (1 + math.exp(-pre)),
+        "leaky_relu": pre if pre > 0 else 0.01 * pre, "linear": pre,
+    }[name]
+    assert neuron(list(X)).data == pytest.approx(expected, rel=1e-12)
+
+
+def test_layer_gradient_through_every_neuron():
+    layer = Layer(2, 3, activation="tanh", rng=1)
+
+    def f(x0, x1, w00, w01, w10, w11, w20, w21):
+        for neuron, ws in zip(layer.neurons, ((w00, w01), (w10, w11), (w20, w21))):
+            neuron.w = list(ws)
+        outs = layer([x0, x1])
+        return sum_of([out * (i + 1) for i, out in enumerate(outs)])  # weigh each output
+
+    assert gradcheck(f, 0.3, -0.8, 0.5, -0.2, 0.1, 0.9, -0.7, 0.4)
+
+
+def test_mlp_gradient_wrt_inputs():
+    model = MLP(3, [4, 4, 2], activation="tanh", rng=5)
+
+    def f(a, b, c):
+        o0, o1 = model([a, b, c])
+        return o0 * o1
+
+    assert gradcheck(f, 0.2, -0.5, 0.9)
+
+
+def test_mlp_backward_matches_gradcheck_on_a_weight():
+    model = MLP(2, [3, 1], activation="sigmoid", rng=2)
+    weight = model.layers[0].neurons[1].w[0]
+
+    def f(w):
+        model.layers[0].neurons[1].w[0] = w
+        return model([0.4, -0.6])[0]
+
+    assert gradcheck(f, weight.data)
+
+
+def test_a_layer_always_returns_a_list():
+    assert isinstance(Layer(2, 1, rng=0)([1.0, 2.0]), list)
+    assert len(MLP(2, [1], rng=0)([1.0, 2.0])) == 1
+    assert isinstance(Dropout(0.5)([Value(1.0)]), list)
+
+
+@pytest.mark.parametrize("scheme, bound", [
+    ("uniform", 1.0), ("xavier", math.sqrt(6 / (400 + 100))), ("he", math.sqrt(6 / 400)),
+])
+def test_init_schemes_fill_their_range(scheme, bound):
+    weights = init_weights(scheme, 400, 100, random.Random(0))
+    assert max(abs(w) for w in weights) <= bound
+    assert max(abs(w) for w in weights) > 0.9 * bound  # 400 draws reach the edge
+    variance = sum(w * w for w in weights) / len(weights)
+    assert variance == pytest.approx(bound**2 / 3, rel=0.2)  # U(-a, a) has variance a^2/3
+
+
+def test_layer_init_uses_fan_in_and_fan_out():
+    layer = Layer(50, 30, init="xavier", rng=0)
+    bound = math.sqrt(6 / 80)
+    assert all(abs(w.data) <= bound for n in layer.neurons for w in n.w)
+    assert all(n.b.data == 0.0 for n in layer.neurons)
+
+
+def test_unknown_activation_lists_the_known_ones():
+    with pytest.raises(ValueError) as info:
+        Neuron(2, activation="swish")
+    for name in ACTIVATIONS:
+        assert name in str(info.value)
+    with pytest.raises(ValueError, match="relu"):
+        MLP(2, [2, 1], output_activation="softmax")
+    with pytest.raises(ValueError, match="known"):
+        get_activation(None)
+
+
+def test_unknown_init_lists_the_known_ones():
+    with pytest.raises(ValueError, match="uniform, xavier, he"):
+        MLP(2, [2, 1], init="orthogonal")
+
+
+@pytest.mark.parametrize("bad, error", [
+    (0, ValueError), (-1, ValueError), (2.0, TypeError), (True, TypeError), ("2", TypeError),
+])
+def test_bad_sizes_are_rejected(bad, error):
+    with pytest.raises(error, match="positive int"):
+        Neuron(bad)
+    with pytest.raises(error, match="positive int"):
+        MLP(2, [bad, 1])
+
+
+def test_bad_nouts_are_rejected():
+    for nouts in ([], "21", 3, None):
+        with pytest.raises(TypeError, match="nouts"):
+            MLP(2, nouts)
+
+
+@pytest.mark.parametrize("x, error, message", [
+    ([1.0], ValueError, "expected 2 inputs, got 1"),
+    ([1.0, 2.0, 3.0], ValueError, "expected 2 inputs, got 3"),
+    (1.0, TypeError, "list of 2 inputs"),
+    ("ab", TypeError, "list of 2 inputs"),
+    ([1.0, "b"], TypeError, "input 1"),
+    ([1.0, None], TypeError, "input 1"),
+])
+def test_wrong_inputs_raise_and_change_nothing(x, error, message):
+    for model in (Neuron(2, rng=0), Layer(2, 3, rng=0), MLP(2, [3, 1], rng=0)):
+        before = model.state_dict()
+        with pytest.raises(error, match=message):
+            model(x)
+        assert model.state_dict() == before
+
+
+def test_dropout_is_active_only_in_training():
+    drop = Dropout(0.25, rng=0)
+    xs = [Value(1.0) for _ in range(4000)]
+    kept = [y.data for y in drop(xs)]
+    assert set(kept) == {0.0, 1 / 0.75}  # survivors are scaled so the mean is unchanged
+    assert kept.count(0.0) / len(kept) == pytest.approx(0.25, abs=0.03)
+    drop.eval()
+    assert [y.data for y in drop(xs)] == [1.0] * 4000
+
+
+def test_dropout_is_seeded_and_validated():
+    xs = [1.0] * 50
+    assert Dropout(0.5, rng=3)(xs) == Dropout(0.5, rng=3)(xs)
+    for p in (1.0, -0.1, "0.5", True):
+        with pytest.raises(ValueError, match=r"\[0, 1\)"):
+            Dropout(p)
+
+
+def test_mlp_dropout_applies_in_train_mode_only():
+    model = MLP(2, [64, 1], rng=0, dropout=0.5)
+    x = [0.5, -0.5]
+    model.eval()
+    first, second = model(x)[0].data, model(x)[0].data
+    assert first == second
+    model.train()
+    outs = {model(x)[0].data for _ in range(5)}
+    assert len(outs) > 1  # a fresh mask each call
+
+
+def test_rng_must_be_a_random_or_seed():
+    with pytest.raises(TypeError, match="random.Random"):
+        MLP(2, [1], rng="seed")
+    shared = random.Random(4)
+    a = MLP(2, [3, 1], rng=shared)
+    b = MLP(2, [3, 1], rng=shared)  # the stream moves on: a different model
+    assert a.state_dict() != b.state_dict()

@@ -1,0 +1,148 @@
+"""Optimizers against PyTorch's update equations worked by hand; schedules; clipping."""
+
+import math
+
+import pytest
+
+from autograd import Value
+from nn import SGD, Adam, AdamW, CosineLR, ExponentialLR, StepLR, clip_grad_norm
+
+# The loss is f(p) = p^3 / 3 + p, so grad = p^2 + 1: it changes with p, which makes each step
+# depend on the one before (a constant gradient would hide order mistakes).
+
+
+def grad_of(p):
+    return p * p + 1.0
+
+
+def run(optimizer_class, start, steps, **options):
+    p = Value(start)
+    opt = optimizer_class([p], **options)
+    for _ in range(steps):
+        opt.zero_grad()
+        (p**3 / 3 + p).backward()
+        opt.step()
+    return p.data, opt
+
+
+@pytest.mark.parametrize("nesterov, dampening", [(False, 0.0), (True, 0.0), (False, 0.3)])
+def test_sgd_momentum_matches_the_pytorch_equations(nesterov, dampening):
+    lr, mu, wd, start = 0.1, 0.9, 0.01, 0.8
+    got, _ = run(SGD, start, 4, lr=lr, momentum=mu, nesterov=nesterov, dampening=dampening,
+                 weight_decay=wd)
+    # torch.optim.SGD, written out:
+    #   g_t = grad(p) + wd * p
+    #   b_1 = g_1;  b_t = mu * b_{t-1} + (1 - dampening) * g_t
+    #   g_t = g_t + mu * b_t  (Nesterov)  or  g_t = b_t
+    #   p   = p - lr * g_t
+    p, b = start, None
+    for _ in range(4):
+        g = grad_of(p) + wd * p
+        b = g if b is None else mu * b + (1 - dampening) * g
+        g = g + mu * b if nesterov else b
+        p = p - lr * g
+    assert got == pytest.approx(p, rel=1e-12)
+
+
+def test_plain_sgd_is_gradient_descent():
+    got, opt = run(SGD, 0.5, 1, lr=0.1)
+    assert got == pytest.approx(0.5 - 0.1 * grad_of(0.5), rel=1e-12)
+    assert opt.steps == 1
+
+
+@pytest.mark.parametrize("cls, wd", [(Adam, 0.0), (Adam, 0.05), (AdamW, 0.05)])
+def test_adam_matches_the_pytorch_equations(cls, wd):
+    lr, b1, b2, eps, start = 0.01, 0.9, 0.999, 1e-8, 0.8
+    got, opt = run(cls, start, 5, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+    # torch.optim.Adam / AdamW, written out:
+    #   AdamW: p = p - lr * wd * p          Adam: g = grad + wd * p
+    #   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+    #   p = p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+    p, m, v = start, 0.0, 0.0
+    for t in range(1, 6):
+        g = grad_of(p)
+        if cls is AdamW:
+            p = p - lr * wd * p
+        else:
+            g = g + wd * p
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        p = p - lr * (m / (1 - b1**t)) / (math.sqrt(v / (1 - b2**t)) + eps)
+    assert got == pytest.approx(p, rel=1e-12)
+    assert opt.m[0] == pytest.approx(m, rel=1e-12) and opt.steps == 5
+
+
+def test_adam_first_step_moves_each_parameter_by_about_lr():
+    ps = [Value(1.0), Value(1.0)]
+    opt = Adam(ps, lr=0.1)
+    ps[0].grad, ps[1].grad = 1e-3, 50.0  # very different scales, the same step size
+    opt.step()
+    assert ps[0].data == pytest.approx(0.9, rel=1e-4) and ps[1].data == pytest.approx(0.9)
+
+
+def test_optimizers_keep_state_to_themselves():
+    p = Value(1.0)
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    p.grad = 1.0
+    opt.step()
+    assert opt.buffers == [1.0]
+    assert not hasattr(p, "__dict__")  # nothing can be stored on a Value
+    assert AdamW([p]).weight_decay == 0.01  # PyTorch's default
+
+
+def test_zero_grad():
+    ps = [Value(1.0), Value(2.0)]
+    for p in ps:
+        p.grad = 3.0
+    SGD(ps, lr=0.1).zero_grad()
+    assert [p.grad for p in ps] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: SGD([p], lr=-1.0), "lr"),
+    (lambda p: SGD([p], lr=0.1, momentum=1.5), "momentum"),
+    (lambda p: SGD([p], lr=0.1, nesterov=True), "nesterov"),
+    (lambda p: Adam([p], betas=(0.9,)), "betas"),
+    (lambda p: Adam([p], betas=(0.9, 1.0)), "beta2"),
+    (lambda p: Adam([p, p]), "twice"),
+    (lambda p: Adam([]), "empty"),
+    (lambda p: Adam([1.0]), "must be a Value"),
+    (lambda p: SGD([p], lr="0.1"), "lr"),
+])
+def test_bad_hyperparameters_are_clear_errors(make, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        make(Value(1.0))
+
+
+def test_step_schedule():
+    opt = SGD([Value(1.0)], lr=1.0)
+    schedule = StepLR(opt, step_size=3, gamma=0.5)
+    lrs = [schedule.step() for _ in range(7)]
+    assert lrs == [1.0 * 0.5 ** (e // 3) for e in range(1, 8)]
+    assert opt.lr == lrs[-1]
+
+
+def test_exponential_schedule():
+    opt = Adam([Value(1.0)], lr=0.1)
+    schedule = ExponentialLR(opt, gamma=0.9)
+    lrs = [schedule.step() for _ in range(4)]
+    assert lrs == pytest.approx([0.1 * 0.9**e for e in range(1, 5)], rel=1e-12)
+
+
+def test_cosine_schedule_goes_from_base_to_min_and_stays():
+    opt = SGD([Value(1.0)], lr=1.0)
+    schedule = CosineLR(opt, total=4, min_lr=0.1)
+    lrs = [schedule.step() for _ in range(6)]
+    expected = [0.1 + 0.9 * (1 + math.cos(math.pi * min(e, 4) / 4)) / 2 for e in range(1, 7)]
+    assert lrs == pytest.approx(expected, rel=1e-12)
+    assert lrs[3] == pytest.approx(0.1) and lrs[5] == pytest.approx(0.1)
+
+
+def test_clip_grad_norm_scales_all_gradients_together():
+    ps = [Value(0.0), Value(0.0)]
+    ps[0].grad, ps[1].grad = 3.0, 4.0
+    total = clip_grad_norm(ps, 1.0)
+    assert total == 5.0
+    assert ps[0].grad == pytest.approx(0.6, rel=1e-5) and ps[1].grad == pytest.approx(0.8, rel=1e-5)
+    assert clip_grad_norm(ps, 10.0) == pytest.approx(1.0, rel=1e-5)
+    assert ps[0].grad == pytest.approx(0.6, rel=1e-5)  # under the limit: unchanged

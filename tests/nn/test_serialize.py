@@ -1,0 +1,143 @@
+"""save / load: exact round trips, atomic writes, and bad files that change nothing."""
+
+import json
+import math
+import os
+
+import pytest
+
+from nn import MLP
+
+
+def make():
+    return MLP(2, [3, 1], rng=0)
+
+
+def test_save_load_round_trips_exactly(tmp_path):
+    a, b = make(), MLP(2, [3, 1], rng=99)
+    path = tmp_path / "model.json"
+    a.save(path)
+    b.load(path)
+    assert b.state_dict() == a.state_dict()  # exact floats, not approximately
+    x = [0.25, -1.5]
+    assert b(x)[0].data == a(x)[0].data
+
+
+def test_save_replaces_an_existing_file_and_leaves_no_temp(tmp_path):
+    path = tmp_path / "model.json"
+    make().save(path)
+    MLP(2, [3, 1], rng=5).save(path)
+    assert os.listdir(tmp_path) == ["model.json"]
+    loaded = make()
+    loaded.load(path)
+    assert loaded.state_dict() == MLP(2, [3, 1], rng=5).state_dict()
+
+
+def test_interrupted_save_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "model.json"
+    make().save(path)
+    before = path.read_bytes()
+
+    def crash(*args):
+        raise KeyboardInterrupt  # as if the process were stopped mid-save
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        MLP(2, [3, 1], rng=5).save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.json"]  # the temp file is cleaned up
+
+
+def test_saving_a_nan_parameter_refuses_and_writes_nothing(tmp_path):
+    model = make()
+    model.parameters()[0].data = math.nan
+    with pytest.raises(ValueError, match="finite"):
+        model.save(tmp_path / "model.json")
+    assert os.listdir(tmp_path) == []
+
+
+def good_document():
+    return {"format": "stepgrad.state_dict", "version": 1, "parameters": make().state_dict()}
+
+
+def with_parameters(change):
+    doc = good_document()
+    change(doc["parameters"])
+    return json.dumps(doc)
+
+
+def first(params):
+    return next(iter(params))
+
+
+BAD_FILES = {
+    "not json": "{ this is not json",
+    "truncated": json.dumps(good_document())[:-20],
+    "empty": "",
+    "a list": "[1, 2, 3]",
+    "wrong format": json.dumps({**good_document(), "format": "pickle"}),
+    "wrong version": json.dumps({**good_document(), "version": 2}),
+    "version true": json.dumps({**good_document(), "version": True}),
+    "no parameters": json.dumps({"format": "stepgrad.state_dict", "version": 1}),
+    "parameters a list": json.dumps({**good_document(), "parameters": [1.0]}),
+    "missing key": with_parameters(lambda p: p.pop("layers.1.neurons.0.b")),
+    "unexpected key": with_parameters(lambda p: p.update({"layers.2.neurons.0.b": 0.0})),
+    "other shape": json.dumps({**good_document(), "parameters": MLP(2, [4, 1]).state_dict()}),
+    "a string value": with_parameters(lambda p: p.update({first(p): "0.5"})),
+    "a NaN string": with_parameters(lambda p: p.update({first(p): "NaN"})),
+    "a bool value": with_parameters(lambda p: p.update({first(p): True})),
+    "a null value": with_parameters(lambda p: p.update({first(p): None})),
+    "a list value": with_parameters(lambda p: p.update({first(p): [0.5]})),
+    "a NaN literal": with_parameters(lambda p: p.update({first(p): math.nan})),
+    "an Infinity literal": with_parameters(lambda p: p.update({first(p): -math.inf})),
+    "a huge number": with_parameters(lambda p: p.update({first(p): 1e400})).replace("Infinity",
+                                                                                      "1e400"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_raise_a_clear_error_and_change_nothing(tmp_path, name):
+    path = tmp_path / "bad.json"
+    path.write_text(BAD_FILES[name], encoding="utf-8")
+    model = make()
+    before = model.state_dict()
+    with pytest.raises((ValueError, TypeError)) as info:
+        model.load(path)
+    assert str(info.value)  # says what was expected and what was given
+    assert model.state_dict() == before
+
+
+def test_bad_file_messages_name_the_problem(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(BAD_FILES["missing key"], encoding="utf-8")
+    with pytest.raises(ValueError, match="missing 'layers.1.neurons.0.b'"):
+        make().load(path)
+    path.write_text(BAD_FILES["a string value"], encoding="utf-8")
+    with pytest.raises(TypeError, match="must be a number, got str"):
+        make().load(path)
+
+
+def test_binary_garbage_and_missing_files(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    model = make()
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="UTF-8"):
+        model.load(path)
+    with pytest.raises(FileNotFoundError):
+        model.load(tmp_path / "missing.json")
+    assert model.state_dict() == before
+
+
+def test_load_state_dict_validates_everything_before_assigning():
+    model = make()
+    before = model.state_dict()
+    state = dict(before)
+    names = list(state)
+    state[names[0]] = 123.0  # a good value first ...
+    state[names[-1]] = "oops"  # ... and a bad one last: nothing may be assigned
+    with pytest.raises(TypeError, match=names[-1]):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
+    with pytest.raises(TypeError, match="mapping"):
+        model.load_state_dict([1.0, 2.0])
