@@ -1,0 +1,60 @@
+"""The backprop player: one HTML file that steps through a backward pass, frame by frame.
+
+`write_player(root, "out/backprop.html")` writes the page (self-contained: the SVGs are inlined,
+no server, no network) and, next to it, the frames as SVG files in `backprop_frames/`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from autograd.value import Value
+from autograd.viz.frames import PLAYER_MAX_NODES, Frame, step_frames, write_frames
+from autograd.viz.player_html import TEMPLATE
+
+
+def write_player(root: Value, path: str | Path, *, grad: float = 1.0, title: str = "",
+                 delay_ms: int = 1200, timeout: float = 60.0,
+                 max_nodes: int = PLAYER_MAX_NODES, **draw_options: Any) -> Path:
+    """Step through `root.backward(grad)`, write one SVG per step and the HTML player; return it.
+
+    The page has previous / next / play buttons, arrow keys, and each step's chain-rule text
+    beside the graph. NB: it runs a real backward pass, so afterwards the `.grad`s hold what
+    `backward()` would have added (`root.zero_grad()` first to start from zero).
+    `draw_options` go to `draw_dot` (e.g. `rankdir="TB"`, `edge_labels=True`).
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"write_player: the page must be a .html file, not {str(path)!r}")
+    frames = step_frames(root, grad=grad, timeout=timeout, max_nodes=max_nodes, **draw_options)
+    write_frames(frames, frames_folder(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    title = title or f"backprop of {root.label or 'the output'}"
+    path.write_text(player_html(frames, title, delay_ms), encoding="utf-8")
+    return path
+
+
+def frames_folder(path: str | Path) -> Path:
+    """Where `write_player(root, path)` puts the frames: `<name>_frames/` beside the page."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_frames")
+
+
+def player_html(frames: list[Frame], title: str, delay_ms: int = 1200) -> str:
+    """The self-contained player page for these frames."""
+    data = [{"heading": f.heading, "text": f.text, "svg": _inline(f.svg)} for f in frames]
+    # In a <script> element only "</" could end it early: JSON may write "<" as \\u003c instead.
+    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    fills = {"TITLE": html.escape(title), "DELAY": str(int(delay_ms)), "FRAMES": payload}
+    # One pass, so a label that happens to read "__TITLE__" inside the frames stays as it is.
+    return re.sub(r"__(TITLE|DELAY|FRAMES)__", lambda m: fills[m.group(1)], TEMPLATE)
+
+
+def _inline(svg: str) -> str:
+    """The <svg> element itself: without the XML declaration and doctype, for use inside HTML."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
