@@ -1,8 +1,8 @@
 """Summaries of big graphs: the nodes near the root, and named groups (clusters or one box each).
 
 A group is a named sub-expression: labelled nodes name it (by their dotted label's first parts,
-or by a function), and an unlabelled node joins the newest group among its inputs, so the
-arithmetic of a layer lands in that layer. Leaves still without a group join their consumer's.
+or by a function), and an unlabelled node joins the group of an input that is named itself
+(else of any input), so `w * h` lands in w's layer. Leaves still without one join their consumer's.
 """
 
 from __future__ import annotations
@@ -55,15 +55,15 @@ def group_of(order: list[Value], grouping: Grouping) -> dict[Value, str]:
         return {}
     name_of = _namer(grouping)
     groups: dict[Value, str | None] = {}
-    born: dict[str, int] = {}  # group -> topological position where it first appeared
-    for i, node in enumerate(order):
+    named: set[Value] = set()  # nodes whose own label names their group
+    for node in order:
         name = name_of(node)
-        if name is None:
-            inherited = [groups.get(p) for p in node.parents]
-            known = [g for g in inherited if g is not None]
-            name = max(known, key=born.__getitem__) if known else None
         if name is not None:
-            born.setdefault(name, i)
+            named.add(node)
+        else:  # prefer an input that names itself (w in w*h is the layer's), then any
+            inherited = [p for p in node.parents if p in named]
+            inherited += [p for p in node.parents if groups.get(p) is not None]
+            name = groups[inherited[0]] if inherited else None
         groups[node] = name
     for node in reversed(order):  # leaves (constants, data) join the group that consumes them
         name = groups[node]

@@ -209,3 +209,22 @@ def test_clusters_box_named_sub_expressions():
     assert "subgraph cluster_0" in source and "label=l1" in source and "label=l2" in source
     by_group = draw_dot(y, clusters=lambda v: "inputs" if v.label == "x" else None).source
     assert "label=inputs" in by_group
+
+
+def test_the_two_moons_mlp_loss_collapses_to_its_layers():
+    from nn import MLP, hinge, make_moons
+
+    points, labels = make_moons(100, rng=1)
+    model = MLP(2, [16, 16, 1], rng=1)
+    loss = hinge([model.forward(x)[0] for x in points], [2.0 * t - 1 for t in labels])
+    loss.label = "loss"
+    assert len(topological_order(loss)) > 60_000
+    with pytest.raises(ValueError, match="collapse=True"):
+        draw_dot(loss)
+    source = draw_dot(loss, collapse=True).source
+    boxes = dict(re.findall(r'^\t(g\d+) \[label="([^\\"]*)', source, flags=re.M))
+    assert sorted(boxes.values()) == ["layers.0", "layers.1", "layers.2", "loss"]
+    ids = {name: key for key, name in boxes.items()}
+    links = [e.split(" [")[0] for e in edges_of(source)]
+    chain = ["layers.0", "layers.1", "layers.2", "loss"]
+    assert sorted(links) == sorted(f"{ids[a]} -> {ids[b]}" for a, b in zip(chain, chain[1:]))
