@@ -17,6 +17,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+demo: $(STAMP)
+	$(BIN)/python demos/moons.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 

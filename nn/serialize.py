@@ -71,9 +71,11 @@ def save_state(state: Mapping[str, float], path: str | Path) -> None:
         {"format": FORMAT, "version": VERSION, "parameters": dict(state)},
         indent=1, allow_nan=False,
     )
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    # mkstemp makes the file owner-only; keep an existing file's mode, else an ordinary 0o644.
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(temp, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()

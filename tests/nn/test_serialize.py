@@ -141,3 +141,18 @@ def test_load_state_dict_validates_everything_before_assigning():
     assert model.state_dict() == before
     with pytest.raises(TypeError, match="mapping"):
         model.load_state_dict([1.0, 2.0])
+
+
+def test_saved_files_are_readable_like_ordinary_files(tmp_path):
+    path = tmp_path / "model.json"
+    make().save(path)
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o600)
+    make().save(path)  # an existing file keeps its mode
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_save_in_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make().save("model.json")
+    assert json.loads((tmp_path / "model.json").read_text())["format"] == "stepgrad.state_dict"

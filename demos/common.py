@@ -1,0 +1,101 @@
+"""What every demo shares: its command line, matplotlib without a display, pictures, graph SVGs.
+
+The `nn` library never imports matplotlib or tqdm; only the demos do, through here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from autograd import Value
+
+
+def parse_args(name: str, description: str, argv: Sequence[str] | None) -> argparse.Namespace:
+    """--quick (a few steps, for tests), --seed (data and weights), --out (the output folder)."""
+    parser = argparse.ArgumentParser(prog=f"demos/{name}.py", description=description)
+    parser.add_argument("--quick", action="store_true", help="train for a few steps only")
+    parser.add_argument("--seed", type=int, default=0, help="seed for data and weights")
+    parser.add_argument("--out", type=Path, default=Path("out") / name,
+                        help=f"folder for the pictures (default out/{name})")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def pyplot():
+    """matplotlib.pyplot on the Agg backend: writes files, needs no display."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def progress(total: int, description: str):
+    """A tqdm progress bar on stderr (the summary on stdout stays clean)."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit="step", file=sys.stderr,
+                dynamic_ncols=True, leave=True)
+
+
+def plot_curves(path: Path, curves: dict[str, Sequence[float]], xlabel: str, title: str,
+                log: bool = False) -> Path:
+    """One line per named curve (e.g. train and test loss), saved as a PNG."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for label, ys in curves.items():
+        ax.plot(range(1, len(ys) + 1), ys, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    if log:
+        ax.set_yscale("log")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def plot_boundary(path: Path, classify: Callable[[list[float]], int], points: list[list[float]],
+                  labels: list[int], title: str, resolution: int = 60) -> Path:
+    """The classifier's region for every class, with the labelled points on top, as a PNG."""
+    plt = pyplot()
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    pad = 0.5
+    x0, x1, y0, y1 = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
+    gx = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
+    gy = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
+    grid = [[classify([x, y]) for x in gx] for y in gy]
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.contourf(gx, gy, grid, alpha=0.35, cmap="coolwarm", levels=max(labels) + 1)
+    ax.scatter(xs, ys, c=labels, cmap="coolwarm", s=18, edgecolors="k", linewidths=0.4)
+    ax.set_title(title)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write_graph_svg(root: Value, path: Path) -> str:
+    """Draw `root`'s graph with its gradients to an SVG; returns a line saying what happened.
+
+    Uses `autograd.viz.draw_dot`; if Graphviz is missing the demo still finishes and says so.
+    """
+    try:
+        from autograd.viz import draw_dot, render
+    except ImportError as error:
+        return f"graph SVG skipped: autograd.viz is not available ({error})"
+    try:
+        render(draw_dot(root), path)
+    except (ImportError, OSError, RuntimeError, TimeoutError) as error:
+        return f"graph SVG skipped: {error}"
+    return f"graph with gradients -> {path}"

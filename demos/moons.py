@@ -1,0 +1,110 @@
+"""Train an MLP to separate two moons: forward, loss, backward, step, and a held-out test set.
+
+    python demos/moons.py [--quick] [--seed N] [--out DIR]
+
+Writes a decision-boundary PNG, a loss-curve PNG, an SVG of one neuron's graph with its
+gradients, and the trained weights (JSON) into the output folder, and names it at the end.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
+
+from common import parse_args, plot_boundary, plot_curves, progress, write_graph_svg
+
+import nn
+from autograd import Value, no_grad
+
+
+def evaluate(model: nn.MLP, points: list[list[float]], labels: list[int]) -> tuple[float, float]:
+    """(loss, accuracy) on a data set, without recording a graph (no_grad) and with eval mode."""
+    model.eval()
+    with no_grad():
+        logits = [model(p)[0] for p in points]
+        loss = nn.bce_with_logits(logits, labels).data
+    model.train()
+    return loss, nn.accuracy([int(z.data > 0) for z in logits], labels)
+
+
+def main(argv: Sequence[str] | None = None) -> dict:
+    args = parse_args("moons", "Train an MLP on two moons and draw what it learned.", argv)
+    started = time.perf_counter()
+    n, epochs = (80, 3) if args.quick else (300, 30)
+
+    # Data: seeded, split before scaling, scaled with the training set's statistics only.
+    points, labels = nn.make_moons(n, noise=0.1, rng=args.seed)
+    x_train, y_train, x_test, y_test = nn.train_test_split(points, labels, 0.25, rng=args.seed)
+    scale = nn.Standardizer(x_train)
+    x_train, x_test = scale(x_train), scale(x_test)
+
+    # Model and optimizer: He init suits relu; Adam with a cosine-decaying learning rate.
+    model = nn.MLP(2, [16, 16, 1], activation="relu", init="he", rng=args.seed)
+    optimizer = nn.Adam(model.parameters(), lr=0.02)
+    schedule = nn.CosineLR(optimizer, total=epochs)
+    batch_rng = random.Random(args.seed)
+    batch_size = 32
+
+    history: dict[str, list[float]] = {"train loss": [], "test loss": []}
+    steps_per_epoch = -(-len(x_train) // batch_size)
+    with progress(epochs * steps_per_epoch, "moons") as bar:
+        for _ in range(epochs):
+            for batch in nn.batches(len(x_train), batch_size, batch_rng):
+                logits = [model(x_train[i])[0] for i in batch]            # forward
+                targets = [y_train[i] for i in batch]
+                loss = nn.bce_with_logits(logits, targets)                # loss
+                loss = loss + nn.l2_penalty(model.parameters(), 1e-4)     # regularisation
+                optimizer.zero_grad()
+                loss.backward()                                           # backward
+                optimizer.step()                                          # gradient step
+                correct = nn.accuracy([int(z.data > 0) for z in logits], targets)
+                bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{correct:.0%}",
+                                lr=f"{optimizer.lr:.4f}")
+                bar.update()
+            schedule.step()
+            train_loss, _ = evaluate(model, x_train, y_train)
+            test_loss, _ = evaluate(model, x_test, y_test)
+            history["train loss"].append(train_loss)
+            history["test loss"].append(test_loss)
+    train_seconds = time.perf_counter() - started
+
+    _, train_accuracy = evaluate(model, x_train, y_train)
+    _, test_accuracy = evaluate(model, x_test, y_test)
+
+    out = args.out
+    with no_grad():
+        def classify(p: list[float]) -> int:
+            return int(model(p)[0].data > 0)
+
+        plot_boundary(out / "decision_boundary.png", classify, x_test + x_train,
+                      y_test + y_train, f"two moons: test accuracy {test_accuracy:.1%}",
+                      resolution=25 if args.quick else 70)
+    plot_curves(out / "loss.png", history, "epoch", "binary cross-entropy", log=True)
+
+    # A small graph worth drawing: one first-layer neuron, on one test point, and its loss.
+    neuron = model.layers[0].neurons[0]
+    x = [Value(v, label=f"x{i}") for i, v in enumerate(x_test[0])]
+    small = nn.bce_with_logits([neuron(x)], [y_test[0]])
+    small.label = "loss"
+    model.zero_grad()
+    small.backward()
+    svg_note = write_graph_svg(small, out / "neuron_graph.svg")
+    model.zero_grad()
+    model.save(out / "model.json")
+
+    seconds = time.perf_counter() - started
+    print(f"train accuracy {train_accuracy:.1%}, test accuracy {test_accuracy:.1%} "
+          f"on {len(x_test)} held-out points ({train_seconds:.1f}s training, {seconds:.1f}s total)")
+    print(svg_note)
+    print(f"wrote decision_boundary.png, loss.png, neuron_graph.svg, model.json to {out}/")
+    return {"test_accuracy": test_accuracy, "train_accuracy": train_accuracy,
+            "seconds": seconds, "out": out, "history": history}
+
+
+if __name__ == "__main__":
+    main()
