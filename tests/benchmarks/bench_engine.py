@@ -1,0 +1,378 @@
+"""Engine benchmark: time and peak memory per graph node on four workloads, one run, one machine.
+
+    .venv/bin/python tests/benchmarks/bench_engine.py            # `make bench`: the full table
+    .venv/bin/python tests/benchmarks/bench_engine.py --quick    # small sizes (the smoke test)
+    .venv/bin/python tests/benchmarks/bench_engine.py --profile  # where the W1 step's time goes
+
+Prints a markdown table (paste it into the README's performance section). Times are the best of
+several repetitions, with the cyclic GC paused while timing (as `timeit` does; one W1 row keeps
+it on). A timed repetition builds the graph, runs backward (and for W1 the update) and frees the
+graph; counting nodes with `topological_order` happens outside the timer. Peak memory comes from
+a separate, untimed repetition: the tracemalloc peak during it, minus what was allocated before
+it started, divided by the node count. The GC and tracemalloc states are restored afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import math
+import os
+import pstats
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from floor import ALPHA, LR, flat, floor_step, init_net, two_moons
+
+from autograd import Value, sum_of, topological_order
+
+FULL = {"batch": 64, "w1_reps": 15, "chain": 1_000_000, "wide": 1_000_000, "fan": 100_000,
+        "reps": 3}
+QUICK = {"batch": 8, "w1_reps": 2, "chain": 2_000, "wide": 2_000, "fan": 2_000, "reps": 2}
+TOLERANCE = {"rel_tol": 1e-9, "abs_tol": 1e-12}  # floor vs engine: loss and every gradient
+MAX_FLOOR_RATIO = 20.0  # W1: the engine's step at most this many times the floor's
+MAX_BYTES_PER_NODE = 350.0  # W3: tracemalloc peak per graph node
+
+
+@contextmanager
+def gc_paused(paused: bool = True) -> Iterator[None]:
+    """Collect, then pause the cyclic GC (if `paused`); the caller's GC state comes back after."""
+    was_enabled = gc.isenabled()
+    gc.collect()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# --- W1: micrograd's demo step, on plain Values ------------------------------------------------
+
+
+def fold(values: list[Value]) -> Value:
+    """A left fold `v0 + v1 + ...` (what micrograd's `sum` builds): no balanced tree."""
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
+def mlp_score(net: list[list[list[Value]]], x: list[Value]) -> Value:
+    """The 2-16-16-1 net: neuron = b + w1*x1 + w2*x2 + ... (a left fold), relu hidden units."""
+    last = len(net) - 1
+    for depth, layer in enumerate(net):
+        out = []
+        for neuron in layer:
+            act = neuron[-1]
+            for w, xi in zip(neuron, x):
+                act = act + w * xi
+            out.append(act if depth == last else act.relu())
+        x = out
+    return x[0]
+
+
+def engine_loss(net: list, params: list[Value], points: list, labels: list) -> Value:
+    """The forward: SVM max-margin loss mean(relu(1 - y*score)) + ALPHA * sum(p*p)."""
+    scores = [mlp_score(net, [Value(a), Value(b)]) for a, b in points]
+    data_loss = fold([(1 - y * s).relu() for y, s in zip(labels, scores)]) / len(points)
+    return data_loss + ALPHA * fold([p * p for p in params])
+
+
+def engine_update(loss: Value, params: list[Value]) -> None:
+    """Zero grads, backward, SGD."""
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    for p in params:
+        p.data -= LR * p.grad
+
+
+def engine_step(net: list, params: list[Value], points: list, labels: list) -> Value:
+    """One training step (forward, zero grads, backward, SGD update): returns the loss node."""
+    loss = engine_loss(net, params, points, labels)
+    engine_update(loss, params)
+    return loss
+
+
+def as_values(net: list) -> tuple[list, list[Value]]:
+    """The float net as Values, and its parameters in the floor's order."""
+    vnet = [[[Value(p) for p in neuron] for neuron in layer] for layer in net]
+    return vnet, flat(vnet)
+
+
+def assert_close(what: str, engine: float, floor: float) -> None:
+    if not math.isclose(engine, floor, **TOLERANCE):
+        raise AssertionError(f"W1 floor mismatch: {what}: engine {engine!r} != floor {floor!r}")
+
+
+def check_floor(batch: int = 64) -> int:
+    """One step of each from the same start: loss, every gradient and every update must agree."""
+    points, labels = two_moons(batch)
+    net = init_net()
+    vnet, params = as_values(net)
+    loss = engine_step(vnet, params, points, labels)
+    floor_loss, floor_grads = floor_step(net, points, labels)
+    assert_close("loss", loss.data, floor_loss)
+    for i, (p, g) in enumerate(zip(params, flat(floor_grads))):
+        assert_close(f"grad of parameter {i}", p.grad, g)
+    for i, (p, q) in enumerate(zip(params, flat(net))):
+        assert_close(f"parameter {i} after the update", p.data, q)
+    return len(params)
+
+
+# --- W2-W4: shapes that stress depth, width and fan-out --------------------------------------
+
+
+def deep_chain(n: int) -> tuple[Value, Callable[[], None]]:
+    """y = relu(y*w + b), n times, then backward. With w = 0.5, b = 1, y0 = 1: y -> 2."""
+    w, b, y = Value(0.5), Value(1.0), Value(1.0)
+    for _ in range(n):
+        y = (y * w + b).relu()
+    y.backward()
+
+    def check() -> None:  # at the fixed point y = 2: dy/db = 1/(1-w) = 2, dy/dw = y/(1-w) = 4
+        assert math.isfinite(y.data) and y.data > 0
+        if n >= 200:
+            assert math.isclose(b.grad, 2.0, rel_tol=1e-9), b.grad
+            assert math.isclose(w.grad, 4.0, rel_tol=1e-9), w.grad
+
+    return y, check
+
+
+def wide_sum(n: int) -> tuple[Value, Callable[[], None]]:
+    """sum_of (a balanced pairwise tree) of n products w_i * x_i; the 2n leaves are made here."""
+    ws = [Value(0.25 * (i % 8) - 1.0) for i in range(n)]
+    xs = [Value(0.5 * (i % 5) + 0.5) for i in range(n)]
+    total = sum_of([w * x for w, x in zip(ws, xs)])
+    total.backward()
+
+    def check() -> None:  # d(total)/d(w_i) = x_i
+        for i in (0, n // 2, n - 1):
+            assert ws[i].grad == xs[i].data and xs[i].grad == ws[i].data
+
+    return total, check
+
+
+def fan_out(n: int) -> tuple[Value, Callable[[], None]]:
+    """One Value a used in n products a * c_i, summed: d/da = sum(c_i), exactly."""
+    a = Value(1.5)
+    cs = [0.5 * (i % 7) - 1.0 for i in range(n)]  # halves: every partial sum is exact
+    total = sum_of([a * c for c in cs])
+    total.backward()
+
+    def check() -> None:
+        assert a.grad == math.fsum(cs), (a.grad, math.fsum(cs))
+
+    return total, check
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def node_count(root: object) -> int:
+    """Graph nodes reachable from `root` (0 for the floor, which has no graph)."""
+    return len(topological_order(root)) if isinstance(root, Value) else 0
+
+
+def timed(work: Callable[[], tuple], gc_on: bool = False) -> tuple[float, int]:
+    """One repetition: (seconds building, backpropagating and freeing, graph nodes)."""
+    with gc_paused(not gc_on):
+        start = time.perf_counter()
+        root, check = work()
+        built = time.perf_counter()
+        nodes = node_count(root)  # not timed
+        check()
+        resumed = time.perf_counter()
+        del root, check  # freeing the graph is part of the cost
+        freed = time.perf_counter()
+    return (built - start) + (freed - resumed), nodes
+
+
+def peak_bytes(work: Callable[[], tuple]) -> int:
+    """tracemalloc peak of one repetition, above what was allocated before it started."""
+    was_tracing = tracemalloc.is_tracing()
+    with gc_paused():
+        if not was_tracing:
+            tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            result = work()
+            peak = tracemalloc.get_traced_memory()[1] - before
+            del result
+        finally:
+            if not was_tracing:
+                tracemalloc.stop()
+    return peak
+
+
+@dataclass
+class Row:
+    name: str
+    nodes: int | None  # None: no graph (the floor)
+    seconds: float
+    peak: int | None = None
+    ratio: float | None = None
+    target: str = ""
+    ok: bool | None = None
+
+
+def bench_w1(size: dict) -> list[Row]:
+    """Floor, engine and engine with the GC on, interleaved; each from a copy of one start."""
+    points, labels = two_moons(size["batch"])
+    net = init_net()
+    engines = [as_values(net) for _ in range(2)]  # GC paused, GC on
+
+    def floor() -> tuple:
+        return floor_step(net, points, labels), lambda: None
+
+    def engine(which: int) -> Callable[[], tuple]:
+        vnet, params = engines[which]
+        return lambda: (engine_step(vnet, params, points, labels), lambda: None)
+
+    best = [math.inf] * 3
+    for _ in range(size["w1_reps"]):
+        for i, (work, gc_on) in enumerate(((floor, False), (engine(0), False), (engine(1), True))):
+            seconds, nodes = timed(work, gc_on)
+            best[i] = min(best[i], seconds)
+    for _, params in engines:  # still in lockstep with the floor after every step
+        for i, (p, q) in enumerate(zip(params, flat(net))):
+            assert_close(f"parameter {i} after {size['w1_reps']} steps", p.data, q)
+    peak = peak_bytes(engine(0))
+    nodes = node_count(engine_loss(*engines[0], points, labels))
+    ratios = [t / best[0] for t in best]
+    target = f"<= {MAX_FLOOR_RATIO:g}x floor"
+    return [
+        Row("W1 MLP step, engine", nodes, best[1], peak, ratios[1], target,
+            ratios[1] <= MAX_FLOOR_RATIO),
+        Row("W1 MLP step, engine, GC on", nodes, best[2], None, ratios[2], "(for information)"),
+        Row("W1 MLP step, floor (floats)", None, best[0], None, 1.0),
+    ]
+
+
+def bench(name: str, work: Callable[[], tuple], reps: int, target: str,
+          max_bytes: float | None = None) -> Row:
+    best, nodes = math.inf, 0
+    for _ in range(reps):
+        seconds, nodes = timed(work)
+        best = min(best, seconds)
+    peak = peak_bytes(work)
+    ok = True if max_bytes is None else peak / nodes <= max_bytes
+    return Row(name, nodes, best, peak, None, target, ok)
+
+
+def run(size: dict) -> list[Row]:
+    """Every workload; raises AssertionError if a gradient is wrong."""
+    rows = bench_w1(size)
+    reps = size["reps"]
+    chain, wide, fan = size["chain"], size["wide"], size["fan"]
+    rows.append(bench(f"W2 deep chain x{chain:,}", lambda: deep_chain(chain), reps,
+                      "runs; grads = closed form"))
+    rows.append(bench(f"W3 wide sum of {wide:,} products", lambda: wide_sum(wide), reps,
+                      f"<= {MAX_BYTES_PER_NODE:g} B/node", MAX_BYTES_PER_NODE))
+    rows.append(bench(f"W4 fan-out x{fan:,}", lambda: fan_out(fan), reps, "grad exact"))
+    return rows
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = [
+        "| workload | graph nodes | best time | ns / node | peak B / node | vs floor | target "
+        "| result |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in rows:
+        nodes = f"{r.nodes:,}" if r.nodes else "-"
+        per_node = f"{r.seconds * 1e9 / r.nodes:,.0f}" if r.nodes else "-"
+        peak = f"{r.peak / r.nodes:,.0f}" if r.peak is not None else "-"
+        ratio = f"{r.ratio:.1f}x" if r.ratio is not None else "-"
+        result = "" if r.ok is None else ("PASS" if r.ok else "FAIL")
+        lines.append(f"| {r.name} | {nodes} | {r.seconds * 1e3:,.1f} ms | {per_node} | {peak} "
+                     f"| {ratio} | {r.target} | {result} |")
+    return "\n".join(lines)
+
+
+def engine_version() -> str:
+    """The commit measured, and whether autograd/ had uncommitted changes (or "?")."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "autograd"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return f"{head}{' + uncommitted autograd/ changes' if dirty else ''}" if head else "?"
+
+
+def profile_w1(batch: int, steps: int = 10, top: int = 12) -> str:
+    """Where a W1 step goes: phases timed without a profiler, then cProfile's top functions."""
+    points, labels = two_moons(batch)
+    vnet, params = as_values(init_net())
+    phases = {"forward (build the graph)": 0.0, "backward + update": 0.0, "free the graph": 0.0}
+    profiler = cProfile.Profile()
+    with gc_paused():
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            loss = engine_loss(vnet, params, points, labels)
+            t1 = time.perf_counter()
+            engine_update(loss, params)
+            t2 = time.perf_counter()
+            del loss
+            t3 = time.perf_counter()
+            for name, dt in zip(phases, (t1 - t0, t2 - t1, t3 - t2)):
+                phases[name] += dt
+        profiler.enable()
+        for _ in range(steps):
+            engine_step(vnet, params, points, labels)
+        profiler.disable()
+    whole = sum(phases.values())
+    lines = [f"W1 step, {steps} steps, timed by phase (no profiler): {whole / steps * 1e3:.1f} ms"]
+    lines += [f"  {name}: {100 * dt / whole:.0f}%" for name, dt in phases.items()]
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    total = stats.total_tt
+    lines += ["", f"cProfile, own time (cProfile inflates small calls): {total:.2f} s", "",
+              "| own time | % | calls | function |", "|---:|---:|---:|---|"]
+    ranked = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+    for (path, line, func), (_, calls, tottime, _, _) in ranked:
+        where = f"{Path(path).name}:{line}({func})" if line else func
+        lines.append(f"| {tottime:.3f} s | {100 * tottime / total:.1f} | {calls:,} | {where} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, few repetitions")
+    parser.add_argument("--profile", action="store_true", help="profile the W1 step instead")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    size = QUICK if args.quick else FULL
+    if args.profile:
+        print(profile_w1(size["batch"]))
+        return 0
+    n_params = check_floor(size["batch"])
+    rows = run(size)
+    print(f"stepgrad engine benchmark ({'--quick' if args.quick else 'full'}): engine "
+          f"{engine_version()}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(f"Best of {size['w1_reps']} (W1, floor and engine interleaved) or {size['reps']} "
+          "(W2-W4); the cyclic GC is paused while timing, except in the \"GC on\" row. "
+          "A timed run builds, backpropagates and frees the graph.")
+    print(f"W1 neurons are a left fold b + w1*x1 + w2*x2 + ... (as micrograd); the floor's loss "
+          f"and all {n_params} gradients match the engine's to rel 1e-9.")
+    print("peak B / node = tracemalloc peak during one run / graph nodes, counting everything "
+          "the run allocates (W3: its 2n leaves too).\n")
+    print(markdown(rows))
+    return 1 if args.strict and any(r.ok is False for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

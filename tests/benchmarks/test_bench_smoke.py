@@ -1,0 +1,55 @@
+"""Smoke test of `make bench`: the quick mode runs and prints every workload; no timing asserts."""
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+SCRIPT = HERE / "bench_engine.py"
+
+
+def _load(name: str, monkeypatch: pytest.MonkeyPatch):
+    """Import a module of this folder by path (the folder is not a package), undone after."""
+    monkeypatch.syspath_prepend(str(HERE))  # bench_engine imports its sibling `floor`
+    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quick_run_prints_all_four_workloads():
+    done = subprocess.run([sys.executable, str(SCRIPT), "--quick"], capture_output=True,
+                          text=True, timeout=300, cwd=HERE.parents[1])
+    assert done.returncode == 0, done.stderr
+    for workload in ("W1 MLP step, engine", "W1 MLP step, floor", "W2 deep chain",
+                     "W3 wide sum", "W4 fan-out"):
+        assert f"| {workload}" in done.stdout, done.stdout
+    assert "match the engine's to rel 1e-9" in done.stdout
+
+
+@pytest.mark.parametrize("batch", [1, 8])
+def test_floor_matches_the_engine(batch, monkeypatch):
+    bench = _load("bench_engine", monkeypatch)
+    # check_floor raises AssertionError unless loss, gradients and update agree to rel 1e-9
+    assert bench.check_floor(batch) == 337
+
+
+def test_floor_gradient_matches_a_central_difference(monkeypatch):
+    """The floor's closed-form gradient is itself checked, on one weight, by finite differences."""
+    floor = _load("floor", monkeypatch)
+    points, labels = floor.two_moons(8)
+
+    def loss_at(shift: float) -> float:
+        net = floor.init_net()
+        net[1][3][5] += shift
+        return floor.floor_step(net, points, labels)[0]
+
+    _, grads = floor.floor_step(floor.init_net(), points, labels)
+    h = 1e-6
+    numeric = (loss_at(h) - loss_at(-h)) / (2 * h)
+    assert grads[1][3][5] != 0.0
+    assert grads[1][3][5] == pytest.approx(numeric, rel=1e-6, abs=1e-9)
