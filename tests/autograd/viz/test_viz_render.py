@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from viz_helpers import Drawn, need, neuron, parse_svg
+from viz_helpers import evaluate, need, neuron, parse_svg
 
-from autograd import OPS, Value
+from autograd import Value
 from autograd.viz import DotNotFoundError, draw_dot, render, to_svg
 from autograd.viz.dot import fmt
 
@@ -32,25 +32,6 @@ def test_neuron_svg_shows_every_label_data_and_grad():
     ops = sorted(texts[0] for key, texts in drawn.texts.items() if key.endswith("_op"))
     assert ops == ["*", "*", "+", "+", "tanh"]
     assert len(drawn.edges) == 5 + 9  # op -> result, and one per operand
-
-
-def evaluate(drawn: Drawn, leaves: dict[str, float]) -> float:
-    """Recompute the drawn graph from the picture alone: leaves by label, ops by their symbol."""
-    values: dict[str, float] = {}
-    for key, texts in drawn.records().items():
-        values[key] = leaves.get(texts[0], drawn.field_of(key, "data"))
-    pending = {tail[: -len("_op")]: tail for tail, _ in drawn.edges if tail.endswith("_op")}
-    while pending:  # node ids are topological positions, but don't rely on it: iterate
-        for node, op_id in list(pending.items()):
-            inputs = [tail for tail, head in drawn.edges if head == op_id]
-            if any(i in pending for i in inputs):
-                continue
-            symbol = drawn.texts[op_id][0]
-            op = next(o for o in OPS.values() if o.symbol == symbol and o.arity == len(inputs))
-            values[node] = op.forward(*(values[i] for i in inputs))
-            del pending[node]
-    root = next(key for key in drawn.records() if not any(t == key for t, _ in drawn.edges))
-    return values[root]
 
 
 def test_the_drawn_graph_of_a_gradient_computes_the_gradient():

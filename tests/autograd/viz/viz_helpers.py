@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Value
+from autograd import OPS, Value
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHROMIUM = "/usr/bin/chromium"
@@ -76,3 +76,24 @@ def parse_svg(svg: str) -> Drawn:
             tail, head = title.split("->")
             drawn.edges.append((tail, head))
     return drawn
+
+
+def evaluate(drawn: Drawn, leaves: dict[str, float]) -> float:
+    """Recompute the drawn graph from the picture alone: leaves by label, ops by their symbol."""
+    values: dict[str, float] = {}
+    for key, texts in drawn.records().items():
+        values[key] = leaves.get(texts[0], drawn.field_of(key, "data"))
+    pending = {tail[: -len("_op")]: tail for tail, _ in drawn.edges if tail.endswith("_op")}
+    while pending:  # node ids are topological positions, but don't rely on it: iterate
+        before = len(pending)
+        for node, op_id in list(pending.items()):
+            inputs = [tail for tail, head in drawn.edges if head == op_id]
+            if any(i in pending for i in inputs):
+                continue
+            symbol = drawn.texts[op_id][0]
+            op = next(o for o in OPS.values() if o.symbol == symbol and o.arity == len(inputs))
+            values[node] = op.forward(*(values[i] for i in inputs))
+            del pending[node]
+        assert len(pending) < before, "the drawn graph has a cycle or a missing input"
+    root = next(key for key in drawn.records() if not any(t == key for t, _ in drawn.edges))
+    return values[root]
