@@ -6,7 +6,7 @@ Nothing here imports graphviz at import time: `import autograd` works without th
 from autograd.viz.dot import DEFAULT_MAX_NODES, draw_dot
 from autograd.viz.frames import PLAYER_MAX_NODES, Frame, step_frames, write_frames
 from autograd.viz.player import frames_folder, player_html, write_player
-from autograd.viz.render import DotNotFoundError, render, require_dot, to_svg
+from autograd.viz.rendering import DotNotFoundError, render, require_dot, to_svg
 
 __all__ = [
     "DEFAULT_MAX_NODES", "PLAYER_MAX_NODES", "DotNotFoundError", "Frame", "draw_dot",

@@ -89,7 +89,7 @@ def draw_dot(
 
 def _digraph(rankdir: str) -> graphviz.Digraph:
     """An empty Digraph (of the class that explains a missing `dot`) laid out `rankdir`."""
-    from autograd.viz.render import digraph_class
+    from autograd.viz.rendering import digraph_class
 
     return digraph_class()(format="svg", graph_attr={"rankdir": rankdir})
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from autograd.value import Value
 from autograd.viz.dot import draw_dot
-from autograd.viz.render import require_dot, to_svg
+from autograd.viz.rendering import require_dot, to_svg
 
 PLAYER_MAX_NODES = 300
 """Frames cost one `dot` run per step over the whole graph, so the player stops sooner."""

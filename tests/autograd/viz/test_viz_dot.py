@@ -228,3 +228,13 @@ def test_the_two_moons_mlp_loss_collapses_to_its_layers():
     links = [e.split(" [")[0] for e in edges_of(source)]
     chain = ["layers.0", "layers.1", "layers.2", "loss"]
     assert sorted(links) == sorted(f"{ids[a]} -> {ids[b]}" for a, b in zip(chain, chain[1:]))
+
+
+def test_the_drawing_is_a_graphviz_digraph_that_copies_and_pickles():
+    import pickle
+
+    import graphviz
+
+    graph = draw_dot(neuron()[0])
+    assert isinstance(graph, graphviz.Digraph)
+    assert graph.copy().source == pickle.loads(pickle.dumps(graph)).source == graph.source

@@ -61,8 +61,15 @@ def digraph_class() -> type:
             require_dot()
             return super().render(*args, **kwargs)
 
-    Digraph.__module__ = __name__
+    Digraph.__module__, Digraph.__qualname__ = __name__, "Digraph"
     return Digraph
+
+
+def __getattr__(name: str) -> Any:
+    # `autograd.viz.rendering.Digraph`, made on first use: lets pickle find the class by name.
+    if name == "Digraph":
+        return digraph_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def to_svg(graph: Any, *, timeout: float = 60.0) -> str:
