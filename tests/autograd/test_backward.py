@@ -1,0 +1,179 @@
+"""`backward`: known values, reuse and diamonds, accumulation, seeds, depth, higher order."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from autograd_checks import assert_topological
+from hypothesis import given
+
+from autograd import Value, gradcheck, topological_order
+from autograd.testing import expressions
+
+
+def test_micrograd_neuron_keeps_intermediate_grads():
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    n = x1 * w1 + x2 * w2 + b
+    o = n.tanh()
+    o.backward()
+    assert math.isclose(n.grad, 0.5, rel_tol=1e-12)  # 1 - tanh(n)^2, kept on the intermediate
+    assert o.grad == 1.0
+    assert math.isclose(x1.grad, -1.5, rel_tol=1e-12)
+    assert math.isclose(w1.grad, 1.0, rel_tol=1e-12)
+    assert math.isclose(x2.grad, 0.5, rel_tol=1e-12)
+    assert w2.grad == 0.0  # x2 = 0
+
+
+def test_polynomial_known_values():
+    x = Value(2.0)
+    f = 3 * x**3 - 2 * x**2 + x - 5  # f' = 9x^2 - 4x + 1
+    f.backward()
+    assert f.data == 13.0 and x.grad == 29.0
+
+
+def test_two_variable_polynomial_known_values():
+    x, y = Value(3.0), Value(-2.0)
+    f = x * x * y + y**3
+    f.backward()
+    assert (x.grad, y.grad) == (2 * 3.0 * -2.0, 3.0**2 + 3 * (-2.0) ** 2)
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda a: a + a, lambda a: 2.0),
+        (lambda a: a * a, lambda a: 2 * a),
+        (lambda a: a - a, lambda a: 0.0),
+        (lambda a: a / a, lambda a: 0.0),
+        (lambda a: (a * 2.0) * (a + 3.0), lambda a: 2 * (a + 3.0) + 2 * a),  # two paths
+        (lambda a: (a + a) * (a + a), lambda a: 8 * a),
+    ],
+    ids=["a+a", "a*a", "a-a", "a/a", "two-paths", "nested-diamond"],
+)
+def test_reuse_and_diamonds(build, expected):
+    a = Value(1.5)
+    build(a).backward()
+    assert math.isclose(a.grad, expected(1.5), rel_tol=1e-15, abs_tol=1e-15)
+
+
+def graph_with_reuse() -> tuple[list[Value], Value]:
+    x, y = Value(0.7, "x"), Value(-1.3, "y")
+    h = (x * y).tanh()  # an intermediate used three times
+    z = h * h + h.exp() * x - (y / (h + 2.0)).sigmoid()
+    return [x, y], z
+
+
+def test_backward_twice_exactly_doubles_every_grad():
+    _, z = graph_with_reuse()
+    order = topological_order(z)
+    z.backward()
+    once = [node.grad for node in order]
+    assert any(g != 0.0 for g in once[:-1])
+    z.backward()
+    assert [node.grad for node in order] == [2 * g for g in once]
+
+
+def test_zero_grad_zeroes_every_reachable_node():
+    _, z = graph_with_reuse()
+    z.backward()
+    assert all(node.grad != 0.0 for node in topological_order(z) if node.parents)
+    z.zero_grad()
+    assert all(node.grad == 0.0 for node in topological_order(z))
+
+
+def test_seed_scales_every_gradient():
+    leaves, z = graph_with_reuse()
+    z.backward()
+    unit = [node.grad for node in topological_order(z)]
+    z.zero_grad()
+    z.backward(2.0)  # a power of two scales floats exactly
+    assert [node.grad for node in topological_order(z)] == [2 * g for g in unit]
+    z.zero_grad()
+    z.backward(grad=-0.3)
+    for node, g in zip(topological_order(z), unit):
+        assert math.isclose(node.grad, -0.3 * g, rel_tol=1e-14, abs_tol=1e-300)
+
+
+@given(expressions())
+def test_random_expressions_match_finite_differences(expr):
+    assert gradcheck(expr, *expr.point)
+
+
+@given(expressions(max_steps=5))
+def test_random_expressions_second_order(expr):
+    assert gradcheck(expr, *expr.point, order=2)
+
+
+@given(expressions())
+def test_backward_agrees_with_gradcheck_on_random_graphs(expr):
+    xs = [Value(x) for x in expr.point]
+    out = expr(*xs)
+    assert_topological(topological_order(out), out)
+    out.backward()
+    again = [Value(x) for x in expr.point]
+    expr(*again).backward()
+    assert [x.grad for x in xs] == [x.grad for x in again]  # deterministic run to run
+
+
+# -- a million nodes deep: no recursion anywhere ------------------------------------------------
+
+DEPTH = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def deep_chain():
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(DEPTH):
+        y = y + x  # y_n = (n + 1) x
+    return x, y
+
+
+def test_million_deep_chain(deep_chain):
+    x, y = deep_chain
+    order = topological_order(y)
+    assert len(order) == DEPTH + 1 and order[0] is x and order[-1] is y
+    y.backward()
+    assert x.grad == DEPTH + 1  # closed form: dy/dx = n + 1, exact in floats
+    assert y.parents[0].grad == 1.0
+    y.zero_grad()
+    assert x.grad == 0.0 and y.parents[0].grad == 0.0
+
+
+# -- create_graph: gradients that are graphs themselves ----------------------------------------
+
+
+def test_create_graph_gives_a_value_with_its_own_graph():
+    x = Value(2.0, "x")
+    y = x**3
+    y.backward(create_graph=True)
+    g = x.grad
+    assert isinstance(g, Value) and g.data == 12.0
+    assert g.parents and x in topological_order(g)
+    x.grad = 0.0
+    g.backward()  # d(3x^2)/dx
+    assert x.grad == 12.0
+
+
+def test_third_derivative_through_backward():
+    x = Value(0.4)
+    x.sin().backward(create_graph=True)
+    first, x.grad = x.grad, 0.0
+    first.backward(create_graph=True)
+    second, x.grad = x.grad, 0.0
+    second.backward()
+    assert math.isclose(first.data, math.cos(0.4), rel_tol=1e-15)
+    assert math.isclose(second.data, -math.sin(0.4), rel_tol=1e-15)
+    assert math.isclose(x.grad, -math.cos(0.4), rel_tol=1e-15)
+
+
+def test_create_graph_with_a_value_seed():
+    x = Value(3.0)
+    seed = Value(2.0)
+    (x * x).backward(seed, create_graph=True)
+    assert x.grad.data == 12.0
+    x.grad.backward()
+    assert seed.grad == 6.0  # d(2 x seed)/d(seed) = 2x
