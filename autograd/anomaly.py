@@ -1,33 +1,171 @@
 """Anomaly mode: remember where each node was made, and stop at the first nan/inf or domain error.
 
 Off by default and free when off: `apply` and `gradients` call into this module only while
-`detect_anomaly()` is on.
+`detect_anomaly()` is on. NB: like PyTorch's, it is a debugging tool, not a training mode: the
+nodes made inside the block are kept (with their source lines) until the block ends, because a
+`Value` has no room for a line and no weak references.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import linecache
+import math
+import os
+import sys
+from collections.abc import Iterable
+from contextlib import ExitStack
+from contextvars import ContextVar
 from typing import Any
 
 from autograd import mode
 
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """While on, nodes remember the source line that made them, and nan/inf raise at once."""
-    with mode.switched(anomaly=True):
-        yield
+
+class AnomalyError(FloatingPointError):
+    """A nan or inf appeared in anomaly mode; the message names the op, value, label and line."""
+
+
+class detect_anomaly:  # noqa: N801 - a context manager used like a function, as in PyTorch
+    """While on, nodes remember the source line that made them, and nan/inf raise at once.
+
+    `with detect_anomaly() as spy: ...` also lets you ask `spy.where(node)`.
+    """
+
+    def __init__(self) -> None:
+        self.lines: dict[Any, tuple[str, int]] = {}  # node -> (file, line); strong, so cleared
+        self._outer: detect_anomaly | None = None
+        self._stack: ExitStack | None = None
+
+    def __enter__(self) -> detect_anomaly:
+        if self._stack is not None:
+            raise RuntimeError("detect_anomaly: this context is already active")
+        self._stack = ExitStack()
+        self._outer = _active.get()
+        token = _active.set(self)
+        self._stack.callback(_active.reset, token)
+        self._stack.enter_context(mode.switched(anomaly=True))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        stack, self._stack = self._stack, None
+        self.lines.clear()  # drop every node made inside: nothing is kept alive after the block
+        self._outer = None
+        if stack is not None:
+            stack.close()
+
+    def where(self, node: Any) -> str:
+        """`file:line: source` where `node` was made inside this block (or an outer one), or ""."""
+        context: detect_anomaly | None = self
+        while context is not None:
+            found = context.lines.get(node)
+            if found is not None:
+                filename, lineno = found
+                code = linecache.getline(filename, lineno).strip()
+                return f"{filename}:{lineno}" + (f": {code}" if code else "")
+            context = context._outer
+        return ""
+
+
+_active: ContextVar[detect_anomaly | None] = ContextVar("stepgrad_anomaly", default=None)
+
+
+def _caller() -> tuple[str, int] | None:
+    """The first frame outside the autograd package: the user's line that is running now."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+
+
+def _here() -> str:
+    found = _caller()
+    if found is None:
+        return ""
+    code = linecache.getline(found[0], found[1]).strip()
+    return f"{found[0]}:{found[1]}" + (f": {code}" if code else "")
+
+
+def _where(node: Any) -> str:
+    context = _active.get()
+    line = context.where(node) if context is not None else ""
+    return line or "(made outside detect_anomaly)"
+
+
+def _describe(node: Any) -> str:
+    """`o = tanh(...) (label 'o', data 0.76)`: how anomaly errors name a node."""
+    label = f"label {node.label!r}" if node.label else "no label"
+    made = f"{node._op.name}" if node._op is not None else "leaf"
+    return f"{made} node ({label}, data {node.data!r})"
+
+
+def _finite(x: Any) -> bool:
+    return math.isfinite(x.data if hasattr(x, "data") else x)
 
 
 def on_forward(out: Any) -> None:
-    """Called for every node made while anomaly mode is on."""
+    """Called for every node made while anomaly mode is on: note its line, check its value."""
+    context = _active.get()
+    found = _caller()
+    if context is not None and found is not None:
+        context.lines[out] = found
+    if not math.isfinite(out.data):
+        shown = ", ".join(f"{p.label}={p.data!r}" if p.label else repr(p.data)
+                          for p in out.parents)
+        raise AnomalyError(f"anomaly: {out._op.name if out._op else 'op'}({shown}) gave "
+                           f"{out.data!r} in the forward pass, at {_here()}")
 
 
 def on_domain_error(message: str) -> str:
     """Called with a domain error's message while anomaly mode is on; returns what to raise."""
-    return message
+    return f"{message}, at {_here()}"
+
+
+def check_seed(root: Any, seed: Any) -> None:
+    """A backward pass seeded with nan/inf is an anomaly at the root."""
+    if not _finite(seed):
+        raise AnomalyError(f"anomaly: backward seeded with {seed!r} at the root, "
+                           f"{_describe(root)} made at {_where(root)}")
+
+
+def check_step(node: Any, contributions: Iterable[tuple[Any, Any, Any]]) -> None:
+    """(parent, added, parent's gradient so far) from one node's chain rule; raise on nan/inf."""
+    for parent, added, total in contributions:
+        if not _finite(added):
+            raise AnomalyError(
+                f"anomaly: the backward of {_describe(node)} gave {parent.label or 'its operand'}"
+                f" a gradient of {_number(added)}; the node was made at {_where(node)}")
+        if not _finite(total):
+            raise AnomalyError(
+                f"anomaly: the gradient of {_describe(parent)} overflowed to {_number(total)} "
+                f"adding {_number(added)} from {_describe(node)}, made at {_where(node)}")
 
 
 def on_gradients(order: list, grads: dict) -> None:
-    """Called after a backward pass computed `grads` while anomaly mode is on."""
+    """Called after a backward pass computed `grads` in anomaly mode: find the first nan/inf.
+
+    The first non-finite gradient in backward order has finite-gradient children only, so one
+    of their chain rules (or the sum of them) made it: that child is blamed with its line.
+    """
+    from autograd.backward import local_partials  # lazy: backward imports this module
+
+    for i in range(len(order) - 1, -1, -1):
+        node = order[i]
+        g = grads.get(node)
+        if g is None or _finite(g):
+            continue
+        if i == len(order) - 1:
+            check_seed(node, g)
+        children = [c for c in order[i + 1:] if any(p is node for p in c.parents)]
+        for child in children:
+            upstream = grads[child]
+            parts = zip(child.parents, local_partials(child))
+            check_step(child, [(p, local * upstream, local * upstream) for p, local in parts
+                               if p is node])
+        raise AnomalyError(f"anomaly: the gradient of {_describe(node)} overflowed to "
+                           f"{_number(g)} summing {len(children)} contributions; "
+                           f"the node was made at {_where(node)}")
+
+
+def _number(x: Any) -> str:
+    return repr(x.data if hasattr(x, "data") else x)

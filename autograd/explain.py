@@ -1,0 +1,193 @@
+"""Show a graph as text: the names every view uses, a table (`explain`) and a tree (`text_graph`).
+
+One display convention everywhere: nodes are numbered by their position in
+`topological_order(root)`; a node is called by its label, else by its formula when that is short
+(`x*w + b`), else `node#3`; a constant leaf by its number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+from autograd.graph import topological_order
+from autograd.symbolic import ATOM, Expr, Sym, forward_expr, number_symbol
+from autograd.value import Value
+
+MAX_NAME = 30  # longer formulas are called node#i
+
+
+def fmt(x: Any) -> str:
+    """A number as steps and tables show it: 6 significant digits, floats keep a `.0`."""
+    if isinstance(x, Value):  # a gradient kept as a Value by backward(create_graph=True)
+        return f"Value({fmt(x.data)})"
+    text = f"{x:.6g}"
+    return text if any(c in text for c in ".einf") else text + ".0"
+
+
+class Names:
+    """Short stable names for the nodes of one graph; computed on demand, in bounded time."""
+
+    def __init__(self, order: list[Value]) -> None:
+        self.order = order
+        self.index = {node: i for i, node in enumerate(order)}
+        self._names: dict[Value, Expr] = {}
+
+    def expr(self, node: Value) -> Expr:
+        """The node's name as an expression (so it nests with correct parentheses)."""
+        name = self._names.get(node)
+        if name is None:
+            name = self._names[node] = self._atom(node) or self._formula(node)
+        return name
+
+    def __call__(self, node: Value) -> str:
+        return str(self.expr(node))
+
+    def target(self, node: Value) -> str:
+        """The node as the left of `.grad`: `x`, `tanh(n)`, `(x*w)`, `(2)`."""
+        name = self.expr(node)
+        text = str(name)
+        bare = name.precedence == ATOM and not text[:1].isdigit()
+        return f"{text}.grad" if bare else f"({text}).grad"
+
+    def formula(self, node: Value) -> str:
+        """What made the node, with its operands' names, e.g. `tanh(n)`; "" for a leaf."""
+        if not node.parents:
+            return ""
+        return str(forward_expr(node._op, [self.expr(p) for p in node.parents], node._param))
+
+    @staticmethod
+    def _atom(node: Value) -> Expr | None:
+        if node.label:
+            return Sym(node.label)
+        if not node.parents:
+            return number_symbol(node.data)
+        return None
+
+    def _formula(self, node: Value) -> Expr:
+        # Post-order over unlabelled ancestors with an explicit stack; a formula of k ops has at
+        # least k characters, so giving up past MAX_NAME nodes bounds the work.
+        built: dict[Value, Expr] = {}
+        stack: list[tuple[Value, bool]] = [(node, False)]
+        while stack:
+            n, ready = stack.pop()
+            if n in built:
+                continue
+            if ready:
+                parts = [built.get(p) or self._names.get(p) or self._atom(p) for p in n.parents]
+                built[n] = forward_expr(n._op, parts, n._param)
+                continue
+            if len(built) + len(stack) > MAX_NAME:
+                return self._numbered(node)
+            stack.append((n, True))
+            for p in n.parents:
+                known = self._names.get(p)
+                if known is not None and str(known).startswith("node#"):
+                    return self._numbered(node)  # its formula contains a too-long one
+                if known is None and self._atom(p) is None and p not in built:
+                    stack.append((p, False))
+        name = built[node]
+        return name if len(str(name)) <= MAX_NAME else self._numbered(node)
+
+    def _numbered(self, node: Value) -> Expr:
+        return Sym(f"node#{self.index[node]}")
+
+
+class Row(NamedTuple):
+    """One node in `explain`'s table."""
+
+    index: int
+    name: str
+    op: str
+    formula: str
+    data: float
+    grad: Any
+    node: Value
+
+
+class Explanation:
+    """`explain`'s result: prints as the table, iterates as `Row`s."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> Row:
+        return self.rows[i]
+
+    def __str__(self) -> str:
+        header = ("#", "node", "op", "formula", "data", "grad")
+        cells = [header] + [
+            (str(r.index), r.name, r.op or "leaf", r.formula, fmt(r.data), fmt(r.grad))
+            for r in self.rows
+        ]
+        widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+        right = {0, 4, 5}  # numbers line up on the right
+        lines = [
+            "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                      for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+            for row in cells
+        ]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def explain(root: Value) -> Explanation:
+    """Every node root depends on, in topological order: name, op, formula, data, grad."""
+    order = topological_order(root)
+    names = Names(order)
+    return Explanation([
+        Row(i, names(node), node.op, names.formula(node), node.data, node.grad, node)
+        for i, node in enumerate(order)
+    ])
+
+
+class TextGraph(str):
+    """`text_graph`'s result: a str that also displays as itself in the REPL."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def text_graph(root: Value, max_depth: int = 40) -> TextGraph:
+    """The graph as an indented tree, root first, operands below; a shared node is drawn once.
+
+    Later uses say `(see [i])`. Deeper than `max_depth` a subtree is elided (so a million-deep
+    chain prints in bounded width); call `text_graph` on a node to see below it.
+    """
+    order = topological_order(root)
+    names = Names(order)
+    shown: set[Value] = set()
+    lines: list[str] = []
+    # (node, prefix of this line, prefix for its children, depth)
+    stack: list[tuple[Value, str, str, int]] = [(root, "", "", 0)]
+    while stack:
+        node, lead, indent, depth = stack.pop()
+        i = names.index[node]
+        if node in shown:
+            lines.append(f"{lead}[{i}] {names(node)}  (see [{i}])")
+            continue
+        if depth > max_depth:
+            lines.append(f"{lead}[{i}] {names(node)}  ... (deeper than {max_depth}; "
+                         f"text_graph() it to see more)")
+            continue
+        shown.add(node)
+        formula = names.formula(node)
+        made = f" = {formula}" if formula and formula != names(node) else ""
+        grad = node.grad
+        finite = not isinstance(grad, float) or math.isfinite(grad)
+        lines.append(f"{lead}[{i}] {names(node)}{made}  data {fmt(node.data)}  "
+                     f"grad {fmt(grad)}{'' if finite else '  <- not finite'}")
+        last = len(node.parents) - 1
+        for k in range(last, -1, -1):  # pushed in reverse so operand 0 prints first
+            branch, more = ("└─ ", "   ") if k == last else ("├─ ", "│  ")
+            stack.append((node.parents[k], indent + branch, indent + more, depth + 1))
+    return TextGraph("\n".join(lines))

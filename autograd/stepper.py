@@ -1,0 +1,124 @@
+"""Backprop one node at a time: each step applies the chain rule at one node, and says so.
+
+`backward_steps(root)` does the same pass as `backward()`, but as you iterate: after k steps the
+graph's `.grad`s hold exactly the first k steps' gradients, so a paused pass can be inspected
+or drawn. The numbers come from `local_partials` (the op table); the rule text from the same
+table printed symbolically. Nothing here knows a derivative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import anomaly, mode
+from autograd.backward import local_partials
+from autograd.explain import Names, fmt
+from autograd.graph import topological_order
+from autograd.symbolic import differential, forward_expr, partial_exprs
+from autograd.value import Value, as_float
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one step adds to one operand's gradient: `added = local * upstream`."""
+
+    parent: Value
+    position: int  # operand index: `a + a` contributes twice to a, at 0 and 1
+    local: float  # d(node)/d(parent), from the op table
+    rule: str  # that rule as math, e.g. `d(x*w)/dx = w`
+    added: float
+    upstream: float  # the node's gradient, d(root)/d(node)
+    target: str = ""  # how the text names the parent's gradient, e.g. `x.grad`
+
+    def __str__(self) -> str:
+        return (f"{self.target} += {fmt(self.upstream)} (upstream) * {fmt(self.local)} "
+                f"({self.rule}) = {fmt(self.added)}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a backward pass: step 0 seeds the root, each later one is one non-leaf node."""
+
+    index: int
+    total: int  # how many steps the whole pass has, seed included
+    node: Value
+    upstream: float  # d(root)/d(node), complete when the node's step comes
+    contributions: tuple[Contribution, ...]
+    name: str = ""  # how the text names the node
+    formula: str = ""  # what made the node, e.g. `tanh(n)`
+    target: str = ""  # how the text names the node's gradient, e.g. `o.grad`
+
+    def __str__(self) -> str:
+        if self.index == 0:
+            return f"{self.target} = {fmt(self.upstream)} (seed)"
+        return "\n".join(str(c) for c in self.contributions)
+
+    @property
+    def heading(self) -> str:
+        """A title for the step, e.g. `step 2/4: o = tanh(n)`."""
+        what = self.name if not self.formula or self.formula == self.name else (
+            f"{self.name} = {self.formula}")
+        seed = " (seed)" if self.index == 0 else ""
+        return f"step {self.index}/{self.total - 1}: {what}{seed}"
+
+
+def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
+    """Run `root.backward(grad)` one step per iteration, yielding each `Step` once it is applied.
+
+    The finished pass leaves exactly the `.grad`s `backward()` would. Stopping early leaves the
+    graph partly propagated (by design: that is what there is to look at).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_steps: root must be a Value, got {type(root).__name__}")
+    seed = as_float(grad, "backward_steps (grad)")
+    return _steps(root, seed)
+
+
+def _steps(root: Value, seed: float) -> Iterator[Step]:
+    order = topological_order(root)
+    total = 1 + sum(1 for node in order if node.parents)
+    names = Names(order)
+    checking = mode.get_mode().anomaly
+    if checking:
+        anomaly.check_seed(root, seed)
+    # This pass's own gradients, accumulated exactly as `gradients()` does, and what each .grad
+    # held before the pass: .grad is always `before + this pass so far`, as backward() adds it.
+    grads: dict[Value, float] = {root: seed}
+    before: dict[Value, Any] = {root: root.grad}
+    _write(root, before[root], seed)
+    yield Step(0, total, root, seed, (), names(root), names.formula(root), names.target(root))
+    index = 0
+    for node in reversed(order):
+        if not node.parents:
+            continue
+        index += 1
+        upstream = grads[node]
+        operands = [names.expr(p) for p in node.parents]
+        out = names.expr(node) if node.label else "out"
+        rules = partial_exprs(node._op, operands, out, node._param)
+        top = differential(forward_expr(node._op, operands, node._param))
+        contributions = [
+            Contribution(parent, i, local, f"{top}/{differential(operands[i])} = {rules[i]}",
+                         local * upstream, upstream, names.target(parent))
+            for i, (parent, local) in enumerate(zip(node.parents, local_partials(node)))
+        ]
+        # Last operand first, as backward's float pass adds them: with `a*a` the sum then rounds
+        # the same way, so the finished pass equals backward() exactly.
+        for c in reversed(contributions):
+            so_far = grads.get(c.parent)
+            grads[c.parent] = c.added if so_far is None else so_far + c.added
+        if checking:
+            anomaly.check_step(node, [(c.parent, c.added, grads[c.parent]) for c in contributions])
+        for parent in node.parents:
+            if parent not in before:
+                before[parent] = parent.grad
+            _write(parent, before[parent], grads[parent])
+        yield Step(index, total, node, upstream, tuple(contributions), names(node),
+                   names.formula(node), names.target(node))
+
+
+def _write(node: Value, before: Any, this_pass: float) -> None:
+    # The same expression backward() uses, so the end result is equal bit for bit.
+    node.grad = this_pass if (isinstance(before, float) and before == 0.0) else before + this_pass
