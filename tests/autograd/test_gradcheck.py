@@ -1,0 +1,80 @@
+"""`gradcheck` and `gradgradcheck`: pass on right gradients, fail readably on wrong ones."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import GradcheckError, Value, gradcheck, gradgradcheck
+
+
+def smooth(x, y):
+    return (x * y).tanh() + x.exp() / (y * y + 1.0)
+
+
+def wrong_first(x):
+    """x^2 whose gradient is x (not 2x): one factor is detached, so backprop misses it."""
+    return x * x.detach()
+
+
+def wrong_second(x):
+    """x^3 with the right value and first derivative, 3x^2, but built from detached data.
+
+    (x - x.detach()) is 0 everywhere yet has derivative 1, so only the analytic pass sees it;
+    its coefficient is a constant, so the second derivative comes out 0 instead of 6x.
+    """
+    x0 = x.detach()
+    return x0**3 + (x - x0) * (3 * x0**2)
+
+
+def test_passes_on_correct_functions():
+    assert gradcheck(smooth, 0.3, -1.2) is True
+    assert gradcheck(lambda x: x.sin() * x.sqrt(), 1.7, order=3) is True
+    assert gradgradcheck(smooth, Value(0.3), Value(-1.2)) is True
+
+
+def test_wrong_gradient_raises_a_readable_table():
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(wrong_first, 1.5)
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "gradcheck failed for wrong_first at (x=1.5):"
+    assert lines[1].split() == ["input", "analytic", "numeric", "abs", "err", "rel", "err"]
+    name, analytic, numeric, *_ = lines[2].split()
+    assert name == "x" and float(analytic) == 1.5
+    assert math.isclose(float(numeric), 3.0, rel_tol=1e-6)
+    assert lines[2].endswith("<- mismatch")
+
+
+def test_only_the_wrong_input_is_marked():
+    def half_wrong(a, b):
+        return a * b + b * b.detach()
+
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(half_wrong, 2.0, 3.0)
+    rows = str(caught.value).splitlines()[2:]
+    assert [row.split()[0] for row in rows] == ["a", "b"]
+    assert [row.endswith("<- mismatch") for row in rows] == [False, True]
+
+
+def test_first_order_passes_but_order_two_catches_a_wrong_second_derivative():
+    assert wrong_second(Value(1.5)).data == 1.5**3
+    assert gradcheck(wrong_second, 1.5) is True
+    with pytest.raises(GradcheckError, match="mismatch"):
+        gradcheck(wrong_second, 1.5, order=2)
+    with pytest.raises(GradcheckError, match="dwrong_second/dx"):
+        gradgradcheck(wrong_second, 1.5)
+
+
+def test_tolerances_are_honoured():
+    def slightly_off(x):
+        return x * x + (x - x.detach()) * 1e-3  # gradient off by 1e-3
+
+    with pytest.raises(GradcheckError):
+        gradcheck(slightly_off, 1.0)
+    assert gradcheck(slightly_off, 1.0, atol=2e-3) is True
+
+
+def test_order_must_be_positive():
+    with pytest.raises(ValueError, match="order"):
+        gradcheck(smooth, 0.3, -1.2, order=0)
