@@ -20,6 +20,8 @@ from autograd.viz.groups import Grouping, collapsed, group_of, within_depth
 if TYPE_CHECKING:
     import graphviz
 
+    from autograd.stepper import Step
+
 DEFAULT_MAX_NODES = 2000
 """Above this many nodes `draw_dot` refuses: `dot` would take minutes and the picture is a blur."""
 
@@ -32,7 +34,7 @@ def draw_dot(
     highlight: Iterable[Value] = (),
     highlight_color: str = "#ffe082",
     edge_labels: bool = False,
-    step: Any = None,
+    step: Step | None = None,
     step_color: str = "#ff7043",
     max_nodes: int = DEFAULT_MAX_NODES,
     max_depth: int | None = None,
@@ -113,7 +115,7 @@ def _cluster(dot: graphviz.Digraph, subgraphs: dict[str, Any], name: str) -> Any
     return subgraphs[name]
 
 
-def _step_marks(step: Any) -> tuple[Value | None, dict[int, float]]:
+def _step_marks(step: Step | None) -> tuple[Value | None, dict[int, float]]:
     """The step's node and {operand position: gradient added} for its contributions."""
     if step is None:
         return None, {}

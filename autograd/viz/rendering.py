@@ -10,7 +10,10 @@ import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import graphviz
 
 INSTALL_HINT = (
     "install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` "
@@ -72,7 +75,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def to_svg(graph: Any, *, timeout: float = 60.0) -> str:
+def to_svg(graph: graphviz.Digraph | str, *, timeout: float = 60.0) -> str:
     """Run `dot -Tsvg` on a Digraph (or DOT text) and return the SVG text.
 
     Fails at once if `dot` is missing, and after `timeout` seconds rather than hanging.
@@ -80,7 +83,7 @@ def to_svg(graph: Any, *, timeout: float = 60.0) -> str:
     return _run_dot(graph, "svg", timeout).decode("utf-8")
 
 
-def render(graph: Any, path: str | Path, *, format: str | None = None,
+def render(graph: graphviz.Digraph | str, path: str | Path, *, format: str | None = None,
            timeout: float = 60.0) -> Path:
     """Write the drawing to `path` (format from its suffix: .svg, .png, .pdf, ...); return it."""
     path = Path(path)
@@ -94,7 +97,7 @@ def render(graph: Any, path: str | Path, *, format: str | None = None,
     return path
 
 
-def _run_dot(graph: Any, fmt: str, timeout: float) -> bytes:
+def _run_dot(graph: graphviz.Digraph | str, fmt: str, timeout: float) -> bytes:
     source = graph if isinstance(graph, str) else graph.source
     dot = require_dot()
     try:
