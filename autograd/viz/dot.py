@@ -49,6 +49,8 @@ def draw_dot(
     parts, or a function naming each node's group) boxes named sub-expressions, and `collapse`
     draws each such group as one node. Above `max_nodes` nodes it raises ValueError at once.
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw_dot: rankdir must be LR, RL, TB or BT, not {rankdir!r}")
     if max_depth is not None:

@@ -122,6 +122,16 @@ def test_rankdir_is_passed_and_checked():
         draw_dot(o, rankdir="sideways")
 
 
+@pytest.mark.parametrize("bad, error", [
+    (dict(root=2.0), TypeError), (dict(max_depth=-1), ValueError), (dict(clusters=0), ValueError),
+    (dict(clusters="layers"), ValueError),
+])
+def test_bad_arguments_are_refused(bad, error):
+    kwargs = {"root": neuron()[0], **bad}
+    with pytest.raises(error):
+        draw_dot(kwargs.pop("root"), **kwargs)
+
+
 def test_step_marks_its_node_edges_and_added_gradients():
     o, v = neuron()
     n = v["n"]
