@@ -26,6 +26,10 @@ def fmt(x: Any) -> str:
     return text if any(c in text for c in ".einf") else text + ".0"
 
 
+class _Numbered(Sym):
+    """A `node#i` name: any formula built on it would be longer still, so is numbered too."""
+
+
 class Names:
     """Short stable names for the nodes of one graph; computed on demand, in bounded time."""
 
@@ -66,32 +70,29 @@ class Names:
         return None
 
     def _formula(self, node: Value) -> Expr:
-        # Post-order over unlabelled ancestors with an explicit stack; a formula of k ops has at
-        # least k characters, so giving up past MAX_NAME nodes bounds the work.
-        built: dict[Value, Expr] = {}
+        # Name every unnamed ancestor first, parents before children, with an explicit stack;
+        # each is then O(1): a formula containing a numbered (too long) one is numbered too.
+        names = self._names
         stack: list[tuple[Value, bool]] = [(node, False)]
         while stack:
             n, ready = stack.pop()
-            if n in built:
+            if n in names:
                 continue
-            if ready:
-                parts = [built.get(p) or self._names.get(p) or self._atom(p) for p in n.parents]
-                built[n] = forward_expr(n._op, parts, n._param)
+            if not ready:
+                stack.append((n, True))
+                stack.extend((p, False) for p in n.parents
+                             if p not in names and self._atom(p) is None)
                 continue
-            if len(built) + len(stack) > MAX_NAME:
-                return self._numbered(node)
-            stack.append((n, True))
-            for p in n.parents:
-                known = self._names.get(p)
-                if known is not None and str(known).startswith("node#"):
-                    return self._numbered(node)  # its formula contains a too-long one
-                if known is None and self._atom(p) is None and p not in built:
-                    stack.append((p, False))
-        name = built[node]
-        return name if len(str(name)) <= MAX_NAME else self._numbered(node)
+            parts = [names.get(p) or self._atom(p) for p in n.parents]
+            if any(isinstance(p, _Numbered) for p in parts):
+                names[n] = self._numbered(n)
+                continue
+            formula = forward_expr(n._op, parts, n._param)
+            names[n] = formula if len(str(formula)) <= MAX_NAME else self._numbered(n)
+        return names[node]
 
     def _numbered(self, node: Value) -> Expr:
-        return Sym(f"node#{self.index[node]}")
+        return _Numbered(f"node#{self.index[node]}")
 
 
 class Row(NamedTuple):
