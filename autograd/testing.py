@@ -48,25 +48,42 @@ def in_ranges(x: float, domain: Domain) -> bool:
     return any(lo <= x <= hi for lo, hi in domain.ranges)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Step:
     """One node of an expression: `op` applied to earlier nodes or constants (and a parameter)."""
 
     op: Op
     operands: tuple[Operand, ...]
     param: float | None = None
+    collects: bool = False  # a closing add summing unused nodes into the output: any range
+
+    def __repr__(self) -> str:
+        extra = "" if self.param is None else f", param={self.param!r}"
+        return f"Step({self.op.name}, {self.operands}{extra}{', collects' * self.collects})"
 
 
-@dataclass(frozen=True)
 class Expression:
     """A random expression graph that rebuilds itself on any Values: `expr(*values) -> Value`.
 
     Nodes 0..n-1 are the variables, node n+i is made by `steps[i]`; the last node is the output.
+    (A plain class, not a dataclass, so that hypothesis prints the readable `repr`.)
     """
 
-    variables: tuple[str, ...]
-    point: tuple[float, ...]
-    steps: tuple[Step, ...]
+    __slots__ = ("variables", "point", "steps")
+
+    def __init__(
+        self, variables: tuple[str, ...], point: tuple[float, ...], steps: tuple[Step, ...]
+    ) -> None:
+        self.variables, self.point, self.steps = tuple(variables), tuple(point), tuple(steps)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Expression) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple:
+        return (self.variables, self.point, self.steps)
 
     def __call__(self, *values: Value | float) -> Value:
         if len(values) != len(self.variables):
@@ -154,7 +171,7 @@ def expressions(
     sinks = [i for i, u in enumerate(used) if not u]
     total = sinks[0]
     for i in sinks[1:]:
-        steps.append(Step(OPS["add"], (total, i)))
+        steps.append(Step(OPS["add"], (total, i), collects=True))
         values.append(values[total] + values[i])
         total = len(values) - 1
     if not steps:  # a lone variable: make it an expression of it
