@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -117,6 +118,18 @@ def test_frames_show_the_grads_as_they_are_at_each_step(tmp_path):
     assert grads_last["x1"] == -1.5 and grads_last["w1"] == 1.0 and grads_last["n"] == 0.5
     # The step's node is filled: in frame 1 that is o (the tanh step).
     assert any("#ff7043" in fill for fill in parse_svg(frames[1].read_text()).fills.values())
+    # Marks are colours and xlabels (placed after layout): every frame has the same size.
+    sizes = {re.search(r'viewBox="([^"]*)"', f.read_text()).group(1) for f in frames}
+    assert len(sizes) == 1
+
+
+def test_the_player_seeds_the_pass_with_grad(tmp_path):
+    need("dot")
+    o, v = neuron()
+    frames = sorted(frames_folder(write_player(o, tmp_path / "p.html", grad=2.0)).glob("*.svg"))
+    last = parse_svg(frames[-1].read_text())
+    grads = {t[0]: last.field_of(k, "grad") for k, t in last.records().items()}
+    assert grads["o"] == 2.0 and grads["x1"] == -3.0 and math.isclose(v["x1"].grad, -3.0)
 
 
 def test_labels_that_look_like_html_are_shown_as_text(browser, tmp_path):
