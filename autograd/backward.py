@@ -1,8 +1,8 @@
 """Reverse mode: the chain rule over a topological order, and the functional API built on it.
 
-Each pass computes its gradients on its own (in a dict keyed by node) and only then adds them to
-`.grad`. So calling `backward()` twice exactly doubles every gradient, and `grad()` can return
-gradients without touching any `.grad` at all.
+Each pass computes its gradients on its own and only then adds them to `.grad`. So calling
+`backward()` twice exactly doubles every gradient, an error midway changes no `.grad`, and
+`grad()` can return gradients without touching any `.grad` at all.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ def gradients(
             with mode.enable_grad():
                 grads = _recorded_pass(order, root, seed, stops)
         else:
-            grads = _float_pass(order, root, seed, stops)
+            _float_pass(order, root, seed, stops)
+            grads = {node: node._pass_grad for node in order}
+            _clear_pass(order)
     if mode.get_mode().anomaly:
         anomaly.on_gradients(order, grads)
     return order, grads
@@ -75,24 +77,28 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _float_pass(order: list[Value], root: Value, seed: float, stops: set[Value]) -> dict:
-    """The first-order pass on floats: `local_partials` inlined, unrolled by arity, for speed."""
-    grads: dict[Value, Any] = {root: seed}
-    get = grads.get
+def _float_pass(order: list[Value], root: Value, seed: float, stops: set[Value]) -> None:
+    """The first-order pass on floats, leaving each node's gradient in its `_pass_grad`.
+
+    The hot loop of training: `local_partials` inlined and unrolled by arity, and gradients
+    kept in a slot rather than a dict. NB: so two passes over one graph must not run at once
+    in two threads.
+    """
     math = FLOAT_MATH
     node = root
+    root._pass_grad = seed
     try:
         for node in reversed(order):
             op = node._op
             if op is None or node in stops:
                 continue
-            upstream = grads[node]
+            upstream = node._pass_grad
             parents = node.parents
             if len(parents) == 2:
                 a, b = parents
                 da, db = op.partials(math, a.data, b.data, node.data)
-                before = get(b)
-                grads[b] = db * upstream if before is None else before + db * upstream
+                b._pass_grad += db * upstream  # the stepper adds in this same order (a * a)
+                a._pass_grad += da * upstream
             else:
                 (a,) = parents
                 param = node._param
@@ -100,11 +106,18 @@ def _float_pass(order: list[Value], root: Value, seed: float, stops: set[Value])
                     (da,) = op.partials(math, a.data, node.data)
                 else:
                     (da,) = op.partials(math, a.data, param, node.data)
-            before = get(a)
-            grads[a] = da * upstream if before is None else before + da * upstream
-    except ArithmeticError as error:
-        raise _not_finite(node, error) from None
-    return grads
+                a._pass_grad += da * upstream
+    except BaseException as error:
+        _clear_pass(order)
+        if isinstance(error, ArithmeticError):
+            raise _not_finite(node, error) from None
+        raise
+
+
+def _clear_pass(order: list[Value]) -> None:
+    """Put every node's scratch gradient back to 0.0 (its resting value)."""
+    for node in order:
+        node._pass_grad = 0.0
 
 
 def _recorded_pass(order: list[Value], root: Value, seed: Any, stops: set[Value]) -> dict:
@@ -148,6 +161,14 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
     """
     if not isinstance(grad, Value):
         grad = as_float(grad, "backward")
+    if not create_graph and not mode.get_mode().anomaly:  # the fast path: no dict at all
+        with _gc_paused():
+            order = topological_order(root)
+            _float_pass(order, root, grad, set())
+            for node in order:
+                node.grad += node._pass_grad
+                node._pass_grad = 0.0
+        return
     order, grads = gradients(root, grad, create_graph=create_graph)
     if not create_graph:
         for node in order:

@@ -40,7 +40,8 @@ Number = int | float
 class Value:
     """A scalar node of the computation graph: `data`, `grad`, `label`, `op` and `parents`."""
 
-    __slots__ = ("data", "grad", "label", "parents", "_op", "_param")
+    # `_pass_grad` is scratch space for the backward pass in progress; 0.0 at rest.
+    __slots__ = ("data", "grad", "label", "parents", "_op", "_param", "_pass_grad")
 
     data: float
     grad: Any  # a float, or a Value after backward(create_graph=True)
@@ -56,6 +57,7 @@ class Value:
         self.parents = ()
         self._op = None
         self._param = None
+        self._pass_grad = 0.0
 
     @property
     def op(self) -> str:
@@ -75,73 +77,73 @@ class Value:
 
     # -- arithmetic: each reads its op from the table -------------------------------------------
     def __add__(self, other: Value | Number) -> Value:
-        return _apply2(ADD, self, other)
+        return _apply(ADD, self, other)
 
     def __radd__(self, other: Number) -> Value:
-        return _apply2(ADD, other, self)
+        return _apply(ADD, other, self)
 
     def __sub__(self, other: Value | Number) -> Value:
-        return _apply2(SUB, self, other)
+        return _apply(SUB, self, other)
 
     def __rsub__(self, other: Number) -> Value:
-        return _apply2(SUB, other, self)
+        return _apply(SUB, other, self)
 
     def __mul__(self, other: Value | Number) -> Value:
-        return _apply2(MUL, self, other)
+        return _apply(MUL, self, other)
 
     def __rmul__(self, other: Number) -> Value:
-        return _apply2(MUL, other, self)
+        return _apply(MUL, other, self)
 
     def __truediv__(self, other: Value | Number) -> Value:
-        return _apply2(DIV, self, other)
+        return _apply(DIV, self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return _apply2(DIV, other, self)
+        return _apply(DIV, other, self)
 
     def __neg__(self) -> Value:
-        return _apply1(NEG, self, None)
+        return _apply(NEG, self)
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
-            return _apply2(POWER, self, exponent)
-        return _apply1(POW, self, as_float(exponent, "pow"))
+            return _apply(POWER, self, exponent)
+        return _apply(POW, self, param=as_float(exponent, "pow"))
 
     def __rpow__(self, base: Number) -> Value:
-        return _apply2(POWER, base, self)
+        return _apply(POWER, base, self)
 
     # -- functions ------------------------------------------------------------------------------
     def exp(self) -> Value:
-        return _apply1(EXP, self, None)
+        return _apply(EXP, self)
 
     def log(self) -> Value:
-        return _apply1(LOG, self, None)
+        return _apply(LOG, self)
 
     def sqrt(self) -> Value:
-        return _apply1(SQRT, self, None)
+        return _apply(SQRT, self)
 
     def sin(self) -> Value:
-        return _apply1(SIN, self, None)
+        return _apply(SIN, self)
 
     def cos(self) -> Value:
-        return _apply1(COS, self, None)
+        return _apply(COS, self)
 
     def tanh(self) -> Value:
-        return _apply1(TANH, self, None)
+        return _apply(TANH, self)
 
     def sigmoid(self) -> Value:
-        return _apply1(SIGMOID, self, None)
+        return _apply(SIGMOID, self)
 
     def softplus(self) -> Value:
-        return _apply1(SOFTPLUS, self, None)
+        return _apply(SOFTPLUS, self)
 
     def relu(self) -> Value:
-        return _apply1(RELU, self, None)
+        return _apply(RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
-        return _apply1(LEAKY_RELU, self, as_float(slope, "leaky_relu"))
+        return _apply(LEAKY_RELU, self, param=as_float(slope, "leaky_relu"))
 
     def abs(self) -> Value:
-        return _apply1(ABS, self, None)
+        return _apply(ABS, self)
 
     # -- comparisons read `.data` and return bool: they are not differentiable -----------------
     def __lt__(self, other: Value | Number) -> bool:
@@ -227,6 +229,7 @@ def _lift(x: object, op: Op) -> Value:
     leaf.parents = ()
     leaf._op = None
     leaf._param = None
+    leaf._pass_grad = 0.0
     return leaf
 
 
@@ -241,50 +244,42 @@ _DEFAULT = mode.DEFAULT
 
 
 def apply(op: Op, *operands: Value | Number, param: float | None = None) -> Value:
-    """Run `op` on the operands and record it: wrap numbers, check the domain, compute, link.
-
-    Every op goes through here. It is the hot path of the whole library, hence the two
-    unrolled cases (one operand, two operands) instead of loops.
-    """
+    """Run `op` on Values or numbers and record it (the general entry; operators use `_apply`)."""
     if len(operands) != op.arity:
         raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
-    if op.arity == 2:
-        return _apply2(op, *operands)
-    return _apply1(op, operands[0], param)
+    return _apply(op, *operands, param=param)
 
 
-def _apply2(op: Op, a: Value | Number, b: Value | Number) -> Value:
+def _apply(op: Op, a: Value | Number, b: Value | Number | None = None, *,
+           param: float | None = None) -> Value:
+    """Wrap numbers, check the domain, compute, and link the new node to its parents.
+
+    Every op of every graph runs through here: it is the forward pass's hot path, so it is
+    written flat, with no loops and no further calls in the common case.
+    """
     if a.__class__ is not Value:
         a = _lift(a, op)
-    if b.__class__ is not Value:
-        b = _lift(b, op)
-    x, y = a.data, b.data
-    if op.check is not None and (problem := op.check(x, y)) is not None:
-        _raise_domain_error(op, (a, b), *problem)
-    return _link(op.forward(x, y), op, (a, b), None)
-
-
-def _apply1(op: Op, a: Value | Number, param: float | None) -> Value:
-    if a.__class__ is not Value:
-        a = _lift(a, op)
-    inputs = (a.data,) if param is None else (a.data, param)
+    if b is None:
+        parents: tuple[Value, ...] = (a,)
+        inputs: tuple[float, ...] = (a.data,) if param is None else (a.data, param)
+    else:
+        if b.__class__ is not Value:
+            b = _lift(b, op)
+        parents = (a, b)
+        inputs = (a.data, b.data)
     if op.check is not None and (problem := op.check(*inputs)) is not None:
-        _raise_domain_error(op, (a,), *problem)
-    return _link(op.forward(*inputs), op, (a,), param)
-
-
-def _link(data: float, op: Op, parents: tuple[Value, ...], param: float | None) -> Value:
-    """The new node: linked to its parents, or a leaf under no_grad."""
+        _raise_domain_error(op, parents, *problem)
     out = _new(Value)
-    out.data = data
+    out.data = op.forward(*inputs)
     out.grad = 0.0
     out.label = ""
+    out._pass_grad = 0.0
     current = _get_mode()
     if current is _DEFAULT or current.grad:
         out.parents = parents
         out._op = op
         out._param = param
-    else:
+    else:  # no_grad: the result is a leaf
         out.parents = ()
         out._op = None
         out._param = None
