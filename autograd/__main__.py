@@ -1,0 +1,106 @@
+"""`python -m autograd "tanh(x*w + b)" x=2 w=-3 b=6.88`: an expression's value and gradients.
+
+`--steps` prints the backward pass step by step, `--svg PATH` draws the graph and `--html PATH`
+writes the backward-pass player. Any refused input exits with status 2 and one line saying why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from autograd.expr import ExpressionError, parse, parse_assignment
+from autograd.value import Value
+
+USAGE_EXAMPLE = 'python -m autograd "tanh(x*w + b)" x=2 w=-3 b=6.88'
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, status 2, like every other refusal
+        self.exit(2, f"error: {message} (try: {USAGE_EXAMPLE})\n")
+
+
+def _arguments() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m autograd",
+        description="Evaluate an expression, backpropagate, print every input's gradient.",
+        epilog=f"example: {USAGE_EXAMPLE}   (an expression starting with '-': put -- first)",
+    )
+    parser.add_argument("expression", help="e.g. 'tanh(x*w + b)'")
+    parser.add_argument("assignments", nargs="*", metavar="name=number")
+    parser.add_argument("--steps", action="store_true", help="print each backward step")
+    parser.add_argument("--svg", metavar="PATH", help="write the graph as SVG (needs Graphviz)")
+    parser.add_argument("--html", metavar="PATH", help="write the backward-pass player")
+    return parser
+
+
+def _table(rows: list[tuple[str, str, str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _write_outputs(root: Value, svg: str | None, html: str | None) -> None:
+    """--svg and --html: the viz package is imported only when asked for."""
+    if svg:
+        from autograd.viz import draw_dot
+
+        data = draw_dot(root).pipe(format="svg")
+        with open(svg, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+        print(f"wrote {svg}")
+    if html:
+        from autograd.viz import write_player
+
+        write_player(root, html)
+        print(f"wrote {html}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (2 for any refused input)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _arguments()
+    # Options may come anywhere; after `--` everything is positional (for `-- -x x=2`).
+    args = parser.parse_args(argv) if "--" in argv else parser.parse_intermixed_args(argv)
+    try:
+        expression = parse(args.expression)
+        values: dict[str, float] = {}
+        for text in args.assignments:
+            name, value = parse_assignment(text)
+            if name in values:
+                raise ExpressionError(f"{name} is given twice")
+            values[name] = value
+        inputs = {name: Value(values[name], name) for name in values}
+        root = expression.evaluate(inputs)
+    except ExpressionError as error:
+        return _fail(str(error))
+    try:
+        if args.steps:
+            for step in root.backward_steps():
+                print(step.heading)
+                print("  " + str(step).replace("\n", "\n  "))
+            print()
+        else:
+            root.backward()
+    except ArithmeticError as error:  # e.g. sqrt'(0): the derivative is not finite there
+        return _fail(str(error))
+    print(f"{expression.text.strip()} = {root.data!r}")
+    rows = [("input", "value", "gradient")]
+    rows += [(name, repr(leaf.data), repr(leaf.grad)) for name, leaf in inputs.items()]
+    print(_table(rows))
+    try:
+        _write_outputs(root, args.svg, args.html)
+    except ImportError as error:
+        return _fail(f"drawing needs the viz extra and Graphviz ({error})")
+    except OSError as error:
+        return _fail(f"cannot write: {error}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

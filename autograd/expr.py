@@ -1,0 +1,274 @@
+"""A safe parser for expressions like `tanh(x*w + b)`: what it accepts is read from the op table.
+
+Text is parsed with `ast` and then checked against a whitelist: numbers, variable names,
+`+ - * / **` (each an op in the table), unary minus and plus, and calls of the one-argument
+functions in `autograd.ops.FUNCTIONS` (an op with a number parameter, like leaky_relu's slope,
+takes it as an optional second argument). Nothing is ever evaluated by Python: the checked tree
+is walked with an explicit stack and every operation goes through `apply`. Anything else is an
+`ExpressionError` saying what was refused and at which column.
+
+Bounds, so no input can make the parser slow or huge: at most `MAX_LENGTH` characters,
+`MAX_NODES` syntax nodes, `MAX_DEPTH` levels of nesting, `MAX_DIGITS` characters per number,
+and a constant exponent of magnitude at most `MAX_EXPONENT` (`9**9**9` is refused).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import math
+from collections.abc import Mapping
+
+from autograd import mode
+from autograd.ops import FUNCTIONS, NEG, OPS, POW, Op
+from autograd.value import Value, apply
+
+MAX_LENGTH = 1000
+MAX_NODES = 400
+MAX_DEPTH = 40
+MAX_DIGITS = 40
+MAX_EXPONENT = 1024
+
+# Python's operator nodes, mapped to the table's infix ops through their symbols.
+_SYNTAX = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+INFIX: dict[str, Op] = {
+    op.symbol: op for op in OPS.values() if op.arity == 2 and not op.symbol.isalpha()
+}
+"""The binary operators an expression may use, by symbol: read from the op table."""
+
+_REFUSED = {
+    ast.Attribute: "attribute access", ast.Subscript: "subscripts", ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions", ast.SetComp: "comprehensions", ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions", ast.Compare: "comparisons", ast.BoolOp: "and/or",
+    ast.IfExp: "if/else", ast.keyword: "keyword arguments", ast.Starred: "* unpacking",
+    ast.List: "lists", ast.Tuple: "tuples", ast.Dict: "dicts", ast.Set: "sets",
+    ast.JoinedStr: "f-strings", ast.NamedExpr: ":=", ast.Await: "await", ast.Yield: "yield",
+    ast.YieldFrom: "yield", ast.Slice: "slices",
+}
+
+
+class ExpressionError(ValueError):
+    """An expression (or a `name=number`) that was refused: what, and at which column."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        self.message, self.column = message, column
+        super().__init__(message if column is None else f"{message} (at column {column})")
+
+
+def _column(text: str, node: ast.AST) -> int:
+    """1-based column in characters (ast counts UTF-8 bytes)."""
+    lead = len(text) - len(text.lstrip())
+    offset = getattr(node, "col_offset", 0)
+    body = text[lead:].encode("utf-8")[:offset]
+    return lead + len(body.decode("utf-8", errors="ignore")) + 1
+
+
+class Expression:
+    """A checked expression: `names` are its variables; `evaluate` builds the graph."""
+
+    def __init__(self, text: str, tree: ast.expr, names: tuple[str, ...]) -> None:
+        self.text, self.tree, self.names = text, tree, names
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+    def evaluate(self, values: Mapping[str, float | Value]) -> Value:
+        """The expression's Value, with each variable a leaf labelled by its name."""
+        leaves = {}
+        for name in self.names:
+            if name not in values:
+                raise ExpressionError(f"{name} has no value: pass {name}=NUMBER",
+                                      _first_use(self, name))
+            given = values[name]
+            leaves[name] = given if isinstance(given, Value) else Value(_number(given, name), name)
+        result = _evaluate(self, leaves)
+        return result if isinstance(result, Value) else Value(result)
+
+
+def parse(text: str) -> Expression:
+    """Check `text` against the whitelist; an `ExpressionError` says what is not allowed."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression must be a str, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
+    for i, char in enumerate(text):
+        if not char.isprintable():
+            raise ExpressionError(f"character {char!r} is not allowed", i + 1)
+    if not text.strip():
+        raise ExpressionError("the expression is empty")
+    lead = len(text) - len(text.lstrip())  # ast refuses leading blanks ("unexpected indent")
+    try:
+        tree = ast.parse(text[lead:], mode="eval").body
+    except SyntaxError as error:
+        column = lead + error.offset if error.offset else len(text) + 1  # 0: at the end
+        raise ExpressionError(f"syntax error: {error.msg}", column) from None
+    except (ValueError, RecursionError, MemoryError, OverflowError) as error:
+        raise ExpressionError(f"cannot parse: {type(error).__name__}") from None
+    names: dict[str, None] = {}
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        where = _column(text, node)
+        if count > MAX_NODES:
+            raise ExpressionError(f"the expression has more than {MAX_NODES} parts", where)
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"the expression nests deeper than {MAX_DEPTH}", where)
+        _check(text, node, where)
+        if isinstance(node, ast.Name) and node.id not in FUNCTIONS:
+            names.setdefault(node.id, None)
+        children = node.args if isinstance(node, ast.Call) else (
+            [node.left, node.right] if isinstance(node, ast.BinOp) else
+            [node.operand] if isinstance(node, ast.UnaryOp) else [])
+        stack.extend((child, depth + 1) for child in reversed(children))
+    return Expression(text, tree, tuple(names))
+
+
+def _check(text: str, node: ast.AST, where: int) -> None:
+    """Refuse one node unless the whitelist allows it."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ExpressionError(f"{type(value).__name__} constants are not allowed", where)
+        length = getattr(node, "end_col_offset", 0) - node.col_offset
+        if length > MAX_DIGITS:
+            raise ExpressionError(f"numbers longer than {MAX_DIGITS} characters are not "
+                                  "allowed", where)
+        if not math.isfinite(float(value)):
+            raise ExpressionError("numbers must be finite", where)
+    elif isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"{node.id} is a function: call it, {node.id}(...)", where)
+    elif isinstance(node, ast.BinOp):
+        symbol = _SYNTAX.get(type(node.op))
+        if symbol not in INFIX:
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed "
+                                  f"(allowed: {' '.join(INFIX)})", where)
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise ExpressionError(f"unary {type(node.op).__name__} is not allowed", where)
+    elif isinstance(node, ast.Call):
+        _check_call(node, where)
+    else:
+        what = _REFUSED.get(type(node), type(node).__name__)
+        raise ExpressionError(f"{what} not allowed", where)
+
+
+def _check_call(node: ast.Call, where: int) -> None:
+    if node.keywords:
+        raise ExpressionError("keyword arguments not allowed", where)
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    if name not in FUNCTIONS:
+        shown = f"function {name}" if name else "calling anything but a named function"
+        raise ExpressionError(f"{shown} is not allowed (allowed: {', '.join(FUNCTIONS)})",
+                              where)
+    op = FUNCTIONS[name]
+    most = 2 if op.param else 1
+    if not 1 <= len(node.args) <= most:
+        takes = f"1 argument and an optional number {op.param}" if op.param else "1 argument"
+        raise ExpressionError(f"{name} takes {takes}, not {len(node.args)}", where)
+
+
+def _first_use(expression: Expression, name: str) -> int | None:
+    for node in ast.walk(expression.tree):
+        if isinstance(node, ast.Name) and node.id == name:
+            return _column(expression.text, node)
+    return None
+
+
+def _number(x: object, name: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise ExpressionError(f"{name}: the value must be a finite number, got {x!r:.40}")
+    return float(x)
+
+
+def _default_param(op: Op) -> float:
+    """An op's default number parameter, as `Value`'s method declares it (leaky_relu's 0.01)."""
+    found = inspect.signature(getattr(Value, op.name)).parameters.get(op.param or "")
+    if found is None or found.default is inspect.Parameter.empty:
+        raise ExpressionError(f"{op.name} needs its {op.param}")
+    return found.default
+
+
+def _run(op: Op, node: ast.AST, text: str, *operands: float | Value,
+         param: float | None = None) -> float | Value:
+    """Apply `op`; on numbers only the result is a number again (a constant, not a node)."""
+    constant = not any(isinstance(x, Value) for x in operands)
+    try:
+        if constant:
+            with mode.no_grad():
+                return apply(op, *operands, param=param).data
+        return apply(op, *operands, param=param)
+    except (ArithmeticError, ValueError) as error:
+        raise ExpressionError(str(error), _column(text, node)) from None
+
+
+def _evaluate(expression: Expression, leaves: Mapping[str, Value]) -> float | Value:
+    """Walk the checked tree in post-order with an explicit stack."""
+    text = expression.text
+    results: list[float | Value] = []
+    stack: list[tuple[ast.AST, bool]] = [(expression.tree, False)]
+    while stack:
+        node, ready = stack.pop()
+        if isinstance(node, ast.Constant):
+            results.append(float(node.value))
+        elif isinstance(node, ast.Name):
+            results.append(leaves[node.id])
+        elif not ready:
+            stack.append((node, True))
+            children = node.args if isinstance(node, ast.Call) else (
+                [node.left, node.right] if isinstance(node, ast.BinOp) else [node.operand])
+            stack.extend((child, False) for child in reversed(children))
+        elif isinstance(node, ast.UnaryOp):
+            operand = results.pop()
+            if isinstance(node.op, ast.USub):
+                operand = _run(NEG, node, text, operand)
+            results.append(operand)
+        elif isinstance(node, ast.BinOp):
+            right, left = results.pop(), results.pop()
+            results.append(_binary(node, text, left, right))
+        else:  # a call, checked by parse
+            op = FUNCTIONS[node.func.id]
+            args = [results.pop() for _ in node.args][::-1]
+            param = None
+            if op.param:
+                param = args[1] if len(args) == 2 else _default_param(op)
+                if isinstance(param, Value):
+                    raise ExpressionError(f"the {op.param} of {op.name} must be a number, "
+                                          "not depend on variables", _column(text, node))
+            results.append(_run(op, node, text, args[0], param=param))
+    return results.pop()
+
+
+def _binary(node: ast.BinOp, text: str, left: float | Value, right: float | Value):
+    op = INFIX[_SYNTAX[type(node.op)]]
+    if op.symbol == POW.symbol and not isinstance(right, Value):
+        if abs(right) > MAX_EXPONENT:
+            raise ExpressionError(f"constant exponent {right:g} is above the bound "
+                                  f"{MAX_EXPONENT}", _column(text, node.right))
+        return _run(POW, node, text, left, param=right)  # a number exponent: the `pow` op
+    return _run(op, node, text, left, right)
+
+
+def evaluate(text: str, values: Mapping[str, float | Value]) -> Value:
+    """Parse and evaluate in one go: `evaluate("x*w", {"x": 2, "w": -3})`."""
+    return parse(text).evaluate(values)
+
+
+def parse_assignment(text: str) -> tuple[str, float]:
+    """`name=number` (as the CLI takes variables) as (name, value); else an ExpressionError."""
+    name, sep, number = text.partition("=")
+    name, number = name.strip(), number.strip()
+    if not sep or not name.isidentifier() or not name.isascii():
+        raise ExpressionError(f"{text!r:.60}: variables are given as name=number, e.g. x=2")
+    if name in FUNCTIONS:
+        raise ExpressionError(f"{name!r}: that is a function's name, not a variable")
+    if len(number) > MAX_DIGITS:
+        raise ExpressionError(f"{name}: numbers longer than {MAX_DIGITS} characters are not "
+                              "allowed")
+    try:
+        value = float(number)
+    except ValueError:
+        raise ExpressionError(f"{name}={number!r:.40}: {number!r:.40} is not a number") from None
+    return name, _number(value, name)

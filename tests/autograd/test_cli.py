@@ -1,0 +1,85 @@
+"""`python -m autograd`, run as a user would: exit codes, one-line errors, the printed tables."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from autograd import Value
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_value_and_every_inputs_gradient():
+    done = run("tanh(x*w + b)", "x=2", "w=-3", "b=6.88")
+    assert done.returncode == 0, done.stderr
+    x, w, b = Value(2.0, "x"), Value(-3.0, "w"), Value(6.88, "b")
+    o = (x * w + b).tanh()
+    o.backward()
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"tanh(x*w + b) = {o.data!r}"
+    assert lines[1].split() == ["input", "value", "gradient"]
+    assert [line.split() for line in lines[2:5]] == [
+        ["x", "2.0", repr(x.grad)], ["w", "-3.0", repr(w.grad)], ["b", "6.88", repr(b.grad)]]
+
+
+def test_steps_are_printed_before_the_result():
+    done = run("x*w", "x=2", "w=-3", "--steps")
+    assert done.returncode == 0, done.stderr
+    assert "step 0/1: x*w (seed)" in done.stdout
+    assert "x.grad += 1.0 (upstream) * -3.0 (d(x*w)/dx = w) = -3.0" in done.stdout
+    assert done.stdout.splitlines()[-1].split() == ["w", "-3.0", "2.0"]
+
+
+def test_options_may_come_anywhere_and_dashdash_allows_a_leading_minus():
+    assert run("--steps", "x*x", "x=3").returncode == 0
+    done = run("--", "-x", "x=2")
+    assert done.returncode == 0 and done.stdout.startswith("-x = -2.0")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["x.__class__", "x=1"], "attribute access not allowed (at column 1)"),
+    (["__import__('os').system('echo hi')"], "not allowed"),
+    (["9**9**9"], "constant exponent"),
+    (["log(x)", "x=0"], "log(x=0.0): log needs x > 0"),
+    (["sqrt(x)", "x=0"], "sqrt(x=0.0): the derivative is not finite"),
+    (["x*y", "x=1"], "y has no value: pass y=NUMBER (at column 3)"),
+    (["x", "x=abc"], "'abc' is not a number"),
+    (["x", "3"], "variables are given as name=number"),
+    (["x", "x=1", "x=2"], "x is given twice"),
+    (["x", "--bogus"], "unrecognized arguments"),
+    ([], "required"),
+])
+def test_refusals_exit_2_with_one_line(args, message):
+    done = run(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_svg_is_written(tmp_path):
+    target = tmp_path / "g.svg"
+    done = run("tanh(x*w + b)", "x=2", "w=-3", "b=6.88", "--svg", str(target))
+    assert done.returncode == 0, done.stderr
+    assert target.read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert "tanh" in target.read_text()
+
+
+def test_html_player_is_written(tmp_path):
+    target = tmp_path / "p.html"
+    done = run("x*w", "x=2", "w=-3", "--html", str(target))
+    assert done.returncode == 0, done.stderr
+    assert target.read_text().lstrip().lower().startswith("<!doctype html")
+
+
+def test_unwritable_output_is_a_clean_error(tmp_path):
+    (tmp_path / "a_file").write_text("")
+    done = run("x*w", "x=2", "w=-3", "--html", str(tmp_path / "a_file" / "p.html"))
+    assert done.returncode == 2 and "cannot write" in done.stderr
