@@ -12,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import local_partials
-from autograd.graph import topological_order
+from autograd.graph import edges, topological_order
 from autograd.ops import OPS
 from autograd.value import Value
 from autograd.viz.groups import Grouping, collapsed, group_of, within_depth
@@ -81,9 +81,10 @@ def draw_dot(
     for name, sub in subgraphs.items():
         sub.attr(label=name, style="rounded,dashed", color="gray50", fontcolor="gray30")
         dot.subgraph(sub)
-    for node in order:
-        if node.parents and node not in cut:
-            _draw_inputs(dot, node, ids, edge_labels, flows if node is current else {}, step_color)
+    locals_of = _LocalPartials() if edge_labels else None
+    for parent, node, i in edges(n for n in order if n not in cut):  # a + a gives two
+        attrs = _input_style(node, i, locals_of, flows if node is current else {}, step_color)
+        dot.edge(ids[parent], ids[node] + "_op", **attrs)
     if cut:
         hidden = len(cut)
         dot.attr(label=f"max_depth={max_depth}: {hidden} dashed node(s) have inputs not drawn",
@@ -165,30 +166,32 @@ def _draw_op(target: Any, node: Value, ids: dict[Value, str], color: str | None)
     target.edge(op_id, ids[node], **({"color": color, "penwidth": "2.5"} if color else {}))
 
 
-def _draw_inputs(dot: graphviz.Digraph, node: Value, ids: dict[Value, str], edge_labels: bool,
-                 flows: dict[int, float], color: str) -> None:
-    """One edge per operand, in operand order (`a + a` gives two), into the op's node."""
-    op_id = ids[node] + "_op"
-    ordered = not symmetric(node.op, len(node.parents))
-    partials: tuple = ()
-    if edge_labels:
+class _LocalPartials(dict):
+    """{node: its local partials as floats}, computed once per node on first use."""
+
+    def __missing__(self, node: Value) -> tuple:
         try:
-            partials = local_partials(node)
+            found = tuple(float(x) for x in local_partials(node))
         except ArithmeticError:  # e.g. sqrt'(0): not finite
-            partials = (math.inf,) * len(node.parents)
-    for i, parent in enumerate(node.parents):
-        attrs: dict[str, str] = {}
-        if ordered:
-            attrs.update(headlabel="ab"[i] if i < 2 else str(i), labelfontsize="10",
-                         labelfontcolor="blue4")
-        if edge_labels:
-            attrs["label"] = _short(float(partials[i]))
-            attrs["fontsize"] = "10"
-        if i in flows:
-            # An xlabel is placed after layout: frames of one graph keep the same layout.
-            attrs.update(color=color, penwidth="2.5", xlabel=f"+{_short(flows[i])}",
-                         fontcolor=color, fontsize="10")
-        dot.edge(ids[parent], op_id, **attrs)
+            found = (math.inf,) * len(node.parents)
+        self[node] = found
+        return found
+
+
+def _input_style(node: Value, i: int, locals_of: _LocalPartials | None,
+                 flows: dict[int, float], color: str) -> dict[str, str]:
+    """How the edge of operand `i` into `node`'s op looks: its position, derivative, step mark."""
+    attrs: dict[str, str] = {}
+    if not symmetric(node.op, len(node.parents)):
+        attrs.update(headlabel="ab"[i] if i < 2 else str(i), labelfontsize="10",
+                     labelfontcolor="blue4")
+    if locals_of is not None:
+        attrs.update(label=_short(locals_of[node][i]), fontsize="10")
+    if i in flows:
+        # An xlabel is placed after layout: frames of one graph keep the same layout.
+        attrs.update(color=color, penwidth="2.5", xlabel=f"+{_short(flows[i])}",
+                     fontcolor=color, fontsize="10")
+    return attrs
 
 
 @cache

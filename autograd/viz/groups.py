@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from autograd.graph import topological_order
+from autograd.graph import edges, topological_order
 from autograd.value import Value
 
 Grouping = int | Callable[[Value], "str | None"] | None
@@ -93,14 +93,11 @@ def collapsed(dot: Any, order: list[Value], groups: dict[Value, str], root: Valu
             dot.node(ids[name], f"{label}\\n{len(nodes):,} nodes", shape="box3d", **bold)
     links: dict[tuple[str, str], int] = {}
     drawn = set(order)
-    for node in order:
-        child = groups.get(node, UNNAMED)
-        for parent in node.parents:
-            if parent not in drawn:  # cut off by max_depth
-                continue
-            source = groups.get(parent, UNNAMED)
-            if source != child:
-                links[source, child] = links.get((source, child), 0) + 1
+    for parent, node, _ in edges(order):
+        if parent in drawn:  # not cut off by max_depth
+            key = (groups.get(parent, UNNAMED), groups.get(node, UNNAMED))
+            if key[0] != key[1]:
+                links[key] = links.get(key, 0) + 1
     for (source, child), count in links.items():
         dot.edge(ids[source], ids[child], label=f"{count:,}", fontsize="10")
     return len(members)
