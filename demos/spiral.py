@@ -1,0 +1,91 @@
+"""Three interleaved spirals: k-class classification with softmax cross-entropy and Adam.
+
+    python demos/spiral.py [--quick] [--seed N] [--out DIR]
+
+Writes the decision regions and the loss curves as PNGs into the output folder.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
+
+from common import parse_args, plot_boundary, plot_curves, progress
+
+import nn
+from autograd import Value, no_grad
+
+CLASSES = 3
+
+
+def predict(scores: list[Value]) -> int:
+    """The class with the largest score (softmax is monotonic, so no need to compute it)."""
+    return max(range(len(scores)), key=lambda k: scores[k].data)
+
+
+def evaluate(model: nn.MLP, points: list[list[float]], labels: list[int]) -> tuple[float, float]:
+    """(loss, accuracy) without recording a graph."""
+    model.eval()
+    with no_grad():
+        scores = [model(p) for p in points]
+        loss = nn.softmax_cross_entropy(scores, labels).data
+    model.train()
+    return loss, nn.accuracy([predict(s) for s in scores], labels)
+
+
+def main(argv: Sequence[str] | None = None) -> dict:
+    args = parse_args("spiral", "Classify three spirals with softmax cross-entropy.", argv)
+    started = time.perf_counter()
+    n, epochs = (60, 2) if args.quick else (300, 40)
+
+    points, labels = nn.make_spirals(n, classes=CLASSES, noise=0.1, rng=args.seed)
+    x_train, y_train, x_test, y_test = nn.train_test_split(points, labels, 0.25, rng=args.seed)
+    scale = nn.Standardizer(x_train)
+    x_train, x_test = scale(x_train), scale(x_test)
+
+    # Three scores per point; softmax turns them into probabilities inside the loss.
+    model = nn.MLP(2, [24, 24, CLASSES], activation="relu", init="he", rng=args.seed)
+    optimizer = nn.Adam(model.parameters(), lr=0.02)
+    schedule = nn.CosineLR(optimizer, total=epochs)
+    batch_rng = random.Random(args.seed)
+
+    history: dict[str, list[float]] = {"train loss": [], "test loss": []}
+    batch_size = 32
+    with progress(epochs * -(-len(x_train) // batch_size), "spiral") as bar:
+        for _ in range(epochs):
+            for batch in nn.batches(len(x_train), batch_size, batch_rng):
+                scores = [model(x_train[i]) for i in batch]
+                targets = [y_train[i] for i in batch]
+                loss = nn.softmax_cross_entropy(scores, targets)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                correct = nn.accuracy([predict(s) for s in scores], targets)
+                bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{correct:.0%}")
+                bar.update()
+            schedule.step()
+            history["train loss"].append(evaluate(model, x_train, y_train)[0])
+            history["test loss"].append(evaluate(model, x_test, y_test)[0])
+
+    _, test_accuracy = evaluate(model, x_test, y_test)
+    out = args.out
+    with no_grad():
+        plot_boundary(out / "decision_boundary.png", lambda p: predict(model(p)),
+                      x_test + x_train, y_test + y_train,
+                      f"{CLASSES} spirals: test accuracy {test_accuracy:.1%}",
+                      resolution=20 if args.quick else 60)
+    plot_curves(out / "loss.png", history, "epoch", "softmax cross-entropy", log=True)
+
+    seconds = time.perf_counter() - started
+    print(f"test accuracy {test_accuracy:.1%} on {len(x_test)} held-out points ({seconds:.1f}s)")
+    print(f"wrote decision_boundary.png, loss.png to {out}/")
+    return {"test_accuracy": test_accuracy, "seconds": seconds, "out": out, "history": history}
+
+
+if __name__ == "__main__":
+    main()
