@@ -189,7 +189,7 @@ def _input_style(node: Value, i: int, locals_of: _LocalPartials | None,
         attrs.update(label=_short(locals_of[node][i]), fontsize="10")
     if i in flows:
         # An xlabel is placed after layout: frames of one graph keep the same layout.
-        attrs.update(color=color, penwidth="2.5", xlabel=f"+{_short(flows[i])}",
+        attrs.update(color=color, penwidth="2.5", xlabel=f"+= {_short(flows[i])}",
                      fontcolor=color, fontsize="10")
     return attrs
 

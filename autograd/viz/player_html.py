@@ -20,9 +20,10 @@ TEMPLATE = """<!doctype html>
   button { font: inherit; padding: 3px 10px; cursor: pointer; }
   #counter { font-variant-numeric: tabular-nums; min-width: 7em; }
   main { display: flex; gap: 16px; padding: 16px; align-items: flex-start; }
-  #graph { flex: 3; overflow: auto; }
+  #graph { flex: 1; min-width: 0; overflow: auto; }
   #graph svg { max-width: 100%; height: auto; }
-  aside { flex: 1; min-width: 18em; }
+  #graph.actual svg { max-width: none; }
+  aside { flex: 0 0 24em; }
   h2 { font-size: 16px; margin: 0 0 8px; }
   pre { white-space: pre-wrap; background: #f6f6f6; padding: 10px; border-radius: 4px;
         font-size: 13px; }
@@ -33,15 +34,16 @@ TEMPLATE = """<!doctype html>
 <header>
   <h1>__TITLE__</h1>
   <nav>
-    <button id="first" title="first step (Home)">&#x23EE;</button>
+    <button id="first" title="first step (Home)">&laquo; first</button>
     <button id="prev" title="previous step (left arrow)">&#x25C0; prev</button>
     <button id="play" title="play / pause (space)">&#x25B6; play</button>
     <button id="next" title="next step (right arrow)">next &#x25B6;</button>
-    <button id="last" title="last step (End)">&#x23ED;</button>
+    <button id="last" title="last step (End)">last &raquo;</button>
+    <button id="zoom" title="fit to the window / actual size (z)">actual size</button>
     <input id="slider" type="range" min="0" value="0" aria-label="step">
     <span id="counter"></span>
   </nav>
-  <span class="help">keys: &larr; &rarr; step, space play, Home / End</span>
+  <span class="help">keys: &larr; &rarr; step, space play, Home / End, z zoom</span>
 </header>
 <main>
   <div id="graph"></div>
@@ -93,6 +95,11 @@ $("prev").addEventListener("click", () => { stop(); show(current - 1); });
 $("next").addEventListener("click", () => { stop(); show(current + 1); });
 $("last").addEventListener("click", () => { stop(); show(last); });
 $("play").addEventListener("click", play);
+function zoom() {
+  const actual = $("graph").classList.toggle("actual");
+  $("zoom").textContent = actual ? "fit" : "actual size";
+}
+$("zoom").addEventListener("click", zoom);
 $("slider").max = String(last);
 $("slider").addEventListener("input", (e) => { stop(); show(Number(e.target.value)); });
 document.addEventListener("keydown", (e) => {
@@ -100,6 +107,7 @@ document.addEventListener("keydown", (e) => {
                   Home: () => show(0), End: () => show(last) };
   if (e.key in moves) { e.preventDefault(); stop(); moves[e.key](); }
   else if (e.key === " ") { e.preventDefault(); play(); }
+  else if (e.key === "z") { zoom(); }
 });
 show(0);
 </script>

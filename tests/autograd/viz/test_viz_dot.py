@@ -145,7 +145,7 @@ def test_step_marks_its_node_edges_and_added_gradients():
     assert re.search(r'^\tn8_op \[.*fillcolor=red', source, flags=re.M)
     marked = [e for e in edges_of(source) if "color=red" in e]
     assert [e.split(" [")[0] for e in marked] == ["n8_op -> n8", "n6 -> n8_op", "n7 -> n8_op"]
-    assert all('xlabel="+0.5"' in e for e in marked[1:])
+    assert all('xlabel="+= 0.5"' in e for e in marked[1:])
 
 
 def test_labels_with_record_syntax_are_escaped():

@@ -101,6 +101,11 @@ def test_player_controls_keys_and_texts_match_the_steps(browser, tmp_path):
                            "&& document.body.dataset.step === '5'", timeout=30_000)
     assert view.text() == expected[-1][1]
 
+    page.click("#zoom")  # actual size, then back to fitting the window
+    assert page.get_attribute("#graph", "class") == "actual"
+    page.keyboard.press("z")
+    assert page.get_attribute("#graph", "class") == ""
+
     assert view.errors == []
     assert all(url.startswith("file://") for url in view.requests), view.requests
     # write_player ran a real backward pass: the grads are backward()'s.
