@@ -156,6 +156,8 @@ def expressions(
     steps: list[Step] = []
     for _ in range(draw(st.integers(1, max_steps))):
         usable = [op for op in table if _fits(op, values)]
+        if not usable:  # e.g. only `log` allowed and every value negative
+            break
         op = draw(st.sampled_from(usable))
         step = draw(_step(op, values))
         out = _evaluate(step, values)

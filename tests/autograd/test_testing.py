@@ -62,6 +62,15 @@ def test_every_op_sees_inputs_inside_its_smooth_ranges(expr):
         assert abs(out) <= 100.0
 
 
+@given(expressions(ops=[OPS["log"], OPS["sin"]], max_variables=2, max_steps=4))
+def test_expressions_keep_to_the_ops_and_sizes_asked_for(expr):
+    assert 1 <= len(expr.variables) <= 2
+    drawn = [s for s in expr.steps if not s.collects]
+    assert len(drawn) <= 4
+    # Beyond the drawn ops only the closing sums, or `x*x` for a lone variable, appear.
+    assert {s.op.name for s in drawn} <= {"log", "sin"} or [s.op.name for s in drawn] == ["mul"]
+
+
 @given(expressions())
 def test_every_variable_reaches_the_output(expr):
     xs = [Value(x) for x in expr.point]

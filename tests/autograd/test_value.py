@@ -77,6 +77,11 @@ def test_reflected_operands_of_a_bad_type_name_the_op(symbol):
         BINARY[symbol](None, Value(2.0))
 
 
+def test_value_api_rejects_a_bad_parameter_type():
+    with pytest.raises(TypeError, match="^leaky_relu: "):
+        Value(1.0).leaky_relu("0.1")
+
+
 # -- domain errors: raised before anything is recorded ------------------------------------------
 
 SAMPLES = (-2.0, -0.5, 0.0, 0.5, 3.0)
