@@ -250,7 +250,10 @@ def apply(op: Op, *operands: Value | Number, param: float | None = None) -> Valu
     return _apply(op, *operands, param=param)
 
 
-def _apply(op: Op, a: Value | Number, b: Value | Number | None = None, *,
+_UNARY: Any = object()  # the default second operand: "there is none" (None is a bad operand)
+
+
+def _apply(op: Op, a: Value | Number, b: Value | Number = _UNARY, *,
            param: float | None = None) -> Value:
     """Wrap numbers, check the domain, compute, and link the new node to its parents.
 
@@ -259,7 +262,7 @@ def _apply(op: Op, a: Value | Number, b: Value | Number | None = None, *,
     """
     if a.__class__ is not Value:
         a = _lift(a, op)
-    if b is None:
+    if b is _UNARY:
         parents: tuple[Value, ...] = (a,)
         inputs: tuple[float, ...] = (a.data,) if param is None else (a.data, param)
     else:
