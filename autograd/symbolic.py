@@ -123,7 +123,7 @@ class Neg(Expr):
         self.operand, self.precedence = operand, UNARY
 
     def __str__(self) -> str:
-        return "-" + _wrap(self.operand, self.operand.precedence < UNARY)
+        return "-" + _wrap(self.operand, self.operand.precedence <= UNARY)
 
 
 class Binary(Expr):
