@@ -99,6 +99,10 @@ def _describe(node: Any) -> str:
     return f"{made} node ({label}, data {node.data!r})"
 
 
+def _name(node: Any) -> str:
+    return node.label if node.label else f"(data {node.data!r})"
+
+
 def _finite(x: Any) -> bool:
     return math.isfinite(x.data if hasattr(x, "data") else x)
 
@@ -114,6 +118,11 @@ def on_forward(out: Any) -> None:
                           for p in out.parents)
         raise AnomalyError(f"anomaly: {out._op.name if out._op else 'op'}({shown}) gave "
                            f"{out.data!r} in the forward pass, at {_here()}")
+
+
+def on_backward_error(node: Any, error: ArithmeticError) -> ArithmeticError:
+    """A derivative that cannot be computed (sqrt'(0)), with the line that made the node."""
+    return type(error)(f"{error}; the node was made at {_where(node)}")
 
 
 def on_domain_error(message: str) -> str:
@@ -133,8 +142,8 @@ def check_step(node: Any, contributions: Iterable[tuple[Any, Any, Any]]) -> None
     for parent, added, total in contributions:
         if not _finite(added):
             raise AnomalyError(
-                f"anomaly: the backward of {_describe(node)} gave {parent.label or 'its operand'}"
-                f" a gradient of {_number(added)}; the node was made at {_where(node)}")
+                f"anomaly: the backward of {_describe(node)} gave its operand {_name(parent)} "
+                f"a gradient of {_number(added)}; the node was made at {_where(node)}")
         if not _finite(total):
             raise AnomalyError(
                 f"anomaly: the gradient of {_describe(parent)} overflowed to {_number(total)} "

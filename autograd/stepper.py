@@ -99,10 +99,16 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
         out = names.expr(node) if node.label else "out"
         rules = partial_exprs(node._op, operands, out, node._param)
         top = differential(forward_expr(node._op, operands, node._param))
+        try:
+            locals_ = local_partials(node)
+        except ArithmeticError as error:
+            if checking:
+                raise anomaly.on_backward_error(node, error) from None
+            raise
         contributions = [
             Contribution(parent, i, local, f"{top}/{differential(operands[i])} = {rules[i]}",
                          local * upstream, upstream, names.target(parent))
-            for i, (parent, local) in enumerate(zip(node.parents, local_partials(node)))
+            for i, (parent, local) in enumerate(zip(node.parents, locals_))
         ]
         # Last operand first, as backward's float pass adds them: with `a*a` the sum then rounds
         # the same way, so the finished pass equals backward() exactly.
