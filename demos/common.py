@@ -12,6 +12,8 @@ from pathlib import Path
 
 from autograd import Value
 
+CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+
 
 def parse_args(name: str, description: str, argv: Sequence[str] | None) -> argparse.Namespace:
     """--quick (a few steps, for tests), --seed (data and weights), --out (the output folder)."""
@@ -66,6 +68,8 @@ def plot_boundary(path: Path, classify: Callable[[list[float]], int], points: li
                   labels: list[int], title: str, resolution: int = 60) -> Path:
     """The classifier's region for every class, with the labelled points on top, as a PNG."""
     plt = pyplot()
+    from matplotlib.colors import ListedColormap
+
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     pad = 0.5
@@ -73,9 +77,12 @@ def plot_boundary(path: Path, classify: Callable[[list[float]], int], points: li
     gx = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
     gy = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
     grid = [[classify([x, y]) for x in gx] for y in gy]
+    k = max(labels) + 1
+    colors = ListedColormap(CLASS_COLORS[:k])
     fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(gx, gy, grid, alpha=0.35, cmap="coolwarm", levels=max(labels) + 1)
-    ax.scatter(xs, ys, c=labels, cmap="coolwarm", s=18, edgecolors="k", linewidths=0.4)
+    ax.contourf(gx, gy, grid, alpha=0.3, cmap=colors, levels=[c - 0.5 for c in range(k + 1)])
+    ax.scatter(xs, ys, c=labels, cmap=colors, vmin=-0.5, vmax=k - 0.5, s=18, edgecolors="k",
+               linewidths=0.4)
     ax.set_title(title)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
