@@ -1,0 +1,92 @@
+"""explain() and text_graph(): every node once, shared ones referenced, in the shared convention."""
+
+from __future__ import annotations
+
+from autograd import Value, explain, text_graph, topological_order
+from autograd.explain import MAX_NAME, Names, fmt
+
+
+def neuron() -> Value:
+    x, w, b = Value(2.0, "x"), Value(-3.0, "w"), Value(6.8813735870195432, "b")
+    n = x * w + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return o
+
+
+def test_explain_rows_are_the_topological_order():
+    o = neuron()
+    table = o.explain()
+    order = topological_order(o)
+    assert [row.node for row in table] == order and len(table) == len(order)
+    assert [row.index for row in table] == list(range(len(order)))
+    assert [row.name for row in table] == ["x", "w", "x*w", "b", "n", "o"]
+    assert table[5].formula == "tanh(n)" and table[5].op == "tanh"
+    assert [row.grad for row in table] == [node.grad for node in order]
+
+
+def test_explain_prints_as_an_aligned_table_in_the_repl():
+    table = explain(neuron())
+    assert repr(table) == str(table)
+    lines = str(table).splitlines()
+    assert lines[0].split() == ["#", "node", "op", "formula", "data", "grad"]
+    assert lines[2].split() == ["0", "x", "leaf", "2.0", "-1.5"]
+    assert lines[-1].split() == ["5", "o", "tanh", "tanh(n)", "0.707107", "1.0"]
+    assert len({len(line) for line in lines[:2]}) == 1  # the rule under the header fits it
+
+
+def test_text_graph_draws_each_node_once_and_references_shared_ones():
+    a = Value(3.0, "a")
+    y = (a * a + a).tanh()
+    drawing = text_graph(y)
+    assert repr(drawing) == str(drawing)
+    lines = drawing.splitlines()
+    assert lines[0].startswith("[3] tanh(a*a + a)  data ")
+    assert lines[1].startswith("└─ [2] a*a + a  data 12.0")
+    assert lines[2].startswith("   ├─ [1] a*a ")
+    assert lines[3].startswith("   │  ├─ [0] a  data 3.0  grad 0.0")
+    assert lines[4] == "   │  └─ [0] a  (see [0])"
+    assert lines[5] == "   └─ [0] a  (see [0])"
+    assert len(lines) == 6
+
+
+def test_text_graph_agrees_with_explain_and_marks_non_finite_grads():
+    o = neuron()
+    o.parents[0].grad = float("nan")
+    drawing = o.text_graph()
+    for row in o.explain():
+        assert f"[{row.index}] {row.name}" in drawing
+    assert "grad nan  <- not finite" in drawing
+
+
+def test_a_deep_chain_is_bounded_and_iterative():
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(50_000):  # far past Python's recursion limit
+        y = y + 1.0
+    drawing = text_graph(y, max_depth=10)
+    assert "deeper than 10" in drawing
+    assert len(drawing.splitlines()) <= 2 * 11 + 1
+    assert len(explain(y)) == 100_001
+
+
+def test_names_fall_back_to_node_numbers_for_long_formulas():
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(10):
+        y = y.sin()
+    order = topological_order(y)
+    names = Names(order)
+    assert names(order[1]) == "sin(x)"
+    assert names(y) == f"node#{len(order) - 1}"
+    assert all(len(names(node)) <= MAX_NAME for node in order)
+    const = Value(-2.0)
+    assert Names([const]).target(const) == "(-2).grad"
+
+
+def test_fmt_keeps_a_float_look():
+    assert [fmt(x) for x in (1.0, -3.0, 0.5, 1e-7, float("inf"), 0.70710678)] == [
+        "1.0", "-3.0", "0.5", "1e-07", "inf", "0.707107"]
+    assert fmt(Value(2.0)) == "Value(2.0)"
