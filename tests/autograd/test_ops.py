@@ -198,3 +198,12 @@ def test_every_op_with_a_kink_is_sampled_away_from_zero():
     for op in OPS.values():
         if op.kink:
             assert all(not lo <= 0.0 <= hi for d in op.smooth for lo, hi in d.ranges)
+
+
+@ALL_OPS
+def test_formula_writes_operators_infix_and_functions_called(op):
+    names = [f"in{i}" for i in range(op.arity)] + (["k"] if op.param else [])
+    if op.symbol.isidentifier():
+        assert op.formula(*names) == f"{op.symbol}({', '.join(names)})"
+    else:  # `a*b`, and `x**k` for pow, whose exponent is a parameter
+        assert op.formula(*names) == op.symbol.join(names)
