@@ -61,7 +61,7 @@ class Op:
 
     def formula(self, *names: str) -> str:
         """The forward written with the given operand names, e.g. `a*b` or `tanh(a)`."""
-        if self.arity == 2 and not self.symbol.isidentifier():
+        if len(names) == 2 and not self.symbol.isidentifier():
             return f"{names[0]}{self.symbol}{names[1]}"
         return f"{self.symbol}({', '.join(names)})"
 
