@@ -35,8 +35,15 @@ class Names:
 
     def __init__(self, order: list[Value]) -> None:
         self.order = order
-        self.index = {node: i for i, node in enumerate(order)}
+        self._index: dict[Value, int] | None = None
         self._names: dict[Value, Expr] = {}
+
+    @property
+    def index(self) -> dict[Value, int]:
+        """Each node's position in the order: the `i` of `node#i` and `[i]`."""
+        if self._index is None:
+            self._index = {node: i for i, node in enumerate(self.order)}
+        return self._index
 
     def expr(self, node: Value) -> Expr:
         """The node's name as an expression (so it nests with correct parentheses)."""

@@ -9,7 +9,7 @@ table printed symbolically. Nothing here knows a derivative.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import anomaly, mode
@@ -20,6 +20,26 @@ from autograd.symbolic import differential, forward_expr, partial_exprs
 from autograd.value import Value, as_float
 
 
+class _Words:
+    """How one step reads, worked out only when asked: a long pass pays for its numbers only."""
+
+    __slots__ = ("names", "node", "_rules")
+
+    def __init__(self, names: Names, node: Value) -> None:
+        self.names, self.node, self._rules = names, node, None
+
+    def rules(self) -> tuple[str, ...]:
+        if self._rules is None:
+            node, names = self.node, self.names
+            operands = [names.expr(p) for p in node.parents]
+            out = names.expr(node) if node.label else "out"
+            partials = partial_exprs(node._op, operands, out, node._param)
+            top = differential(forward_expr(node._op, operands, node._param))
+            self._rules = tuple(f"{top}/{differential(a)} = {p}"
+                                for a, p in zip(operands, partials))
+        return self._rules
+
+
 @dataclass(frozen=True)
 class Contribution:
     """What one step adds to one operand's gradient: `added = local * upstream`."""
@@ -27,10 +47,19 @@ class Contribution:
     parent: Value
     position: int  # operand index: `a + a` contributes twice to a, at 0 and 1
     local: float  # d(node)/d(parent), from the op table
-    rule: str  # that rule as math, e.g. `d(x*w)/dx = w`
     added: float
     upstream: float  # the node's gradient, d(root)/d(node)
-    target: str = ""  # how the text names the parent's gradient, e.g. `x.grad`
+    words: _Words = field(repr=False, compare=False)
+
+    @property
+    def rule(self) -> str:
+        """The local derivative as math, from the op table, e.g. `d(x*w)/dx = w`."""
+        return self.words.rules()[self.position]
+
+    @property
+    def target(self) -> str:
+        """How the text names the parent's gradient, e.g. `x.grad` or `(x*w).grad`."""
+        return self.words.names.target(self.parent)
 
     def __str__(self) -> str:
         return (f"{self.target} += {fmt(self.upstream)} (upstream) * {fmt(self.local)} "
@@ -46,9 +75,22 @@ class Step:
     node: Value
     upstream: float  # d(root)/d(node), complete when the node's step comes
     contributions: tuple[Contribution, ...]
-    name: str = ""  # how the text names the node
-    formula: str = ""  # what made the node, e.g. `tanh(n)`
-    target: str = ""  # how the text names the node's gradient, e.g. `o.grad`
+    words: _Words = field(repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        """How the text names the node: its label, a short formula, or `node#i`."""
+        return self.words.names(self.node)
+
+    @property
+    def formula(self) -> str:
+        """What made the node, with its operands' names, e.g. `tanh(n)`."""
+        return self.words.names.formula(self.node)
+
+    @property
+    def target(self) -> str:
+        """How the text names the node's gradient, e.g. `o.grad`."""
+        return self.words.names.target(self.node)
 
     def __str__(self) -> str:
         if self.index == 0:
@@ -58,8 +100,8 @@ class Step:
     @property
     def heading(self) -> str:
         """A title for the step, e.g. `step 2/4: o = tanh(n)`."""
-        what = self.name if not self.formula or self.formula == self.name else (
-            f"{self.name} = {self.formula}")
+        name, formula = self.name, self.formula
+        what = name if not formula or formula == name else f"{name} = {formula}"
         seed = " (seed)" if self.index == 0 else ""
         return f"step {self.index}/{self.total - 1}: {what}{seed}"
 
@@ -88,26 +130,22 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
     grads: dict[Value, float] = {root: seed}
     before: dict[Value, Any] = {root: root.grad}
     _write(root, before[root], seed)
-    yield Step(0, total, root, seed, (), names(root), names.formula(root), names.target(root))
+    yield Step(0, total, root, seed, (), _Words(names, root))
     index = 0
     for node in reversed(order):
         if not node.parents:
             continue
         index += 1
         upstream = grads[node]
-        operands = [names.expr(p) for p in node.parents]
-        out = names.expr(node) if node.label else "out"
-        rules = partial_exprs(node._op, operands, out, node._param)
-        top = differential(forward_expr(node._op, operands, node._param))
         try:
             locals_ = local_partials(node)
         except ArithmeticError as error:
             if checking:
                 raise anomaly.on_backward_error(node, error) from None
             raise
+        words = _Words(names, node)
         contributions = [
-            Contribution(parent, i, local, f"{top}/{differential(operands[i])} = {rules[i]}",
-                         local * upstream, upstream, names.target(parent))
+            Contribution(parent, i, local, local * upstream, upstream, words)
             for i, (parent, local) in enumerate(zip(node.parents, locals_))
         ]
         # Last operand first, as backward's float pass adds them: with `a*a` the sum then rounds
@@ -121,8 +159,7 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
             if parent not in before:
                 before[parent] = parent.grad
             _write(parent, before[parent], grads[parent])
-        yield Step(index, total, node, upstream, tuple(contributions), names(node),
-                   names.formula(node), names.target(node))
+        yield Step(index, total, node, upstream, tuple(contributions), words)
 
 
 def _write(node: Value, before: Any, this_pass: float) -> None:

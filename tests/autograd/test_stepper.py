@@ -138,9 +138,14 @@ def test_pausing_shows_the_partial_state_of_the_neuron():
 
 
 def test_contribution_str_matches_the_documented_format():
-    c = Contribution(Value(1.0, "x"), 0, -3.0, "d(x*w)/dx = w", -1.5, 0.5, "x.grad")
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    step = list((x * w).backward_steps(0.5))[1]
+    c = step.contributions[0]
+    assert (c.parent, c.position, c.local, c.added, c.upstream) == (x, 0, -3.0, -1.5, 0.5)
+    assert c.rule == "d(x*w)/dx = w" and c.target == "x.grad"
     assert str(c) == "x.grad += 0.5 (upstream) * -3.0 (d(x*w)/dx = w) = -1.5"
-    assert isinstance(Step(0, 1, Value(1.0), 1.0, ()), Step)
+    assert (step.name, step.formula, step.target) == ("x*w", "x*w", "(x*w).grad")
+    assert "words" not in repr(c) and isinstance(step, Step) and isinstance(c, Contribution)
 
 
 def test_unlabelled_nodes_are_named_by_formula_or_position():
