@@ -1,0 +1,33 @@
+"""The README's nn section: its training example runs as written, its pictures exist."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def nn_section() -> str:
+    text = (ROOT / "README.md").read_text()
+    return text.split("<!-- section:nn -->\n", 1)[1].split("<!-- /section:nn -->", 1)[0]
+
+
+def test_training_example_runs_and_learns(tmp_path):
+    blocks = re.findall(r"```python\n(.*?)```", nn_section(), re.S)
+    assert len(blocks) == 1
+    script = tmp_path / "example.py"
+    script.write_text(blocks[0])
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    accuracy = int(re.search(r"test accuracy (\d+)%", done.stdout).group(1))
+    assert accuracy >= 90
+    assert (tmp_path / "moons.json").exists()
+
+
+def test_pictures_are_committed():
+    names = re.findall(r"\]\((docs/[^)]+\.png)\)", nn_section())
+    assert names == ["docs/moons_boundary.png", "docs/moons_loss.png"]
+    for name in names:
+        assert (ROOT / name).read_bytes().startswith(b"\x89PNG")
