@@ -50,9 +50,13 @@ def check_state(state: object, names: Sequence[str], owner: str = "model") -> li
                 f"load_state_dict: parameter {name!r} must be a number, "
                 f"got {type(x).__name__} ({x!r:.40})"
             )
-        if not math.isfinite(x):
-            raise ValueError(f"load_state_dict: parameter {name!r} must be finite, got {x!r}")
-        values.append(float(x))
+        try:
+            value = float(x)
+        except OverflowError:  # an int too big for a float
+            value = math.inf
+        if not math.isfinite(value):
+            raise ValueError(f"load_state_dict: parameter {name!r} must be finite, got {x!r:.40}")
+        values.append(value)
     return values
 
 

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from autograd import Value, gradcheck, sum_of
-from nn import ACTIVATIONS, MLP, Dropout, Layer, Neuron, get_activation
+from nn import ACTIVATIONS, MLP, Dropout, Layer, Neuron, Sequential, get_activation
 from nn.layers import init_weights
 
 # Points where no pre-activation sits near relu's kink, so central differences are honest.
@@ -178,3 +178,32 @@ def test_rng_must_be_a_random_or_seed():
     a = MLP(2, [3, 1], rng=shared)
     b = MLP(2, [3, 1], rng=shared)  # the stream moves on: a different model
     assert a.state_dict() != b.state_dict()
+
+
+def test_dropout_gradient_in_training_mode():
+    # A fresh Dropout with the same seed each call: the same mask, so f is a fixed function.
+    def f(a, b, c, d):
+        kept = Dropout(0.5, rng=1)([a, b, c, d])
+        return sum_of([x * x * (i + 1) for i, x in enumerate(kept)])
+
+    mask = [x != 0 for x in Dropout(0.5, rng=1)([1.0] * 4)]
+    assert any(mask) and not all(mask)  # the check covers both dropped and kept inputs
+    assert gradcheck(f, 0.3, -0.6, 0.9, 1.2)
+
+
+def test_sequential_composes_layers_and_returns_a_list():
+    model = Sequential(Layer(2, 3, activation="tanh", rng=0), Dropout(0.5, rng=0),
+                       Neuron(3, activation="linear", rng=1))
+    model.eval()
+    out = model([0.5, -0.5])
+    assert isinstance(out, list) and len(out) == 1
+    first = model.layers[0]
+    hidden = first([0.5, -0.5])
+    assert out[0].data == pytest.approx(model.layers[2](hidden).data, rel=1e-12)
+
+    def f(x0, x1):
+        return model([x0, x1])[0]
+
+    assert gradcheck(f, 0.5, -0.5)
+    with pytest.raises(TypeError, match="item 1"):
+        Sequential(Layer(2, 3), "relu")

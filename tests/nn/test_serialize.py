@@ -90,6 +90,7 @@ BAD_FILES = {
     "a list value": with_parameters(lambda p: p.update({first(p): [0.5]})),
     "a NaN literal": with_parameters(lambda p: p.update({first(p): math.nan})),
     "an Infinity literal": with_parameters(lambda p: p.update({first(p): -math.inf})),
+    "a huge integer": with_parameters(lambda p: p.update({first(p): 10**400})),
     "a huge number": with_parameters(lambda p: p.update({first(p): 1e400})).replace("Infinity",
                                                                                       "1e400"),
 }
