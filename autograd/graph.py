@@ -12,24 +12,39 @@ def topological_order(
 ) -> list[Value]:
     """Every node the roots depend on, each once, parents before children.
 
-    Depth-first search with an explicit stack of (node, iterator over its parents) instead of
-    recursion, so a chain a million nodes deep is fine. A node is emitted when its iterator is
-    exhausted, i.e. after all its parents. Nodes in `stop_at` are kept, their parents are not.
+    Nodes in `stop_at` that the roots reach are kept, as leaves: their parents are not followed
+    (they come first in the order).
     """
-    stops = set(stop_at)
+    roots = [roots] if isinstance(roots, Value) else list(roots)
+    stops = list(dict.fromkeys(stop_at))
+    if not stops:
+        return _depth_first(roots, set())
+    order = _depth_first(roots, set(stops))  # stops count as seen: never expanded
+    cut = set(stops)
+    reached = {p for node in order for p in node.parents if p in cut}
+    reached.update(root for root in roots if root in cut)
+    return [node for node in stops if node in reached] + order
+
+
+def _depth_first(roots: list[Value], seen: set[Value]) -> list[Value]:
+    """Post-order depth-first search from the roots, skipping (and not emitting) `seen` nodes.
+
+    An explicit stack of (node, iterator over its parents) instead of recursion, so a chain a
+    million nodes deep is fine. A node is emitted when its iterator is exhausted, i.e. after
+    all its parents.
+    """
     order: list[Value] = []
-    seen: set[Value] = set()
-    for root in [roots] if isinstance(roots, Value) else roots:
+    for root in roots:
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root.parents if root not in stops else ()))]
+        stack = [(root, iter(root.parents))]
         while stack:
             node, parents = stack[-1]
             for parent in parents:
                 if parent not in seen:
                     seen.add(parent)
-                    stack.append((parent, iter(parent.parents if parent not in stops else ())))
+                    stack.append((parent, iter(parent.parents)))
                     break
             else:  # every parent is emitted: now the node can be
                 stack.pop()

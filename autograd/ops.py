@@ -43,7 +43,7 @@ EXPONENT = Domain("any k", lambda k: math.isfinite(k), ((-3.0, 3.0),))
 SLOPE = Domain("0 <= slope < 1", lambda k: 0 <= k < 1, ((0.0, 0.5),))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Op:
     """One operation: forward on floats, local partials, where it is defined and where smooth."""
 

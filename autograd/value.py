@@ -262,18 +262,21 @@ def _apply(op: Op, a: Value | Number, b: Value | Number = _UNARY, *,
     """
     if a.__class__ is not Value:
         a = _lift(a, op)
-    if b is _UNARY:
-        parents: tuple[Value, ...] = (a,)
-        inputs: tuple[float, ...] = (a.data,) if param is None else (a.data, param)
-    else:
+    if b is not _UNARY:
         if b.__class__ is not Value:
             b = _lift(b, op)
-        parents = (a, b)
-        inputs = (a.data, b.data)
-    if op.check is not None and (problem := op.check(*inputs)) is not None:
-        _raise_domain_error(op, parents, *problem)
+        parents: tuple[Value, ...] = (a, b)
+        if op.check is not None and (problem := op.check(a.data, b.data)) is not None:
+            _raise_domain_error(op, parents, *problem)
+        data = op.forward(a.data, b.data)
+    else:
+        parents = (a,)
+        inputs = (a.data,) if param is None else (a.data, param)
+        if op.check is not None and (problem := op.check(*inputs)) is not None:
+            _raise_domain_error(op, parents, *problem)
+        data = op.forward(*inputs)
     out = _new(Value)
-    out.data = op.forward(*inputs)
+    out.data = data
     out.grad = 0.0
     out.label = ""
     out._pass_grad = 0.0
@@ -282,6 +285,8 @@ def _apply(op: Op, a: Value | Number, b: Value | Number = _UNARY, *,
         out.parents = parents
         out._op = op
         out._param = param
+        if current is _DEFAULT:
+            return out
     else:  # no_grad: the result is a leaf
         out.parents = ()
         out._op = None
