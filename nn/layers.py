@@ -112,11 +112,13 @@ class Layer(Module):
         self.label_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        """Every neuron's output for `nin` inputs, in order."""
         xs = check_inputs(x, self.nin, "Layer")
         return [n.fire(xs) for n in self.neurons]
 
     @property
     def nin(self) -> int:
+        """How many inputs the layer reads."""
         return len(self.neurons[0].w)
 
     def __repr__(self) -> str:
@@ -137,6 +139,7 @@ class Dropout(Module):
         self.rng = as_rng(rng, "Dropout")
 
     def forward(self, x: Sequence[Value | float]) -> list:
+        """The inputs, some zeroed and the rest scaled up (training), or as they are (eval)."""
         xs = check_inputs(x, len(x) if isinstance(x, Sequence) else 0, "Dropout")
         if not self.training or self.p == 0:
             return xs
@@ -182,6 +185,7 @@ class MLP(Module):
         self.label_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
+        """The last layer's outputs (a list, even for one output)."""
         out = check_inputs(x, self.layers[0].nin, "MLP")
         for i, layer in enumerate(self.layers):
             out = [n.fire(out) for n in layer.neurons]
@@ -205,6 +209,7 @@ class Sequential(Module):
         self.label_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> list:
+        """Each module's output fed to the next."""
         out = list(x)
         for layer in self.layers:
             out = layer(out)

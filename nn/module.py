@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from autograd import Value
 
@@ -19,10 +20,12 @@ class Module:
 
     training: bool = True  # a class default, so subclasses need not call super().__init__()
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """`module(x)` is `module.forward(x)`, as in PyTorch."""
         return self.forward(*args, **kwargs)
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation: subclasses define it (layers return a list of Values)."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     # -- what a module holds ------------------------------------------------------------------
