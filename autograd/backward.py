@@ -199,10 +199,12 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
             if not -len(args) <= i < len(args):
                 raise IndexError(f"grad: argnums {i} is out of range for {len(args)} arguments")
         traced = any(isinstance(a, Value) for a in args)
-        args = list(args)
+        # Every number becomes a leaf, so f may call Value methods on any argument (as JAX
+        # traces every argument); other objects (data, settings) pass through untouched.
+        args = [Value(float(a)) if _is_number(a) else a for a in args]
         for i in positions:
             if not isinstance(args[i], Value):
-                args[i] = Value(as_float(args[i], f"grad (argument {i})"))
+                as_float(args[i], f"grad (argument {i})")  # raises: not differentiable
         with mode.enable_grad():
             out = f(*args)
         if not isinstance(out, Value):
@@ -219,6 +221,10 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
         return value, (found[0] if isinstance(argnums, int) else tuple(found))
 
     return wrapped
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..., Any]:

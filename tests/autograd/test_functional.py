@@ -53,7 +53,13 @@ def test_values_in_values_out():
 
 
 def test_an_argument_not_used_has_zero_gradient():
-    assert grad(lambda x, y: Value(y).exp(), 0)(1.0, 2.0) == 0.0
+    assert grad(lambda x, y: y.exp(), 0)(1.0, 2.0) == 0.0
+
+
+def test_every_number_argument_is_a_value_and_other_arguments_pass_through():
+    # As JAX traces every argument: f may call Value methods on a non-differentiated one.
+    assert grad(lambda x, y: x * y.sin(), 0)(1.0, 2.0) == math.sin(2.0)
+    assert grad(lambda x, data: x * data[0], 0)(1.0, [3.0]) == 3.0
 
 
 def test_nesting_gives_higher_derivatives():
