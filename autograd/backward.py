@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 from autograd import anomaly, mode
@@ -49,11 +50,13 @@ def gradients(
     stops = set(inputs)
     with _gc_paused():
         order = topological_order(root, stop_at=stops)
+        # The inputs the walk reached come first in the order: they pass nothing on.
+        cut = sum(1 for node in order[: len(stops)] if node in stops)
         if create_graph:
             with mode.enable_grad():
-                grads = _recorded_pass(order, root, seed, stops)
+                grads = _recorded_pass(order, root, seed, cut)
         else:
-            _float_pass(order, root, seed, stops)
+            _float_pass(order, root, seed, cut)
             grads = {node: node._pass_grad for node in order}
             _clear_pass(order)
     if mode.get_mode().anomaly:
@@ -77,20 +80,20 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _float_pass(order: list[Value], root: Value, seed: float, stops: set[Value]) -> None:
+def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0) -> None:
     """The first-order pass on floats, leaving each node's gradient in its `_pass_grad`.
 
     The hot loop of training: `local_partials` inlined and unrolled by arity, and gradients
     kept in a slot rather than a dict. NB: so two passes over one graph must not run at once
-    in two threads.
+    in two threads. The first `cut` nodes of the order pass nothing on to their parents.
     """
     math = FLOAT_MATH
     node = root
     root._pass_grad = seed
     try:
-        for node in reversed(order):
+        for node in islice(reversed(order), len(order) - cut):
             op = node._op
-            if op is None or node in stops:
+            if op is None:
                 continue
             upstream = node._pass_grad
             parents = node.parents
@@ -120,12 +123,12 @@ def _clear_pass(order: list[Value]) -> None:
         node._pass_grad = 0.0
 
 
-def _recorded_pass(order: list[Value], root: Value, seed: Any, stops: set[Value]) -> dict:
+def _recorded_pass(order: list[Value], root: Value, seed: Any, cut: int = 0) -> dict:
     """The pass whose arithmetic is itself recorded, so gradients can be differentiated again."""
     grads: dict[Value, Any] = {root: seed}
     get = grads.get
-    for node in reversed(order):
-        if node._op is None or node in stops:
+    for node in islice(reversed(order), len(order) - cut):
+        if node._op is None:
             continue
         upstream = grads[node]
         for parent, local in zip(node.parents, local_partials(node, VALUE_MATH)):
@@ -164,7 +167,7 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
     if not create_graph and not mode.get_mode().anomaly:  # the fast path: no dict at all
         with _gc_paused():
             order = topological_order(root)
-            _float_pass(order, root, grad, set())
+            _float_pass(order, root, grad)
             for node in order:
                 node.grad += node._pass_grad
                 node._pass_grad = 0.0
