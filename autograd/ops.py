@@ -58,6 +58,7 @@ class Op:
     param: str | None = None  # name of a number parameter (leaky_relu's slope, pow's exponent)
     param_domain: Domain | None = None  # where samplers draw that parameter from
     kink: str = ""  # the convention used where the op is not differentiable
+    commutative: bool = False  # swapping the operands changes nothing (drawings skip a/b marks)
 
     def formula(self, *names: str) -> str:
         """The forward written with the given operand names, e.g. `a*b` or `tanh(a)`."""
@@ -150,11 +151,11 @@ def _check_power(a: float, b: float):
 
 _TABLE = (
     Op("add", "+", 2, operator.add, lambda m, a, b, out: (1.0, 1.0),
-       "sum", (REAL, REAL)),
+       "sum", (REAL, REAL), commutative=True),
     Op("sub", "-", 2, operator.sub, lambda m, a, b, out: (1.0, -1.0),
        "difference", (REAL, REAL)),
     Op("mul", "*", 2, operator.mul, lambda m, a, b, out: (b, a),
-       "product", (REAL, REAL)),
+       "product", (REAL, REAL), commutative=True),
     Op("div", "/", 2, operator.truediv, lambda m, a, b, out: (1.0 / b, -out / b),
        "quotient", (REAL, NONZERO), check=_check_div),
     Op("neg", "neg", 1, operator.neg, lambda m, a, out: (-1.0,),

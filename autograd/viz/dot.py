@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import local_partials
 from autograd.graph import edges, topological_order
-from autograd.ops import OPS
 from autograd.value import Value
 from autograd.viz.groups import Grouping, collapsed, group_of, within_depth
 
@@ -182,7 +180,7 @@ def _input_style(node: Value, i: int, locals_of: _LocalPartials | None,
                  flows: dict[int, float], color: str) -> dict[str, str]:
     """How the edge of operand `i` into `node`'s op looks: its position, derivative, step mark."""
     attrs: dict[str, str] = {}
-    if not symmetric(node.op, len(node.parents)):
+    if _operand_order_matters(node):
         attrs.update(headlabel="ab"[i] if i < 2 else str(i), labelfontsize="10",
                      labelfontcolor="blue4")
     if locals_of is not None:
@@ -194,21 +192,7 @@ def _input_style(node: Value, i: int, locals_of: _LocalPartials | None,
     return attrs
 
 
-@cache
-def symmetric(symbol: str, arity: int) -> bool:
-    """Whether swapping the operands of this op gives the same result (then order isn't drawn).
-
-    The op table has no commutativity flag, so ask its forward at two points of its domain.
-    """
-    if arity != 2:
-        return arity < 2
-    for op in OPS.values():
-        if op.symbol == symbol and op.arity == 2:
-            lo_a, hi_a = op.smooth[0].ranges[0]
-            lo_b, hi_b = op.smooth[1].ranges[0]
-            a, b = lo_a + 0.3 * (hi_a - lo_a), lo_b + 0.7 * (hi_b - lo_b)
-            if b not in op.smooth[0] or a not in op.smooth[1]:
-                return False
-            return op.forward(a, b) == op.forward(b, a)
-    return False
+def _operand_order_matters(node: Value) -> bool:
+    """Whether the op reads its operands in order (then edges are marked a, b): the table says."""
+    return len(node.parents) > 1 and not node._op.commutative
 
