@@ -297,13 +297,18 @@ def partial_exprs(
     op: Op,
     names: Sequence[str | Expr] | None = None,
     out: str | Expr = "out",
-    param: float | None = None,
+    param: float | str | None = None,
 ) -> tuple[Expr, ...]:
-    """d(out)/d(operand) for each operand, as expressions: the table's rule run on symbols."""
+    """d(out)/d(operand) for each operand, as expressions: the table's rule run on symbols.
+
+    `param` is the op's number parameter, or a name to keep it symbolic (`k*x**(k - 1)`).
+    """
     args: list[Expr] = _operands(op, names)
     if (param is None) != (op.param is None):
         raise ValueError(f"{op.name}: parameter {op.param!r} given as {param!r}")
-    if param is not None:
+    if isinstance(param, str):
+        args.append(symbol(param))
+    elif param is not None:
         args.append(Num(param))  # a Num, so `k - 1` folds to a number
     return tuple(lift(p) for p in op.partials(SYMBOLIC_MATH, *args, symbol(out)))
 

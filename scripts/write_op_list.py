@@ -13,79 +13,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograd.ops import OPS, Domain, Op  # noqa: E402 - after the path set-up above
+from autograd.symbolic import partial_exprs  # noqa: E402
 from autograd.value import Value  # noqa: E402
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- section:ops -->", "<!-- /section:ops -->"
-
-# Precedence, as in Python: a sum inside a product needs parentheses, a product inside a sum not.
-SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
-
-
-class Sym:
-    """An expression that prints itself with the fewest parentheses: `1 - out*out`."""
-
-    def __init__(self, text: str, precedence: int = ATOM) -> None:
-        self.text, self.precedence = text, precedence
-
-    def __str__(self) -> str:
-        return self.text
-
-    def _binary(self, other: object, symbol: str, precedence: int, reflected: bool) -> Sym:
-        left, right = (lift(other), self) if reflected else (self, lift(other))
-        # Left needs parentheses below this precedence (at it too for the right-assoc **);
-        # right needs them at it too for -, / and the ** base rules.
-        left_tight = left.precedence <= precedence if symbol == "**" else False
-        right_tight = right.precedence == precedence and symbol in "-/"
-        lt = wrap(left, left.precedence < precedence or left_tight)
-        rt = wrap(right, right.precedence < precedence or right_tight)
-        spaced = f" {symbol} " if precedence == SUM else symbol
-        return Sym(f"{lt}{spaced}{rt}", precedence)
-
-    def __add__(self, o): return self._binary(o, "+", SUM, False)  # noqa: E704
-    def __radd__(self, o): return self._binary(o, "+", SUM, True)  # noqa: E704
-    def __sub__(self, o): return self._binary(o, "-", SUM, False)  # noqa: E704
-    def __rsub__(self, o): return self._binary(o, "-", SUM, True)  # noqa: E704
-    def __mul__(self, o): return self._binary(o, "*", PRODUCT, False)  # noqa: E704
-    def __rmul__(self, o): return self._binary(o, "*", PRODUCT, True)  # noqa: E704
-    def __truediv__(self, o): return self._binary(o, "/", PRODUCT, False)  # noqa: E704
-    def __rtruediv__(self, o): return self._binary(o, "/", PRODUCT, True)  # noqa: E704
-    def __pow__(self, o): return self._binary(o, "**", POWER, False)  # noqa: E704
-    def __rpow__(self, o): return self._binary(o, "**", POWER, True)  # noqa: E704
-
-    def __neg__(self) -> Sym:
-        return Sym(f"-{wrap(self, self.precedence < UNARY)}", UNARY)
-
-
-def wrap(s: Sym, needed: bool) -> str:
-    return f"({s})" if needed else str(s)
-
-
-def lift(x: object) -> Sym:
-    """A number as a symbol: 1.0 prints as 1, -1.0 as -1 (a unary minus)."""
-    if isinstance(x, Sym):
-        return x
-    text = f"{x:g}"
-    return Sym(text, UNARY if text.startswith("-") else ATOM)
-
-
-class SYMBOL_MATH:  # noqa: N801 - the rules' math namespace, on printing symbols
-    """`m.cos(x)` prints as `cos(x)`: whatever function a rule calls, it is written by name."""
-
-    def __getattr__(self, name: str):
-        return lambda *args: Sym(f"{name}({', '.join(str(a) for a in args)})")
-
 
 def input_names(op: Op) -> list[str]:
     return ["x"] if op.arity == 1 else ["a", "b"][: op.arity]
 
 
 def rule_text(op: Op) -> str:
-    """The table's rule, evaluated on symbols: `d/da = 1/b; d/db = -out/b`."""
+    """The table's rule, evaluated on symbols (`autograd.symbolic`): `d/da = 1/b; d/db = -out/b`."""
     names = input_names(op)
-    args = [Sym(n) for n in names] + ([Sym(op.param)] if op.param else [])
-    partials = op.partials(SYMBOL_MATH(), *args, Sym("out"))
-    return "; ".join(f"d/d{n} = {lift(p)}" for n, p in zip(names, partials))
+    partials = partial_exprs(op, names, "out", op.param)
+    return "; ".join(f"d/d{n} = {p}" for n, p in zip(names, partials))
 
 
 _UNARY_OPERATORS = {"__neg__": "-x", "__abs__": "abs(x)", "__pos__": "+x", "__invert__": "~x"}
