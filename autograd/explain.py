@@ -70,8 +70,9 @@ class Names:
 
     @staticmethod
     def _atom(node: Value) -> Expr | None:
-        if node.label:
-            return Sym(node.label)
+        if node.label:  # a label that is not one word (`x1*w1 + b`) is bracketed, as an atom
+            simple = node.label.replace(".", "_").isidentifier()
+            return Sym(node.label if simple else f"({node.label})")
         if not node.parents:
             return number_symbol(node.data)
         return None

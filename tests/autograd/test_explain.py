@@ -90,3 +90,10 @@ def test_fmt_keeps_a_float_look():
     assert [fmt(x) for x in (1.0, -3.0, 0.5, 1e-7, float("inf"), 0.70710678)] == [
         "1.0", "-3.0", "0.5", "1e-07", "inf", "0.707107"]
     assert fmt(Value(2.0)) == "Value(2.0)"
+
+
+def test_a_label_that_is_not_one_word_is_bracketed_like_a_formula():
+    a, b = Value(1.0, "x1*w1 + b"), Value(2.0, "layers.0.w1")
+    steps = list((a * b).backward_steps())
+    assert str(steps[1].contributions[0]).startswith("(x1*w1 + b).grad += ")
+    assert "(x1*w1 + b)*layers.0.w1" in steps[1].heading
