@@ -138,11 +138,13 @@ def _recorded_pass(order: list[Value], root: Value, seed: Any, cut: int = 0) -> 
     return grads
 
 
-def _not_finite(node: Value, error: ArithmeticError) -> ZeroDivisionError:
+def _not_finite(node: Value, error: ArithmeticError) -> ArithmeticError:
+    """The error for a local derivative that cannot be computed: names the op and operands."""
     shown = ", ".join(describe(p) for p in node.parents)
-    return ZeroDivisionError(
+    found = ZeroDivisionError(
         f"{node._op.name}({shown}): the derivative is not finite at this point ({error})"
     )
+    return anomaly.on_backward_error(node, found) if mode.get_mode().anomaly else found
 
 
 def _times(local: Any, upstream: Any) -> Any:

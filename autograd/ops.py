@@ -79,12 +79,20 @@ def _sigmoid(x: float) -> float:
 
 
 def _exp(x: float) -> float:
-    # IEEE policy: overflow gives inf rather than OverflowError (as PyTorch does).
-    return math.exp(x) if x < 709.782712893384 else math.inf
+    # IEEE policy: overflow gives inf rather than OverflowError (as PyTorch does); nan stays nan.
+    return math.inf if x > 709.782712893384 else math.exp(x)
 
 
 def _softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _finite_only(f: Callable[[float], float]) -> Callable[[float], float]:
+    """`f`, giving nan at +-inf instead of raising (IEEE: sin(inf) is nan)."""
+    return lambda x: f(x) if math.isfinite(x) else math.nan
+
+
+_sin, _cos = _finite_only(math.sin), _finite_only(math.cos)
 
 
 def _step(x: float) -> float:
@@ -111,9 +119,10 @@ class FLOAT_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
 
     exp = staticmethod(_exp)
     log = staticmethod(math.log)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
+    sin = staticmethod(_sin)
+    cos = staticmethod(_cos)
     sqrt = staticmethod(math.sqrt)
+    pow = staticmethod(_pow)  # `**` that overflows to inf, as the forward does
     sigmoid = staticmethod(_sigmoid)
     step = staticmethod(_step)
     sign = staticmethod(_sign)
@@ -126,12 +135,13 @@ def _check_div(a: float, b: float):
     return (ZeroDivisionError, "division by zero") if b == 0 else None
 
 
+# The checks let nan pass: nan propagates (the IEEE policy); it is not a domain error.
 def _check_log(a: float):
-    return None if a > 0 else (ValueError, "log needs x > 0")
+    return (ValueError, "log needs x > 0") if a <= 0 else None
 
 
 def _check_sqrt(a: float):
-    return None if a >= 0 else (ValueError, "sqrt needs x >= 0")
+    return (ValueError, "sqrt needs x >= 0") if a < 0 else None
 
 
 def _check_pow(a: float, k: float):
@@ -143,8 +153,10 @@ def _check_pow(a: float, k: float):
 
 
 def _check_power(a: float, b: float):
-    return None if a > 0 else (ValueError, "a Value exponent needs a base > 0 (use a number "
-                                           "exponent for other bases)")
+    if a <= 0:
+        return (ValueError, "a Value exponent needs a base > 0 (use a number exponent for "
+                            "other bases)")
+    return None
 
 
 # --- the table ----------------------------------------------------------------------------------
@@ -160,7 +172,7 @@ _TABLE = (
        "quotient", (REAL, NONZERO), check=_check_div),
     Op("neg", "neg", 1, operator.neg, lambda m, a, out: (-1.0,),
        "negation", (REAL,)),
-    Op("pow", "**", 1, _pow, lambda m, a, k, out: (k * a ** (k - 1),),
+    Op("pow", "**", 1, _pow, lambda m, a, k, out: (k * m.pow(a, k - 1),),
        "power with a number exponent k", (POSITIVE,), check=_check_pow, param="k",
        param_domain=EXPONENT),
     Op("power", "**", 2, _pow,
@@ -172,9 +184,9 @@ _TABLE = (
        "natural logarithm", (POSITIVE,), check=_check_log),
     Op("sqrt", "sqrt", 1, math.sqrt, lambda m, a, out: (0.5 / out,),
        "square root", (POSITIVE,), check=_check_sqrt),
-    Op("sin", "sin", 1, math.sin, lambda m, a, out: (m.cos(a),),
+    Op("sin", "sin", 1, _sin, lambda m, a, out: (m.cos(a),),
        "sine", (REAL,)),
-    Op("cos", "cos", 1, math.cos, lambda m, a, out: (-m.sin(a),),
+    Op("cos", "cos", 1, _cos, lambda m, a, out: (-m.sin(a),),
        "cosine", (REAL,)),
     Op("tanh", "tanh", 1, math.tanh, lambda m, a, out: (1.0 - out * out,),
        "hyperbolic tangent", (REAL,)),
@@ -182,7 +194,7 @@ _TABLE = (
        "logistic function 1/(1+exp(-x))", (REAL,)),
     Op("softplus", "softplus", 1, _softplus, lambda m, a, out: (m.sigmoid(a),),
        "log(1+exp(x)), a smooth relu", (REAL,)),
-    Op("relu", "relu", 1, lambda a: a if a > 0 else 0.0, lambda m, a, out: (m.step(a),),
+    Op("relu", "relu", 1, lambda a: 0.0 if a <= 0 else a, lambda m, a, out: (m.step(a),),
        "max(x, 0)", (NONZERO,), kink="relu'(0) = 0"),
     Op("leaky_relu", "leaky_relu", 1, lambda a, k: a if a > 0 else k * a,
        lambda m, a, k, out: (k + (1.0 - k) * m.step(a),),

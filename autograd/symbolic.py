@@ -255,6 +255,7 @@ SYMBOLIC_MATH = SimpleNamespace(
     **{name: _function(name) for name in vars(FLOAT_MATH) if not name.startswith("_")}
 )
 """The rules' math namespace `m` for symbols: every function FLOAT_MATH has, as a `Call`."""
+SYMBOLIC_MATH.pow = lambda a, b: _pow(lift(a), lift(b))  # printed as the operator: x**(k - 1)
 
 
 def symbol(name: str | Expr) -> Expr:

@@ -334,6 +334,7 @@ class VALUE_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
     sin = staticmethod(Value.sin)
     cos = staticmethod(Value.cos)
     sqrt = staticmethod(Value.sqrt)
+    pow = staticmethod(Value.__pow__)
     sigmoid = staticmethod(Value.sigmoid)
 
     # Piecewise-constant derivatives (relu, abs) are plain numbers, not recorded nodes.

@@ -139,3 +139,10 @@ def test_a_context_object_cannot_be_entered_twice():
     spy = detect_anomaly()
     with spy, pytest.raises(RuntimeError, match="already active"), spy:
         pass
+
+
+def test_an_infinite_derivative_in_backward_names_the_line_that_made_the_node():
+    with detect_anomaly():
+        y = Value(0.0, "s").sqrt()  # the line the error must name
+        with pytest.raises(ZeroDivisionError, match=r"sqrt\(s=0.0\).*test_anomaly.py:\d+"):
+            y.backward()

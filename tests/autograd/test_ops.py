@@ -29,6 +29,7 @@ class SYMPY_MATH:  # noqa: N801 - a namespace like FLOAT_MATH, read as `m.exp(a)
     sin = staticmethod(sympy.sin)
     cos = staticmethod(sympy.cos)
     sqrt = staticmethod(sympy.sqrt)
+    pow = staticmethod(lambda a, b: a**b)
     sign = staticmethod(sympy.sign)
 
     @staticmethod
