@@ -1,12 +1,14 @@
 """`python -m autograd "tanh(x*w + b)" x=2 w=-3 b=6.88`: an expression's value and gradients.
 
 `--steps` prints the backward pass step by step, `--svg PATH` draws the graph and `--html PATH`
-writes the backward-pass player. Any refused input exits with status 2 and one line saying why.
+writes the backward-pass player. Any failure exits with status 2 and one line saying why, never
+a traceback; a reader that goes away (`| head`) ends the output quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -45,16 +47,46 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _check_paths(svg: str | None, html: str | None) -> None:
+    """Refuse output paths that could never be written, before any work is done."""
+    if svg is not None and not svg.strip():
+        raise ExpressionError("--svg needs a file name, not an empty one")
+    if html is not None:
+        if not html.strip():
+            raise ExpressionError("--html needs a file name, not an empty one")
+        if not html.lower().endswith((".html", ".htm")):
+            raise ExpressionError(f"--html writes a web page: give a .html file, not {html!r}")
+
+
+def _check_drawable(root: Value, svg: str | None, html: str | None) -> None:
+    """Graphviz is there and the graph is small enough to draw: checked before any output."""
+    if svg is None and html is None:
+        return
+    from autograd.graph import topological_order
+    from autograd.viz.dot import DEFAULT_MAX_NODES
+    from autograd.viz.frames import PLAYER_MAX_NODES
+    from autograd.viz.rendering import require_dot, require_graphviz
+
+    require_graphviz()
+    require_dot()
+    count = len(topological_order(root))
+    limits = {"--svg": (svg, DEFAULT_MAX_NODES), "--html": (html, PLAYER_MAX_NODES)}
+    for option, (path, most) in limits.items():
+        if path is not None and count > most:
+            raise ExpressionError(f"{option}: the graph has {count:,} nodes, more than the "
+                                  f"{most:,} that {option} draws")
+
+
 def _write_outputs(root: Value, svg: str | None, html: str | None) -> None:
     """--svg and --html: the viz package is imported only when asked for."""
-    if svg:
+    if svg is not None:
         from autograd.viz import draw_dot
 
         data = draw_dot(root).pipe(format="svg")
         with open(svg, "wb") as f:
             f.write(data if isinstance(data, bytes) else data.encode())
         print(f"wrote {svg}")
-    if html:
+    if html is not None:
         from autograd.viz import write_player
 
         write_player(root, html)
@@ -68,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Options may come anywhere; after `--` everything is positional (for `-- -x x=2`).
     args = parser.parse_args(argv) if "--" in argv else parser.parse_intermixed_args(argv)
     try:
+        _check_paths(args.svg, args.html)
         expression = parse(args.expression)
         values: dict[str, float] = {}
         for text in args.assignments:
@@ -77,7 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             values[name] = value
         inputs = {name: Value(values[name], name) for name in values}
         root = expression.evaluate(inputs)
+        _check_drawable(root, args.svg, args.html)
     except ExpressionError as error:
+        return _fail(str(error))
+    except ImportError as error:
+        return _fail(f"drawing needs the viz extra and Graphviz ({error})")
+    except RuntimeError as error:  # DotNotFoundError: says how to install Graphviz
         return _fail(str(error))
     try:
         if args.steps:
@@ -97,10 +135,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         _write_outputs(root, args.svg, args.html)
     except ImportError as error:
         return _fail(f"drawing needs the viz extra and Graphviz ({error})")
+    except TimeoutError as error:  # an OSError, but nothing failed to be written
+        return _fail(str(error))
     except OSError as error:
         return _fail(f"cannot write: {error}")
+    except (ValueError, RuntimeError) as error:  # dot failed, or a drawing was refused
+        return _fail(str(error))
     return 0
 
 
+def run() -> int:
+    """`main()` for the command line: a closed pipe (`| head -2`) ends the output quietly."""
+    try:
+        status = main()
+        sys.stdout.flush()  # inside the try: a broken pipe shows up here, not at exit
+    except BrokenPipeError:
+        # As Python's docs advise: point stdout at devnull so the flush at exit stays silent.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import inspect
 import math
+import warnings
 from collections.abc import Mapping
 
 from autograd import mode
@@ -98,7 +99,9 @@ def parse(text: str) -> Expression:
         raise ExpressionError("the expression is empty")
     lead = len(text) - len(text.lstrip())  # ast refuses leading blanks ("unexpected indent")
     try:
-        tree = ast.parse(text[lead:], mode="eval").body
+        with warnings.catch_warnings():  # `1if x else 2` warns "invalid decimal literal": the
+            warnings.simplefilter("ignore")  # refusal below says it in one line instead
+            tree = ast.parse(text[lead:], mode="eval").body
     except SyntaxError as error:
         column = lead + error.offset if error.offset else len(text) + 1  # 0: at the end
         raise ExpressionError(f"syntax error: {error.msg}", column) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -10,9 +11,24 @@ import pytest
 from autograd import Value
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=env)
+
+
+def balanced_sum(terms: list[str]) -> str:
+    """`((t1+t2)+(t3+t4))...`: many nodes, little nesting."""
+    while len(terms) > 1:
+        pairs = [terms[i:i + 2] for i in range(0, len(terms), 2)]
+        terms = [f"({p[0]}+{p[1]})" if len(p) == 2 else p[0] for p in pairs]
+    return terms[0]
+
+
+def assert_one_error_line(done: subprocess.CompletedProcess, message: str) -> None:
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: "), done.stderr
+    assert message in done.stderr
 
 
 def test_value_and_every_inputs_gradient():
@@ -54,14 +70,38 @@ def test_options_may_come_anywhere_and_dashdash_allows_a_leading_minus():
     (["x", "x=1", "x=2"], "x is given twice"),
     (["x", "--bogus"], "unrecognized arguments"),
     ([], "required"),
+    (["1if x else 2", "x=1"], "if/else not allowed"),  # and no SyntaxWarning line
+    (["1or x", "x=1"], "and/or not allowed"),
+    (["x", "x=1", "--svg", ""], "--svg needs a file name"),
+    (["x", "x=1", "--html", ""], "--html needs a file name"),
+    (["x", "x=1", "--html", "out.txt"], "give a .html file"),
+    ([balanced_sum([f"exp(x*{k})" for k in range(1, 81)]), "x=0.01", "--html", "p.html"],
+     "--html: the graph has 320 nodes, more than the 300"),
 ])
-def test_refusals_exit_2_with_one_line(args, message):
-    done = run(*args)
-    assert done.returncode == 2
-    assert done.stdout == ""
-    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
-    assert message in done.stderr
-    assert "Traceback" not in done.stderr
+def test_refusals_exit_2_with_one_line(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # nothing is written, but if it were, it would land here
+    assert_one_error_line(run(*args), message)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html"])
+def test_a_missing_dot_is_one_line(option, tmp_path):
+    target = str(tmp_path / ("g.svg" if option == "--svg" else "p.html"))
+    done = run("x*w", "x=2", "w=-3", option, target, env={**os.environ, "PATH": "/nothing"})
+    assert_one_error_line(done, "Graphviz's `dot` program is not on PATH")
+
+
+def test_a_closed_pipe_ends_quietly():
+    read, write = os.pipe()
+    os.close(read)  # like `| head -2` once head has exited: every write gets EPIPE
+    try:
+        done = subprocess.run([sys.executable, "-m", "autograd", "x*w", "x=2", "w=-3",
+                               "--steps"], stdout=write, stderr=subprocess.PIPE, text=True,
+                              timeout=120)
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+    assert done.returncode == 1
 
 
 def test_svg_is_written(tmp_path):

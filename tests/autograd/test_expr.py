@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
 from hypothesis import given
@@ -118,6 +119,16 @@ def test_refused_with_what_and_where(text, message, column):
     if column is not None:
         assert caught.value.column == column
         assert str(caught.value).endswith(f"(at column {column})")
+
+
+@pytest.mark.parametrize(("text", "message"), [("1if x else 2", "if/else"), ("1or x", "and/or")])
+def test_refusals_raise_no_syntax_warning(text, message):
+    # `1if` is an "invalid decimal literal" to Python: one refusal, not a warning and a refusal.
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(ExpressionError, match=message):
+            parse(text)
+    assert [str(w.message) for w in seen] == []
 
 
 def test_constant_exponents_up_to_the_bound_are_fine():
