@@ -89,6 +89,7 @@ def _write_outputs(root: Value, svg: str | None, html: str | None) -> None:
     if html is not None:
         from autograd.viz import write_player
 
+        root.zero_grad()  # the player runs its own pass: from zero, so it ends at these grads
         write_player(root, html)
         print(f"wrote {html}")
 

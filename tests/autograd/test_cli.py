@@ -119,6 +119,16 @@ def test_html_player_is_written(tmp_path):
     assert target.read_text().lstrip().lower().startswith("<!doctype html")
 
 
+def test_html_player_steps_from_zero_to_the_printed_gradients(tmp_path):
+    # The player runs its own pass: on top of the CLI's, it used to end at twice the gradients.
+    done = run("x*w", "x=2", "w=-3", "--html", str(tmp_path / "p.html"))
+    assert done.returncode == 0, done.stderr
+    first, last = sorted((tmp_path / "p_frames").glob("step-*.svg"))
+    assert "grad 0.0000" in first.read_text()
+    assert "grad &#45;3.0000" in last.read_text() and "grad 2.0000" in last.read_text()
+    assert "6.0000" not in last.read_text().replace("&#45;6.0000", "")  # x*w = -6 is data
+
+
 def test_unwritable_output_is_a_clean_error(tmp_path):
     (tmp_path / "a_file").write_text("")
     done = run("x*w", "x=2", "w=-3", "--html", str(tmp_path / "a_file" / "p.html"))
