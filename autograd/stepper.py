@@ -125,8 +125,9 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
     checking = mode.get_mode().anomaly
     if checking:
         anomaly.check_seed(root, seed)
-    # This pass's own gradients, accumulated exactly as `gradients()` does, and what each .grad
-    # held before the pass: .grad is always `before + this pass so far`, as backward() adds it.
+    # This pass's own gradients, accumulated exactly as backward's float pass does (each starts
+    # at 0.0, the root at the seed), and what each .grad held before the pass: .grad is always
+    # `before + this pass so far`, as backward() adds it. So even the sign of a zero agrees.
     grads: dict[Value, float] = {root: seed}
     before: dict[Value, Any] = {root: root.grad}
     _write(root, before[root], seed)
@@ -151,8 +152,7 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
         # Last operand first, as backward's float pass adds them: with `a*a` the sum then rounds
         # the same way, so the finished pass equals backward() exactly.
         for c in reversed(contributions):
-            so_far = grads.get(c.parent)
-            grads[c.parent] = c.added if so_far is None else so_far + c.added
+            grads[c.parent] = grads.get(c.parent, 0.0) + c.added  # 0.0 + -0.0 is 0.0
         if checking:
             anomaly.check_step(node, [(c.parent, c.added, grads[c.parent]) for c in contributions])
         for parent in node.parents:
@@ -163,5 +163,5 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
 
 
 def _write(node: Value, before: Any, this_pass: float) -> None:
-    # The same expression backward() uses, so the end result is equal bit for bit.
-    node.grad = this_pass if (isinstance(before, float) and before == 0.0) else before + this_pass
+    # The same addition backward() does (`grad += pass`, even onto 0.0): equal bit for bit.
+    node.grad = before + this_pass

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, backward_steps, gradients, local_partials, topological_order
 from autograd.stepper import Contribution, Step
+from autograd.testing import expressions
 
 # Ops that stay finite on any finite input, so random graphs never leave their domains.
 UNARY = ["tanh", "sin", "cos", "sigmoid", "relu", "abs", "softplus", "neg", "square",
@@ -44,12 +45,17 @@ def graphs(draw) -> tuple[Value, list[Value]]:
         pool.append(out)
     root = pool[-1] if len(pool) > len(inputs) else inputs[0] * inputs[-1]
     for node in topological_order(root):
-        node.grad = draw(st.sampled_from([0.0, 0.0, 1.5, -0.25]))
+        node.grad = draw(st.sampled_from([0.0, 0.0, -0.0, 1.5, -0.25]))
     return root, inputs
 
 
 def grads_of(root: Value) -> list:
     return [node.grad for node in topological_order(root)]
+
+
+def exactly(grads: list) -> list[str]:
+    """Grads compared bit for bit: `repr` tells 0.0 from -0.0 (and `==` does not)."""
+    return [repr(g) for g in grads]
 
 
 def set_grads(root: Value, grads: list) -> None:
@@ -68,7 +74,33 @@ def test_finished_pass_equals_backward_exactly(graph):
     for _ in range(2):
         for _ in backward_steps(root):
             pass
-    assert grads_of(root) == expected  # exactly, twice accumulated, for every node
+    assert exactly(grads_of(root)) == exactly(expected)  # twice accumulated, for every node
+
+
+@given(expressions())
+def test_finished_pass_equals_backward_on_random_expressions(expr):
+    leaves = [Value(x) for x in expr.point]
+    root = expr(*leaves)
+    root.backward()
+    expected = grads_of(root)
+    root.zero_grad()
+    for _ in backward_steps(root):
+        pass
+    assert exactly(grads_of(root)) == exactly(expected)
+
+
+@pytest.mark.parametrize("seed", [1.0, -0.0])
+def test_a_zero_gradient_keeps_backwards_sign(seed):
+    # relu'(-1) is 0.0, times the upstream -1.0 is -0.0: backward() adds it to a 0.0 slot (and
+    # then to .grad), which gives +0.0; the stepper must do the same additions.
+    x = Value(-1.0, "x")
+    o = -(x.relu())
+    o.backward(seed)
+    expected = grads_of(o)
+    o.zero_grad()
+    list(o.backward_steps(seed))
+    assert exactly(grads_of(o)) == exactly(expected)
+    assert math.copysign(1.0, x.grad) == 1.0
 
 
 @given(graphs(), st.data())
@@ -204,4 +236,4 @@ def test_reused_operands_round_exactly_like_backward():
     expected = grads_of(root)
     root.zero_grad()
     list(root.backward_steps())
-    assert grads_of(root) == expected
+    assert exactly(grads_of(root)) == exactly(expected)
