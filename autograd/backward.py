@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import islice
 from typing import Any
 
@@ -25,6 +26,8 @@ def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
     With `FLOAT_MATH` the partials are floats; with `VALUE_MATH` they are recorded Values.
     """
     op = node._op
+    if op is None:
+        raise ValueError(f"local_partials: {describe(node)} is a leaf: it has no op, no partials")
     if m is FLOAT_MATH:
         args = [p.data for p in node.parents]
         out = node.data
@@ -47,6 +50,7 @@ def gradients(
     Touches no `.grad`. With `create_graph` the gradients are Values whose own graph can be
     differentiated again. With `inputs`, the walk stops at them (their ancestors are skipped).
     """
+    _check_root(root, "gradients")
     stops = set(inputs)
     with _gc_paused():
         order = topological_order(root, stop_at=stops)
@@ -164,7 +168,10 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
     NB: intermediate nodes keep their gradients too (PyTorch keeps only the leaves'), because
     learners inspect them.
     """
-    if not isinstance(grad, Value):
+    _check_root(root, "backward")
+    if isinstance(grad, Value):
+        grad = grad if create_graph else grad.data
+    else:
         grad = as_float(grad, "backward")
     if not create_graph and not mode.get_mode().anomaly:  # the fast path: no dict at all
         with _gc_paused():
@@ -179,16 +186,42 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
         for node in order:
             node.grad += grads[node]
         return
-    for node in order:
-        g = grads[node]
+    fresh = _Fresh(order)
+    with mode.enable_grad():
+        for node in order:
+            g = fresh(grads[node])
+            before = node.grad
+            # Adding to an exact 0.0 would record a useless `0 + g` node in the gradient's graph.
+            node.grad = g if (isinstance(before, float) and before == 0.0) else before + g
+
+
+class _Fresh:
+    """Gradients as new Values: never a node of the forward graph, never one given out twice.
+
+    A gradient can be an existing node (d(x*y)/dx is y itself); handing that node out as
+    `x.grad` would alias it (labelling one would rename the other, and a Value whose grad is
+    itself loops). So such a gradient becomes `+g`: a new node, equal, differentiable.
+    """
+
+    def __init__(self, forward: list[Value]) -> None:
+        self.taken: set[Value] = set(forward)
+
+    def __call__(self, g: Any) -> Value:
         if not isinstance(g, Value):
-            g = Value(g)
-        before = node.grad
-        # Adding to an exact 0.0 would record a useless `0 + g` node in the gradient's graph.
-        node.grad = g if (isinstance(before, float) and before == 0.0) else before + g
+            return Value(g)
+        if g in self.taken:
+            g = +g
+        self.taken.add(g)
+        return g
+
+
+def _check_root(root: object, where: str) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"{where}: expected a Value, got {type(root).__name__}")
 
 
 ArgNums = int | tuple[int, ...]
+_nesting: ContextVar[int] = ContextVar("stepgrad_grad_nesting", default=0)
 
 
 def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..., tuple]:
@@ -198,27 +231,39 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
     their graph, so `grad(grad(f))` is the second derivative. No `.grad` is touched.
     """
     positions = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if not positions or any(isinstance(i, bool) or not isinstance(i, int) for i in positions):
+        raise TypeError(f"grad: argnums must be an int or a non-empty tuple, got {argnums!r}")
 
     def wrapped(*args: Any) -> tuple:
         for i in positions:
             if not -len(args) <= i < len(args):
                 raise IndexError(f"grad: argnums {i} is out of range for {len(args)} arguments")
-        traced = any(isinstance(a, Value) for a in args)
+        # Values in, or called inside another grad's f (a closure may capture its Values):
+        # then the gradient is a Value with a graph, so the caller can differentiate it.
+        traced = _nesting.get() > 0 or any(isinstance(a, Value) for a in args)
         # Every number becomes a leaf, so f may call Value methods on any argument (as JAX
         # traces every argument); other objects (data, settings) pass through untouched.
         args = [Value(float(a)) if _is_number(a) else a for a in args]
         for i in positions:
             if not isinstance(args[i], Value):
                 as_float(args[i], f"grad (argument {i})")  # raises: not differentiable
-        with mode.enable_grad():
-            out = f(*args)
+            elif traced:
+                args[i] = +args[i]  # its own node: one partial per argument, even for f(x, x)
+        token = _nesting.set(_nesting.get() + 1)
+        try:
+            with mode.enable_grad():
+                out = f(*args)
+        finally:
+            _nesting.reset(token)
         if not isinstance(out, Value):
             raise TypeError(f"grad: f must return a Value, got {type(out).__name__}")
         wrt = [args[i] for i in positions]
-        _, grads = gradients(out, 1.0, create_graph=traced, inputs=wrt)
+        order, grads = gradients(out, 1.0, create_graph=traced, inputs=wrt)
         found = [grads.get(x, 0.0) for x in wrt]
         if traced:
-            found = [g if isinstance(g, Value) else Value(g) for g in found]
+            fresh = _Fresh(order)
+            with mode.enable_grad():
+                found = [fresh(g) for g in found]
             value: Any = out
         else:
             found = [g.data if isinstance(g, Value) else g for g in found]

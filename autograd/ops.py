@@ -170,9 +170,11 @@ _TABLE = (
        "product", (REAL, REAL), commutative=True),
     Op("div", "/", 2, operator.truediv, lambda m, a, b, out: (1.0 / b, -out / b),
        "quotient", (REAL, NONZERO), check=_check_div),
+    Op("pos", "pos", 1, operator.pos, lambda m, a, out: (1.0,),
+       "identity (+x): a new node equal to x", (REAL,)),
     Op("neg", "neg", 1, operator.neg, lambda m, a, out: (-1.0,),
        "negation", (REAL,)),
-    Op("pow", "**", 1, _pow, lambda m, a, k, out: (k * m.pow(a, k - 1),),
+    Op("pow", "**", 1, _pow, lambda m, a, k, out: (k * m.pow(a, k - 1) if k != 0 else 0.0,),
        "power with a number exponent k", (POSITIVE,), check=_check_pow, param="k",
        param_domain=EXPONENT),
     Op("power", "**", 2, _pow,
@@ -207,12 +209,13 @@ _TABLE = (
 OPS: dict[str, Op] = {op.name: op for op in _TABLE}
 """Every op by name, in table order."""
 
-ADD, SUB, MUL, DIV, NEG = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["neg"]
+ADD, SUB, MUL, DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
+POS, NEG = OPS["pos"], OPS["neg"]
 POW, POWER, EXP, LOG, SQRT = OPS["pow"], OPS["power"], OPS["exp"], OPS["log"], OPS["sqrt"]
 SIN, COS, TANH, SIGMOID = OPS["sin"], OPS["cos"], OPS["tanh"], OPS["sigmoid"]
 SOFTPLUS, RELU, LEAKY_RELU, ABS = OPS["softplus"], OPS["relu"], OPS["leaky_relu"], OPS["abs"]
 
 FUNCTIONS: dict[str, Op] = {
-    name: op for name, op in OPS.items() if op.arity == 1 and name not in ("neg", "pow")
+    name: op for name, op in OPS.items() if op.arity == 1 and name not in ("pos", "neg", "pow")
 }
 """The ops called as functions, `tanh(x)`: what the expression parser may call."""

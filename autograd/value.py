@@ -7,6 +7,7 @@ plain data that refcounting frees at once, and that drawings and the stepper can
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ from autograd.ops import (
     LOG,
     MUL,
     NEG,
+    POS,
     POW,
     POWER,
     RELU,
@@ -102,6 +104,12 @@ class Value:
 
     def __neg__(self) -> Value:
         return _apply(NEG, self)
+
+    def __pos__(self) -> Value:
+        return _apply(POS, self)
+
+    def __abs__(self) -> Value:
+        return _apply(ABS, self)
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if isinstance(exponent, Value):
@@ -206,9 +214,19 @@ def short(x: float) -> str:
 
 def as_float(x: object, where: str) -> float:
     """`x` as a float if it is an int or float (not a bool); else a TypeError naming `where`."""
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if isinstance(x, float):
         return float(x)
-    raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({x!r:.40})")
+    if isinstance(x, int) and not isinstance(x, bool):
+        try:
+            return float(x)
+        except OverflowError:  # an int beyond float range: +-inf, the IEEE policy
+            return math.inf if x > 0 else -math.inf
+    raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({_short_repr(x)})")
+
+
+def _short_repr(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _data(x: Value | Number) -> float:
@@ -217,13 +235,15 @@ def _data(x: Value | Number) -> float:
 
 def _lift(x: object, op: Op) -> Value:
     """A number operand becomes a constant leaf; anything else is a TypeError naming the op."""
+    if isinstance(x, Value):  # a subclass of Value
+        return x  # type: ignore[return-value]
     if x.__class__ is not float and (not isinstance(x, (int, float)) or isinstance(x, bool)):
         raise TypeError(
             f"{op.name}: operands must be Values, ints or floats, "
-            f"got {type(x).__name__} ({x!r:.40})"
+            f"got {type(x).__name__} ({_short_repr(x)})"
         )
     leaf = _new(Value)
-    leaf.data = float(x)
+    leaf.data = as_float(x, op.name)
     leaf.grad = 0.0
     leaf.label = ""
     leaf.parents = ()

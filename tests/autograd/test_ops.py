@@ -47,6 +47,7 @@ ORACLES = {
     "sub": lambda a, b: a - b,
     "mul": lambda a, b: a * b,
     "div": lambda a, b: a / b,
+    "pos": lambda a: a,
     "neg": lambda a: -a,
     "pow": lambda a, k: a**k,
     "power": lambda a, b: a**b,
