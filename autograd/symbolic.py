@@ -3,7 +3,8 @@
 A tiny expression type stands in for numbers: the table's `partials(m, *inputs, out)` and
 `forward(*inputs)` are evaluated on symbols with `SYMBOLIC_MATH` as `m`, and the result prints
 with correct precedence and a few simplifications (`1.0*x` is `x`, `k - 1` with k = 2 is `1`).
-`Names` gives every node of a graph the short, stable name that steps and tables show.
+Simplifications shape rules only: a forward prints its operands as they are (`-(-a)`, `a - (-b)`),
+so the names `autograd.explain.Names` builds from forwards follow the recorded ops.
 
 Expressions here are small by construction (a rule, or a name capped at `MAX_NAME` characters),
 so printing them recursively is fine; the graph itself is only ever walked with explicit stacks.
@@ -70,7 +71,7 @@ class Expr:
         return _neg(self)
 
     def __pos__(self) -> Expr:
-        return self
+        return Pos(self)  # kept: `+x` is a node of its own (the pos op), not x
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
@@ -126,6 +127,18 @@ class Neg(Expr):
         return "-" + _wrap(self.operand, self.operand.precedence <= UNARY)
 
 
+class Pos(Expr):
+    """Unary plus: printed, never simplified away."""
+
+    __slots__ = ("operand",)
+
+    def __init__(self, operand: Expr) -> None:
+        self.operand, self.precedence = operand, UNARY
+
+    def __str__(self) -> str:
+        return "+" + _wrap(self.operand, self.operand.precedence <= UNARY)
+
+
 class Binary(Expr):
     """`left symbol right` for + - * / **."""
 
@@ -139,9 +152,22 @@ class Binary(Expr):
         p, left, right = self.precedence, self.left, self.right
         if p == POWER:  # right-associative, and tighter than unary minus on its left
             left_wrap, right_wrap = left.precedence <= POWER, right.precedence < POWER
-        else:  # left-associative: a - (b - c) and a/(b*c) keep their parentheses
-            left_wrap, right_wrap = left.precedence < p, right.precedence <= p
+        else:  # left-associative: a - (b - c) and a/(b*c) keep their parentheses; a - (-b)
+            left_wrap = left.precedence < p
+            right_wrap = right.precedence <= p or right.precedence == UNARY
         return _wrap(left, left_wrap) + _SPACED[self.symbol] + _wrap(right, right_wrap)
+
+
+class Literal(Expr):
+    """An operand printed as it is: no simplification looks inside (`-Literal(-a)` is `-(-a)`)."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Expr) -> None:
+        self.inner, self.precedence = inner, inner.precedence
+
+    def __str__(self) -> str:
+        return str(self.inner)
 
 
 def _wrap(e: Expr, wrap: bool) -> str:
@@ -282,9 +308,10 @@ def forward_expr(
     """The forward as an expression, e.g. `x*w`, `x**2`, `-a`, `tanh(n)`, `leaky_relu(x, 0.1)`.
 
     Operators come from evaluating the table's `forward` on symbols; forwards that need a real
-    number (math.tanh, comparisons) are shown as a call of the op's symbol.
+    number (math.tanh, comparisons) are shown as a call of the op's symbol. Operands are never
+    simplified away: `-(-a)` stays, so two different nodes never print alike.
     """
-    args: list[Expr] = _operands(op, names)
+    args: list[Expr] = [Literal(a) for a in _operands(op, names)]
     if param is not None:
         args.append(number_symbol(param))  # a Sym, so the forward prints unsimplified
     try:

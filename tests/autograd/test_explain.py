@@ -97,3 +97,16 @@ def test_a_label_that_is_not_one_word_is_bracketed_like_a_formula():
     steps = list((a * b).backward_steps())
     assert str(steps[1].contributions[0]).startswith("(x1*w1 + b).grad += ")
     assert "(x1*w1 + b)*layers.0.w1" in steps[1].heading
+
+
+def test_names_follow_the_recorded_ops_not_a_simplified_form():
+    # Simplifying -(-a) to `a` gave the outer neg the leaf's name: two nodes called `a`.
+    a, b = Value(1.5, "a"), Value(2.0, "b")
+    minus_a = -a
+    assert [r.name for r in explain(-minus_a)] == ["a", "-a", "-(-a)"]
+    assert explain(a - (-b))[-1].name == "a - (-b)"
+    assert explain(a + (-b))[-1].name == "a + (-b)"
+    assert explain(a * (-b))[-1].formula == "a*(-b)"
+    steps = list((a - (-b)).backward_steps())
+    assert steps[1].heading == "step 1/2: a - (-b)"
+    assert "d(a - (-b))/d(-b) = -1" in str(steps[1])

@@ -103,6 +103,17 @@ def test_forward_uses_operators_or_the_ops_symbol():
     assert str(forward_expr(OPS["neg"], [Sym("-2", 3)])) == "-(-2)"
 
 
+def test_forwards_print_their_operands_unsimplified():
+    # A node's name is its forward: simplifying it would name two different nodes alike.
+    minus_a, minus_b = -Sym("a"), -Sym("b")
+    assert str(forward_expr(OPS["neg"], [minus_a])) == "-(-a)"
+    assert str(forward_expr(OPS["sub"], ["a", minus_b])) == "a - (-b)"
+    assert str(forward_expr(OPS["add"], ["a", minus_b])) == "a + (-b)"
+    assert str(forward_expr(OPS["mul"], [minus_a, minus_b])) == "-a*(-b)"
+    assert rule_texts(OPS["sub"], ["a", minus_b]) == ("d(a - (-b))/da = 1",
+                                                      "d(a - (-b))/d(-b) = -1")
+
+
 def test_simplifications():
     x, y = Sym("x"), Sym("y")
     assert str(1.0 * x) == "x" and str(x * 1.0) == "x" and str(x * -1.0) == "-x"
