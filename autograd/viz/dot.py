@@ -124,10 +124,14 @@ def _step_marks(step: Step | None) -> tuple[Value | None, dict[int, float]]:
 
 
 def fmt(x: Any) -> str:
-    """A number as records show it (micrograd's %.4f); a Value grad shows its data."""
+    """A number as records show it: micrograd's %.4f for 0 and 0.001 <= |x| < 1e6, else %.4g.
+
+    So a gradient of 2e-06 does not read 0.0000 and 1e300 is not 300 digits wide.
+    A Value grad shows its data.
+    """
     if isinstance(x, Value):
         x = x.data
-    return f"{x:.4f}"
+    return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e6 else f"{x:.4g}"
 
 
 def _short(x: float) -> str:

@@ -64,6 +64,18 @@ def test_records_show_label_data_and_grad_micrograd_style():
     assert '"{ x1 | data 2.0000 }"' in draw_dot(o, show_grad=False).source
 
 
+@pytest.mark.parametrize(("data", "shown"), [
+    (0.0, "0.0000"), (0.5, "0.5000"), (-3.0, "-3.0000"), (0.001, "0.0010"),
+    (999999.5, "999999.5000"), (2e-6, "2e-06"), (-2e-6, "-2e-06"), (1e6, "1e+06"),
+    (1e300, "1e+300"), (-1.5e-300, "-1.5e-300"), (float("inf"), "inf"),
+])
+def test_record_numbers_are_short_and_never_hide_a_nonzero(data, shown):
+    # %.4f alone showed a gradient of 2e-06 as 0.0000 and wrote 1e300 out in 300 digits.
+    x = Value(data, "x")
+    (x * 1.0).backward(data)
+    assert f'"{{ x | data {shown} | grad {shown} }}"' in draw_dot(x * 1.0).source
+
+
 def test_one_op_node_per_computed_value_with_its_symbol():
     o, _ = neuron()
     source = draw_dot(o).source
