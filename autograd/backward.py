@@ -230,7 +230,7 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
     With plain numbers you get floats. If any argument is a Value you get Values that carry
     their graph, so `grad(grad(f))` is the second derivative. No `.grad` is touched.
     """
-    positions = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    positions = (argnums,) if isinstance(argnums, (int, float)) else tuple(argnums)
     if not positions or any(isinstance(i, bool) or not isinstance(i, int) for i in positions):
         raise TypeError(f"grad: argnums must be an int or a non-empty tuple, got {argnums!r}")
 

@@ -8,7 +8,7 @@ import pytest
 from autograd_checks import assert_topological
 from hypothesis import given
 
-from autograd import Value, gradcheck, topological_order
+from autograd import Value, backward, grad, gradcheck, topological_order
 from autograd.testing import expressions
 
 
@@ -108,14 +108,42 @@ def test_random_expressions_second_order(expr):
 
 
 @given(expressions())
-def test_backward_agrees_with_gradcheck_on_random_graphs(expr):
+def test_backward_agrees_with_grad_and_finite_differences(expr):
     xs = [Value(x) for x in expr.point]
     out = expr(*xs)
     assert_topological(topological_order(out), out)
-    out.backward()
-    again = [Value(x) for x in expr.point]
-    expr(*again).backward()
-    assert [x.grad for x in xs] == [x.grad for x in again]  # deterministic run to run
+    out.backward()  # the fast float pass, into .grad
+    functional = grad(expr, tuple(range(len(xs))))(*expr.point)  # the dict-based pass
+    for x, g, i in zip(xs, functional, range(len(xs))):
+        assert x.grad == pytest.approx(g, rel=1e-12, abs=1e-12)
+        h = 1e-6
+        up = expr(*[p + h if j == i else p for j, p in enumerate(expr.point)]).data
+        down = expr(*[p - h if j == i else p for j, p in enumerate(expr.point)]).data
+        assert x.grad == pytest.approx((up - down) / (2 * h), rel=1e-4, abs=1e-5)
+
+
+def test_gradients_given_out_are_new_values_never_forward_nodes():
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    (x * y).backward(create_graph=True)
+    assert x.grad is not y and y.grad is not x
+    assert x.grad.data == 3.0 and y.grad.data == 2.0
+    assert "grad=Value" in repr(x)  # printing no longer loops through x.grad -> y -> ...
+    a = Value(0.5, "a")
+    b = a.exp()
+    b.backward(create_graph=True)
+    a.grad.label = "da"
+    assert b.label == "" and a.grad is not b
+
+
+def test_a_value_seed_without_create_graph_records_nothing():
+    x = Value(2.0)
+    (x * x).backward(Value(3.0))
+    assert isinstance(x.grad, float) and x.grad == 12.0
+
+
+def test_backward_of_a_non_value_names_the_function():
+    with pytest.raises(TypeError, match="backward: expected a Value, got float"):
+        backward(3.0)
 
 
 # -- a million nodes deep: no recursion anywhere ------------------------------------------------

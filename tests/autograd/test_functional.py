@@ -111,3 +111,29 @@ def test_argnums_out_of_range(argnums):
 def test_bad_argument_type_names_the_argument():
     with pytest.raises(TypeError, match="argument 0"):
         grad(f)("1.5", Y)
+
+
+def test_grad_nests_through_closures_as_jax_does():
+    # The inner grad sees only numbers, but runs inside the outer f: its result must keep x.
+    assert grad(lambda x: x * grad(lambda y: x * y)(1.0))(2.0) == 4.0
+    assert grad(lambda x: Value(0.0) + grad(lambda y: x * y * y)(1.0))(2.0) == 2.0
+
+
+def test_one_partial_per_argument_even_for_shared_or_derived_values():
+    x = Value(2.0, "x")
+    p, q = grad(lambda a, b: a * b, (0, 1))(x, x)
+    assert (p.data, q.data) == (2.0, 2.0)
+    three = Value(3.0)
+    assert grad(lambda a, b: a * b)(three, three * 2).data == 6.0  # d(ab)/da = b, b held fixed
+
+
+def test_returned_gradients_are_new_values():
+    w = Value(7.0, "w")
+    g = grad(lambda x: x * w)(Value(2.0))
+    assert g is not w and g.data == 7.0 and g.label == ""
+
+
+@pytest.mark.parametrize("argnums", [True, (), (0, "1"), 1.0])
+def test_argnums_must_be_ints(argnums):
+    with pytest.raises(TypeError, match="argnums"):
+        grad(lambda x, y: x * y, argnums)

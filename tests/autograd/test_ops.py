@@ -209,3 +209,12 @@ def test_formula_writes_operators_infix_and_functions_called(op):
         assert op.formula(*names) == f"{op.symbol}({', '.join(names)})"
     else:  # `a*b`, and `x**k` for pow, whose exponent is a parameter
         assert op.formula(*names) == op.symbol.join(names)
+
+
+def test_pow_derivative_at_zero_is_finite_where_the_math_is():
+    x = Value(0.0)
+    (x**0).backward()
+    assert x.grad == 0.0
+    assert grad(grad(lambda x: x**1))(0.0) == 0.0
+    assert grad(grad(grad(lambda x: x**2)))(0.0) == 0.0
+    assert grad(lambda x: x**2)(0.0) == 0.0

@@ -228,3 +228,42 @@ def test_detach_is_a_leaf_with_the_same_data_and_label():
     y.label = "y"
     d = y.detach()
     assert (d.data, d.label, d.parents, d.op) == (y.data, "y", (), "")
+
+
+def test_subclasses_of_value_work_with_every_operator():
+    class Parameter(Value):
+        __slots__ = ()
+
+    p = Parameter(2.0, "p")
+    y = (p * 3 + 1).exp() / p
+    y.backward()
+    assert p.grad == pytest.approx(math.exp(7) * (3 * 2 - 1) / 4)
+
+
+def test_unary_plus_is_a_new_node_and_abs_is_the_abs_op():
+    x = Value(-2.0, "x")
+    assert (+x) is not x and (+x).data == -2.0 and (+x).op == "pos"
+    y = abs(x)
+    y.backward()
+    assert (y.data, y.op, x.grad) == (2.0, "abs", -1.0)
+
+
+def test_an_int_beyond_float_range_is_infinite():
+    assert Value(10**400).data == math.inf and Value(-(10**400)).data == -math.inf
+    assert (Value(1.0) * 10**400).data == math.inf
+
+
+def test_pickle_deepcopy_and_copy_keep_the_graph_and_never_recurse():
+    import copy
+    import pickle
+
+    y = Value(1.0, "x")
+    for _ in range(100_000):
+        y = y * 1.0001
+    for clone in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
+        assert clone.data == y.data and clone is not y
+        assert len(topological_order(clone)) == len(topological_order(y))
+        clone.backward()
+        assert topological_order(clone)[0].grad == pytest.approx(1.0001**100_000)
+    twin = copy.copy(y)
+    assert twin.parents == y.parents and twin.op == "*" and twin is not y
