@@ -31,6 +31,10 @@ def gradcheck(
     """
     if order < 1:
         raise ValueError(f"gradcheck: order must be at least 1, got {order}")
+    if not eps > 0:
+        raise ValueError(f"gradcheck: eps must be > 0, got {eps!r}")
+    if not args:
+        raise ValueError("gradcheck: give the point to check at, e.g. gradcheck(f, 1.0, 2.0)")
     point = [as_float(a.data if isinstance(a, Value) else a, "gradcheck") for a in args]
     names = _argument_names(f, len(point))
     positions = tuple(range(len(point)))

@@ -78,3 +78,9 @@ def test_tolerances_are_honoured():
 def test_order_must_be_positive():
     with pytest.raises(ValueError, match="order"):
         gradcheck(smooth, 0.3, -1.2, order=0)
+
+
+@pytest.mark.parametrize("kwargs, args", [({"eps": 0.0}, (1.0,)), ({}, ())])
+def test_gradcheck_refuses_a_zero_step_or_no_point(kwargs, args):
+    with pytest.raises(ValueError, match="gradcheck"):
+        gradcheck(lambda *xs: Value(1.0), *args, **kwargs)
