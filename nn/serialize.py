@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import reprlib
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -48,21 +49,43 @@ def check_state(state: object, names: Sequence[str], owner: str = "model") -> li
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise TypeError(
                 f"load_state_dict: parameter {name!r} must be a number, "
-                f"got {type(x).__name__} ({x!r:.40})"
+                f"got {type(x).__name__} ({shown(x)})"
             )
         try:
             value = float(x)
         except OverflowError:  # an int too big for a float
             value = math.inf
         if not math.isfinite(value):
-            raise ValueError(f"load_state_dict: parameter {name!r} must be finite, got {x!r:.40}")
+            raise ValueError(f"load_state_dict: parameter {name!r} must be finite, "
+                             f"got {shown(x)}")
         values.append(value)
     return values
 
 
 def _some(keys: list[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(k) for k in keys[:limit])
-    return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+    listed = ", ".join(shown(k) for k in keys[:limit])
+    return listed + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 40
+
+
+def shown(x: object) -> str:
+    """`x` for an error message: short, and never a wrong value (a cut repr of 10**400 would be).
+
+    A long int is described by its digit count; anything else is reprlib's shortened repr, whose
+    `...` marks what was left out.
+    """
+    if isinstance(x, int) and not isinstance(x, bool):
+        size = abs(x)
+        digits = int(size.bit_length() * math.log10(2)) + 1  # str() of a huge int is refused
+        if digits > 1 and size < 10 ** (digits - 1):
+            digits -= 1
+        if digits > 20:
+            return f"{'a negative' if x < 0 else 'an'} int with {digits:,} digits"
+        return repr(x)
+    return _SHORT.repr(x)
 
 
 def save_state(state: Mapping[str, float], path: str | Path) -> None:
@@ -105,16 +128,18 @@ def read_state(path: str | Path) -> dict[str, object]:
         document = json.loads(text, parse_constant=_no_constants)  # rejects NaN / Infinity
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"load: {path} is not valid stepgrad JSON ({error})") from None
+    except RecursionError:  # e.g. 100,000 nested [ ]: json's decoder recurses
+        raise ValueError(f"load: {path} is not valid stepgrad JSON (nested too deeply)") from None
     if not isinstance(document, dict):
         raise ValueError(f"load: {path} must hold a JSON object, got {type(document).__name__}")
     if document.get("format") != FORMAT:
         raise ValueError(
-            f"load: {path} has format {document.get('format')!r}, expected {FORMAT!r}"
+            f"load: {path} has format {shown(document.get('format'))}, expected {FORMAT!r}"
         )
     version = document.get("version")
     if type(version) is not int or version != VERSION:  # `true == 1` in Python: check the type
         raise ValueError(
-            f"load: {path} has version {version!r}, expected {VERSION}"
+            f"load: {path} has version {shown(version)}, expected {VERSION}"
         )
     parameters = document.get("parameters")
     if not isinstance(parameters, dict):

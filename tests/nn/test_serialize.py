@@ -91,6 +91,9 @@ BAD_FILES = {
     "a NaN literal": with_parameters(lambda p: p.update({first(p): math.nan})),
     "an Infinity literal": with_parameters(lambda p: p.update({first(p): -math.inf})),
     "a huge integer": with_parameters(lambda p: p.update({first(p): 10**400})),
+    "deeply nested": "[" * 100_000 + "]" * 100_000,  # json's decoder recurses
+    "a deeply nested value": with_parameters(lambda p: p.update({first(p): 0.0})).replace(
+        "0.0", "[" * 100_000 + "]" * 100_000, 1),
     "a huge number": with_parameters(lambda p: p.update({first(p): 1e400})).replace("Infinity",
                                                                                       "1e400"),
 }
@@ -115,6 +118,38 @@ def test_bad_file_messages_name_the_problem(tmp_path):
         make().load(path)
     path.write_text(BAD_FILES["a string value"], encoding="utf-8")
     with pytest.raises(TypeError, match="must be a number, got str"):
+        make().load(path)
+
+
+@pytest.mark.parametrize(("change", "error", "message"), [
+    (lambda p: p.update({first(p): 10**400}), ValueError, "got an int with 401 digits"),
+    (lambda p: p.update({first(p): -(10**400)}), ValueError, "got a negative int with 401 digits"),
+    (lambda p: p.update({first(p): "x" * 1000}), TypeError, "got str ('xxxxxxxxxxxxxxxxx...xxx"),
+])
+def test_big_values_are_described_correctly_and_briefly(tmp_path, change, error, message):
+    # `{x!r:.40}` cut 10**400 to forty digits: a different, wrong number.
+    path = tmp_path / "bad.json"
+    path.write_text(with_parameters(change), encoding="utf-8")
+    with pytest.raises(error) as info:
+        make().load(path)
+    assert message in str(info.value) and len(str(info.value)) < 200
+
+
+def test_deep_nesting_is_a_clear_value_error(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(BAD_FILES["deeply nested"], encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid stepgrad JSON"):
+        make().load(path)
+
+
+def test_huge_format_and_version_values_are_described_briefly(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({**good_document(), "format": "f" * 10_000}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"has format 'f+\.\.\.f+', expected") as info:
+        make().load(path)
+    assert len(str(info.value)) < 200
+    path.write_text(json.dumps({**good_document(), "version": 10**400}), encoding="utf-8")
+    with pytest.raises(ValueError, match="has version an int with 401 digits, expected 1"):
         make().load(path)
 
 
