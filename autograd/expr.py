@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import inspect
 import math
+import reprlib
 import warnings
 from collections.abc import Mapping
 
@@ -180,10 +181,25 @@ def _first_use(expression: Expression, name: str) -> int | None:
     return None
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 40
+
+
+def _shown(x: object) -> str:
+    """`x` in a message: shortened with `...` where cut, never cut into a different number."""
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 64:
+        return f"{'a negative' if x < 0 else 'an'} int too large for a float"
+    return _SHORT.repr(x)
+
+
 def _number(x: object, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise ExpressionError(f"{name}: the value must be a finite number, got {x!r:.40}")
-    return float(x)
+    if not isinstance(x, bool) and isinstance(x, (int, float)):
+        try:
+            if math.isfinite(float(x)):
+                return float(x)
+        except OverflowError:  # an int beyond the float range
+            pass
+    raise ExpressionError(f"{name}: the value must be a finite number, got {_shown(x)}")
 
 
 def _default_param(op: Op) -> float:
@@ -264,7 +280,7 @@ def parse_assignment(text: str) -> tuple[str, float]:
     name, sep, number = text.partition("=")
     name, number = name.strip(), number.strip()
     if not sep or not name.isidentifier() or not name.isascii():
-        raise ExpressionError(f"{text!r:.60}: variables are given as name=number, e.g. x=2")
+        raise ExpressionError(f"{_shown(text)}: variables are given as name=number, e.g. x=2")
     if name in FUNCTIONS:
         raise ExpressionError(f"{name!r}: that is a function's name, not a variable")
     if len(number) > MAX_DIGITS:
@@ -273,5 +289,5 @@ def parse_assignment(text: str) -> tuple[str, float]:
     try:
         value = float(number)
     except ValueError:
-        raise ExpressionError(f"{name}={number!r:.40}: {number!r:.40} is not a number") from None
+        raise ExpressionError(f"{name}={number}: {number!r} is not a number") from None
     return name, _number(value, name)

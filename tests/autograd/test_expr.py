@@ -131,6 +131,26 @@ def test_refusals_raise_no_syntax_warning(text, message):
     assert [str(w.message) for w in seen] == []
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    (10**400, "got an int too large for a float"),  # was an OverflowError, not a refusal
+    (-(10**400), "got a negative int too large for a float"),
+    (math.nan, "got nan"),
+    ("7" * 100, "got '77777777777777777...777777777777777777'"),
+], ids=["huge int", "huge negative int", "nan", "long str"])
+def test_bad_values_are_refused_and_shown_truthfully(value, message):
+    with pytest.raises(ExpressionError) as caught:
+        evaluate("x", {"x": value})
+    assert caught.value.message == f"x: the value must be a finite number, {message}"
+
+
+def test_a_cut_assignment_says_where_it_was_cut():
+    with pytest.raises(ExpressionError) as caught:
+        parse_assignment("y" * 100)
+    assert caught.value.message.startswith("'yyyyyyyyyyyyyyyyy...yyyyyyyyyyyyyyyyyy': ")
+    with pytest.raises(ExpressionError, match=r"x=1{38}a: '1{38}a' is not a number"):
+        parse_assignment("x=" + "1" * 38 + "a")  # both quotes kept
+
+
 def test_constant_exponents_up_to_the_bound_are_fine():
     assert evaluate(f"x ** {MAX_EXPONENT}", {"x": 1.0}).data == 1.0
     assert evaluate(f"x ** -{MAX_EXPONENT}", {"x": 1.0}).data == 1.0
