@@ -29,26 +29,26 @@ def topological_order(
 def _depth_first(roots: list[Value], seen: set[Value]) -> list[Value]:
     """Post-order depth-first search from the roots, skipping (and not emitting) `seen` nodes.
 
-    An explicit stack of (node, iterator over its parents) instead of recursion, so a chain a
-    million nodes deep is fine. A node is emitted when its iterator is exhausted, i.e. after
-    all its parents.
+    Explicit stacks instead of recursion, so a chain a million nodes deep is fine: `path` holds
+    the nodes being expanded and `pending` an iterator over each one's parents. A node is
+    emitted when its iterator is exhausted, i.e. after all its parents.
     """
     order: list[Value] = []
     for root in roots:
         if root in seen:
             continue
         seen.add(root)
-        stack = [(root, iter(root.parents))]
-        while stack:
-            node, parents = stack[-1]
-            for parent in parents:
+        path, pending = [root], [iter(root.parents)]
+        while pending:
+            for parent in pending[-1]:
                 if parent not in seen:
                     seen.add(parent)
-                    stack.append((parent, iter(parent.parents)))
+                    path.append(parent)
+                    pending.append(iter(parent.parents))
                     break
             else:  # every parent is emitted: now the node can be
-                stack.pop()
-                order.append(node)
+                pending.pop()
+                order.append(path.pop())
     return order
 
 
