@@ -154,7 +154,7 @@ class Binary(Expr):
             left_wrap, right_wrap = left.precedence <= POWER, right.precedence < POWER
         else:  # left-associative: a - (b - c) and a/(b*c) keep their parentheses; a - (-b)
             left_wrap = left.precedence < p
-            right_wrap = right.precedence <= p or right.precedence == UNARY
+            right_wrap = right.precedence <= p or (p == SUM and right.precedence == UNARY)
         return _wrap(left, left_wrap) + _SPACED[self.symbol] + _wrap(right, right_wrap)
 
 

@@ -106,7 +106,7 @@ def test_names_follow_the_recorded_ops_not_a_simplified_form():
     assert [r.name for r in explain(-minus_a)] == ["a", "-a", "-(-a)"]
     assert explain(a - (-b))[-1].name == "a - (-b)"
     assert explain(a + (-b))[-1].name == "a + (-b)"
-    assert explain(a * (-b))[-1].formula == "a*(-b)"
+    assert explain(a * (-b))[-1].formula == "a*-b"
     steps = list((a - (-b)).backward_steps())
     assert steps[1].heading == "step 1/2: a - (-b)"
     assert "d(a - (-b))/d(-b) = -1" in str(steps[1])

@@ -109,7 +109,7 @@ def test_forwards_print_their_operands_unsimplified():
     assert str(forward_expr(OPS["neg"], [minus_a])) == "-(-a)"
     assert str(forward_expr(OPS["sub"], ["a", minus_b])) == "a - (-b)"
     assert str(forward_expr(OPS["add"], ["a", minus_b])) == "a + (-b)"
-    assert str(forward_expr(OPS["mul"], [minus_a, minus_b])) == "-a*(-b)"
+    assert str(forward_expr(OPS["mul"], [minus_a, minus_b])) == "-a*-b"
     assert rule_texts(OPS["sub"], ["a", minus_b]) == ("d(a - (-b))/da = 1",
                                                       "d(a - (-b))/d(-b) = -1")
 
