@@ -9,7 +9,8 @@ is walked with an explicit stack and every operation goes through `apply`. Anyth
 
 Bounds, so no input can make the parser slow or huge: at most `MAX_LENGTH` characters,
 `MAX_NODES` syntax nodes, `MAX_DEPTH` levels of nesting, `MAX_DIGITS` characters per number,
-and a constant exponent of magnitude at most `MAX_EXPONENT` (`9**9**9` is refused).
+and a constant exponent of magnitude at most `MAX_EXPONENT` (`9**9**9` is refused). A chain
+like `a + b - c + d` is one level, as Python's parser reads it: a loop, not nesting.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ MAX_EXPONENT = 1024
 
 # Python's operator nodes, mapped to the table's infix ops through their symbols.
 _SYNTAX = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+# Left-associative operators of one precedence level: `a - b + c` is a chain, not nesting.
+_CHAINS = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
 INFIX: dict[str, Op] = {
     op.symbol: op for op in OPS.values() if op.arity == 2 and not op.symbol.isalpha()
 }
@@ -125,8 +128,16 @@ def parse(text: str) -> Expression:
         children = node.args if isinstance(node, ast.Call) else (
             [node.left, node.right] if isinstance(node, ast.BinOp) else
             [node.operand] if isinstance(node, ast.UnaryOp) else [])
-        stack.extend((child, depth + 1) for child in reversed(children))
+        stack.extend((child, depth + 1 - _continues(node, child)) for child in reversed(children))
     return Expression(text, tree, tuple(names))
+
+
+def _continues(node: ast.AST, child: ast.AST) -> bool:
+    """Whether `child` is the left of `node` in one chain (`a + b` in `a + b - c`): same depth."""
+    if not (isinstance(node, ast.BinOp) and isinstance(child, ast.BinOp) and child is node.left):
+        return False
+    level = _CHAINS.get(type(node.op))
+    return level is not None and level == _CHAINS.get(type(child.op))
 
 
 def _check(text: str, node: ast.AST, where: int) -> None:

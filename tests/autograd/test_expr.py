@@ -151,6 +151,18 @@ def test_a_cut_assignment_says_where_it_was_cut():
         parse_assignment("x=" + "1" * 38 + "a")  # both quotes kept
 
 
+def test_a_long_chain_of_one_operator_level_is_not_nesting():
+    # Python parses `x + x + ... + x` as a loop; counting each + as a level refused 41 terms.
+    assert evaluate(" + ".join(["x"] * 200), {"x": 1.0}).data == 200.0
+    assert evaluate("x" + " - x*x/x + x" * 40, {"x": 2.0}).data == 2.0
+    assert evaluate(f"tanh({' * '.join(['x'] * 100)})", {"x": 1.0}).data == math.tanh(1.0)
+    deeper = "x" + " + (x" * (MAX_DEPTH + 1) + ")" * (MAX_DEPTH + 1)  # real nesting still counts
+    with pytest.raises(ExpressionError, match="nests deeper"):
+        parse(deeper)
+    with pytest.raises(ExpressionError, match="nests deeper"):
+        parse("x" + "**x" * (MAX_DEPTH + 1))  # ** is right-associative: each one nests
+
+
 def test_constant_exponents_up_to_the_bound_are_fine():
     assert evaluate(f"x ** {MAX_EXPONENT}", {"x": 1.0}).data == 1.0
     assert evaluate(f"x ** -{MAX_EXPONENT}", {"x": 1.0}).data == 1.0
