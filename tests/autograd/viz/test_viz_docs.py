@@ -46,3 +46,13 @@ def test_readme_viz_section_embeds_the_pictures():
     section = readme.split("<!-- section:viz -->")[1].split("<!-- /section:viz -->")[0]
     for needed in ("docs/neuron.svg", "docs/cube-grad.svg", "draw_dot", "write_player"):
         assert needed in section
+
+
+def test_readme_collapse_example_labels_the_loss_and_gives_no_exact_count():
+    # Without `loss.label = "loss"` the summary has no `loss` box (the loss joins layers.2),
+    # and the node count depends on model and data, so the README rounds it.
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("<!-- section:viz -->")[1].split("<!-- /section:viz -->")[0]
+    example = section.index('loss.label = "loss"')
+    assert example < section.index("draw_dot(loss, collapse=True)")
+    assert "about 68,000 nodes" in section and "68,138" not in section

@@ -250,6 +250,10 @@ def test_the_two_moons_mlp_loss_collapses_to_its_layers():
     links = [e.split(" [")[0] for e in edges_of(source)]
     chain = ["layers.0", "layers.1", "layers.2", "loss"]
     assert sorted(links) == sorted(f"{ids[a]} -> {ids[b]}" for a, b in zip(chain, chain[1:]))
+    loss.label = ""  # unlabelled, the loss is arithmetic on layers.2's output: it joins it
+    source = draw_dot(loss, collapse=True).source
+    boxes = re.findall(r'^\t(g\d+) \[label="([^\\"]*)', source, flags=re.M)
+    assert sorted(name for _, name in boxes) == ["layers.0", "layers.1", "layers.2"]
 
 
 def test_the_drawing_is_a_graphviz_digraph_that_copies_and_pickles():
