@@ -8,7 +8,7 @@ plain data that refcounting frees at once, and that drawings and the stepper can
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd import anomaly, mode
@@ -38,6 +38,33 @@ from autograd.ops import (
 )
 
 Number = int | float
+
+
+def _fast_binary(op: Op) -> Callable[[Value, Value | Number], Value]:
+    """The operator method of a binary op without a domain check: `_apply`'s usual case inlined.
+
+    Measured: one Python call less per node is an eighth of a training step. Anything unusual
+    (a number operand, a subclass, no_grad, anomaly mode) still goes through `_apply`.
+    """
+    if op.check is not None:
+        raise ValueError(f"_fast_binary: {op.name} checks its domain; use _apply")
+    forward = op.forward
+
+    def method(self: Value, other: Value | Number) -> Value:
+        if other.__class__ is not Value or _get_mode() is not _DEFAULT:
+            return _apply(op, self, other)
+        out = _new(Value)
+        out.data = forward(self.data, other.data)
+        out.grad = 0.0
+        out.label = ""
+        out._pass_grad = 0.0
+        out.parents = (self, other)
+        out._op = op
+        out._param = None
+        return out
+
+    method.__doc__ = f"self {op.symbol} other ({op.doc}), recorded."
+    return method
 
 
 class Value:
@@ -79,20 +106,18 @@ class Value:
         return f"Value({short(self.data)}, grad={shown}{extra})"
 
     # -- arithmetic: each reads its op from the table -------------------------------------------
-    def __add__(self, other: Value | Number) -> Value:
-        return _apply(ADD, self, other)
+    __add__ = _fast_binary(ADD)
+    __sub__ = _fast_binary(SUB)
+    __mul__ = _fast_binary(MUL)
+
 
     def __radd__(self, other: Number) -> Value:
         return _apply(ADD, other, self)
 
-    def __sub__(self, other: Value | Number) -> Value:
-        return _apply(SUB, self, other)
 
     def __rsub__(self, other: Number) -> Value:
         return _apply(SUB, other, self)
 
-    def __mul__(self, other: Value | Number) -> Value:
-        return _apply(MUL, self, other)
 
     def __rmul__(self, other: Number) -> Value:
         return _apply(MUL, other, self)

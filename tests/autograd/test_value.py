@@ -267,3 +267,13 @@ def test_pickle_deepcopy_and_copy_keep_the_graph_and_never_recurse():
         assert topological_order(clone)[0].grad == pytest.approx(1.0001**100_000)
     twin = copy.copy(y)
     assert twin.parents == y.parents and twin.op == "*" and twin is not y
+
+
+@pytest.mark.parametrize("symbol", ["+", "-", "*"])
+def test_the_inlined_operators_build_what_apply_builds(symbol):
+    fast = {"+": operator.add, "-": operator.sub, "*": operator.mul}[symbol]
+    a, b = Value(1.5, "a"), Value(-2.0, "b")
+    op = next(op for op in OPS.values() if op.symbol == symbol and op.arity == 2)
+    out, expected = fast(a, b), apply(op, a, b)
+    assert (out.data, out.op, out.parents, out.grad, out.label) == (
+        expected.data, expected.op, expected.parents, expected.grad, expected.label)
