@@ -13,6 +13,7 @@ so printing them recursively is fine; the graph itself is only ever walked with 
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Sequence
 from types import SimpleNamespace
 
@@ -180,7 +181,7 @@ def lift(x: object) -> Expr:
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool):
         return Num(x)
-    raise TypeError(f"symbolic: cannot use {type(x).__name__} ({x!r:.40}) in an expression")
+    raise TypeError(f"symbolic: cannot use {type(x).__name__} ({reprlib.repr(x)}) in an expression")
 
 
 def _is(e: Expr, value: float) -> bool:

@@ -6,6 +6,7 @@ classification losses take raw scores (logits) and are written so that no `exp` 
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 
 from autograd import Value, mean_of, sum_of
@@ -27,7 +28,8 @@ def _pairs(preds: object, labels: object, where: str) -> tuple[list, list]:
 
 def _number(x: object, where: str, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise TypeError(f"{where}: {what} must be a number, got {type(x).__name__} ({x!r:.40})")
+        got = f"{type(x).__name__} ({reprlib.repr(x)})"
+        raise TypeError(f"{where}: {what} must be a number, got {got}")
     return float(x)
 
 

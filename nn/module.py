@@ -8,6 +8,7 @@ and modules in a list `layers.0, layers.1, ...`, so a parameter reads `layers.0.
 from __future__ import annotations
 
 import random
+import reprlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,7 @@ def as_rng(rng: random.Random | int | None, where: str) -> random.Random:
 def check_count(n: object, what: str, where: str) -> int:
     """`n` if it is a positive int (not a bool), else a TypeError/ValueError saying so."""
     if isinstance(n, bool) or not isinstance(n, int):
-        shown = f"{type(n).__name__} ({n!r:.40})"
+        shown = f"{type(n).__name__} ({reprlib.repr(n)})"
         raise TypeError(f"{where}: {what} must be a positive int, got {shown}")
     if n < 1:
         raise ValueError(f"{where}: {what} must be a positive int, got {n}")
