@@ -37,6 +37,7 @@ class Names:
         self.order = order
         self._index: dict[Value, int] | None = None
         self._names: dict[Value, Expr] = {}
+        self._claimed: dict[str, Value] = {}  # formula name -> the node it names
 
     @property
     def index(self) -> dict[Value, int]:
@@ -96,7 +97,10 @@ class Names:
                 names[n] = self._numbered(n)
                 continue
             formula = forward_expr(n._op, parts, n._param)
-            names[n] = formula if len(str(formula)) <= MAX_NAME else self._numbered(n)
+            text = str(formula)
+            # `a*b + a*b` has two nodes `a*b`: the second one is numbered, so names stay unique.
+            unique = self._claimed.setdefault(text, n) is n
+            names[n] = formula if len(text) <= MAX_NAME and unique else self._numbered(n)
         return names[node]
 
     def _numbered(self, node: Value) -> Expr:

@@ -110,3 +110,11 @@ def test_names_follow_the_recorded_ops_not_a_simplified_form():
     steps = list((a - (-b)).backward_steps())
     assert steps[1].heading == "step 1/2: a - (-b)"
     assert "d(a - (-b))/d(-b) = -1" in str(steps[1])
+
+
+def test_two_nodes_with_the_same_formula_get_different_names():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    y = a * b + a * b
+    names = [row.name for row in y.explain()]
+    assert len(set(names)) == len(names)
+    assert "a*b" in names and any(name.startswith("node#") for name in names)
