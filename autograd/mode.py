@@ -7,10 +7,11 @@ identity test.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,17 @@ def switched(**changes: bool) -> Iterator[None]:
         _mode.reset(token)
 
 
-def no_grad():
-    """Within this block ops compute values but record no parents (nothing to backprop through)."""
-    return switched(grad=False)
+def no_grad(func: Callable | None = None) -> Any:
+    """Within this block ops compute values but record no parents (nothing to backprop through).
+
+    A context manager (`with no_grad():`) or a decorator (`@no_grad` or `@no_grad()`).
+    """
+    return switched(grad=False) if func is None else switched(grad=False)(func)
 
 
-def enable_grad():
-    """Turn recording back on inside a `no_grad` block."""
-    return switched(grad=True)
+def enable_grad(func: Callable | None = None) -> Any:
+    """Turn recording back on inside a `no_grad` block (a context manager or a decorator)."""
+    return switched(grad=True) if func is None else switched(grad=True)(func)
 
 
 def is_grad_enabled() -> bool:

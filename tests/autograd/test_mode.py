@@ -101,3 +101,19 @@ def test_no_grad_is_a_fresh_context_each_time():
     with no_grad():
         assert not is_grad_enabled()
     assert is_grad_enabled()
+
+
+def test_no_grad_is_also_a_decorator_with_or_without_parentheses():
+    from autograd import Value, no_grad
+
+    @no_grad
+    def bare(x):
+        return x * 2
+
+    @no_grad()
+    def called(x):
+        return x * 2
+
+    x = Value(1.0)
+    assert bare(x).parents == () and called(x).parents == ()
+    assert (x * 2).parents[0] is x  # recording is back on outside
