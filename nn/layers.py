@@ -205,6 +205,13 @@ class Sequential(Module):
         for i, m in enumerate(modules):
             if not isinstance(m, Module):
                 raise TypeError(f"Sequential: item {i} must be a Module, got {type(m).__name__}")
+        width = None  # how many values flow between modules here, where known
+        for i, m in enumerate(modules):
+            nin, nout = _widths(m)
+            if width is not None and nin is not None and nin != width:
+                raise ValueError(f"Sequential: item {i} ({m!r}) reads {nin} inputs, but the "
+                                 f"module before it gives {width}")
+            width = nout if nout is not None else width
         self.layers = list(modules)
         self.label_parameters()
 
@@ -216,3 +223,17 @@ class Sequential(Module):
             if isinstance(out, Value):  # a bare Neuron: keep the "always a list" promise
                 out = [out]
         return out
+
+
+def _widths(m: Module) -> tuple[int | None, int | None]:
+    """(inputs read, outputs given) of a module, or None where it keeps or does not fix them."""
+    if isinstance(m, Neuron):
+        return len(m.w), 1
+    if isinstance(m, Layer):
+        return m.nin, len(m.neurons)
+    if isinstance(m, (MLP, Sequential)) and m.layers:
+        firsts = [_widths(layer) for layer in m.layers]
+        nin = next((w[0] for w in firsts if w[0] is not None), None)
+        nout = next((w[1] for w in reversed(firsts) if w[1] is not None), None)
+        return nin, nout
+    return None, None

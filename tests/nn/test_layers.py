@@ -207,3 +207,10 @@ def test_sequential_composes_layers_and_returns_a_list():
     assert gradcheck(f, 0.5, -0.5)
     with pytest.raises(TypeError, match="item 1"):
         Sequential(Layer(2, 3), "relu")
+
+
+def test_sequential_refuses_mismatched_widths_when_built():
+    with pytest.raises(ValueError, match="reads 4 inputs, but the module before it gives 3"):
+        Sequential(Layer(2, 3, rng=0), Dropout(0.5), Layer(4, 1, rng=0))
+    model = Sequential(Layer(2, 3, rng=0), Dropout(0.5), Layer(3, 1, rng=0))
+    assert len(model([1.0, 2.0])) == 1
