@@ -8,6 +8,7 @@ Each pass computes its gradients on its own and only then adds them to `.grad`. 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,7 +53,7 @@ def gradients(
     """
     _check_root(root, "gradients")
     stops = set(inputs)
-    with _gc_paused():
+    with _PASSES, _gc_paused():
         order = topological_order(root, stop_at=stops)
         # The inputs the walk reached come first in the order: they pass nothing on.
         cut = sum(1 for node in order[: len(stops)] if node in stops)
@@ -61,11 +62,18 @@ def gradients(
                 grads = _recorded_pass(order, root, seed, cut)
         else:
             _float_pass(order, root, seed, cut)
-            grads = {node: node._pass_grad for node in order}
-            _clear_pass(order)
+            try:
+                grads = {node: node._pass_grad for node in order}
+            finally:
+                _clear_pass(order)
     if mode.get_mode().anomaly:
         anomaly.on_gradients(order, grads)
     return order, grads
+
+
+_PASSES = threading.RLock()
+"""One float pass at a time: a pass keeps its running sums on the nodes (`_pass_grad`), and two
+graphs can share nodes (one model, several losses). With the GIL, threads lose no speed here."""
 
 
 @contextmanager
@@ -88,8 +96,8 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0) -> N
     """The first-order pass on floats, leaving each node's gradient in its `_pass_grad`.
 
     The hot loop of training: `local_partials` inlined and unrolled by arity, and gradients
-    kept in a slot rather than a dict. NB: so two passes over one graph must not run at once
-    in two threads. The first `cut` nodes of the order pass nothing on to their parents.
+    kept in a slot rather than a dict (so callers hold `_PASSES`). The first `cut` nodes of the
+    order pass nothing on to their parents.
     """
     math = FLOAT_MATH
     node = root
@@ -174,19 +182,22 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
     else:
         grad = as_float(grad, "backward")
     if not create_graph and not mode.get_mode().anomaly:  # the fast path: no dict at all
-        with _gc_paused():
+        with _PASSES, _gc_paused():
             order = topological_order(root)
             _float_pass(order, root, grad)
-            for node in order:
-                node.grad += node._pass_grad
-                node._pass_grad = 0.0
+            try:  # every sum first: if one fails (a .grad set to None), no .grad has changed
+                totals = [node.grad + node._pass_grad for node in order]
+            finally:
+                _clear_pass(order)
+        for node, total in zip(order, totals):
+            node.grad = total
         return
     order, grads = gradients(root, grad, create_graph=create_graph)
     if not create_graph:
         for node in order:
             node.grad += grads[node]
         return
-    fresh = _Fresh(order)
+    fresh = _Fresh([*order, grad])  # the seed is the caller's: the root's grad is a copy
     with mode.enable_grad():
         for node in order:
             g = fresh(grads[node])

@@ -23,7 +23,6 @@ from autograd.ops import (
     LOG,
     MUL,
     NEG,
-    OPS,
     POS,
     POW,
     POWER,
@@ -227,17 +226,24 @@ class Value:
 
         return text_graph(self)
 
-    # -- copying and pickling: the graph is flattened first, so depth never recurses ------------
+    # -- copying and pickling (autograd/copying.py): the graph is flattened, never recursed -----
     def __reduce__(self) -> tuple:
-        """Pickle (and `copy.deepcopy`) this Value with the whole graph behind it."""
-        return (_rebuild, (_flatten(self),))
+        """Pickle this Value with the whole graph behind it (and the graphs of its grads)."""
+        from autograd.copying import reduce
+
+        return reduce(self)
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        """A copy of the whole graph behind this Value; nodes shared with others copied once."""
+        from autograd.copying import deepcopy
+
+        return deepcopy(self, memo)
 
     def __copy__(self) -> Value:
         """A new node sharing this one's parents: same data, grad, label and op."""
-        twin = _new(Value)
-        for name in Value.__slots__:
-            setattr(twin, name, getattr(self, name))
-        return twin
+        from autograd.copying import shallow_copy
+
+        return shallow_copy(self)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
@@ -360,32 +366,6 @@ def _raise_domain_error(op: Op, parents: tuple[Value, ...], error: type, reason:
     if _get_mode().anomaly:
         message = anomaly.on_domain_error(message)
     raise error(message)
-
-
-def _flatten(root: Value) -> list[tuple]:
-    """The graph behind `root` as records in topological order, parents given by position."""
-    from autograd.graph import topological_order
-
-    order = topological_order(root)
-    position = {node: i for i, node in enumerate(order)}
-    return [
-        (n.data, n.grad, n.label, n._op and n._op.name, n._param,
-         tuple(position[p] for p in n.parents))
-        for n in order
-    ]
-
-
-def _rebuild(records: list[tuple]) -> Value:
-    """The inverse of `_flatten`: a new graph, whose last node is returned."""
-    nodes: list[Value] = []
-    for data, grad, label, op_name, param, parents in records:
-        node = Value(data, label)
-        node.grad = grad
-        if op_name is not None:
-            node._op, node._param = OPS[op_name], param
-            node.parents = tuple(nodes[i] for i in parents)
-        nodes.append(node)
-    return nodes[-1]
 
 
 def sum_of(values: Iterable[Value | Number]) -> Value:

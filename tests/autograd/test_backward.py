@@ -8,7 +8,7 @@ import pytest
 from autograd_checks import assert_topological
 from hypothesis import given
 
-from autograd import Value, backward, grad, gradcheck, topological_order
+from autograd import Value, backward, grad, gradcheck, gradients, topological_order
 from autograd.testing import expressions
 
 
@@ -205,3 +205,49 @@ def test_create_graph_with_a_value_seed():
     assert x.grad.data == 12.0
     x.grad.backward()
     assert seed.grad == 6.0  # d(2 x seed)/d(seed) = 2x
+
+
+def test_a_failing_backward_changes_no_grad_and_leaves_the_graph_clean():
+    x = Value(2.0, "x")
+    y = x * 3.0
+    x.grad = None  # a user's mistake: the sum x.grad + 3.0 fails
+    with pytest.raises(TypeError):
+        y.backward()
+    assert x.grad is None and y.grad == 0.0
+    x.grad = 0.0
+    y.backward()
+    assert x.grad == 3.0  # nothing left over from the failed pass
+
+
+def test_a_pass_in_another_thread_waits_for_the_one_running_on_a_shared_parameter():
+    import threading
+
+    from autograd import Op
+    from autograd.ops import REAL
+    from autograd.value import apply
+
+    entered, go = threading.Event(), threading.Event()
+
+    def paused_partials(m, a, out):  # an op whose backward stops midway, until told to go on
+        entered.set()
+        go.wait(timeout=0.5)
+        return (1.0,)
+
+    pause = Op("pause", "pause", 1, lambda a: a, paused_partials, "identity that waits", (REAL,))
+    w = Value(0.5, "w")  # one model's parameter, in two threads' graphs
+    first = apply(pause, w * 3.0) + w * 5.0  # w * 5.0 is passed back before the pause
+    found = {}
+    thread = threading.Thread(target=lambda: found.update(first=gradients(first)[1][w]))
+    thread.start()
+    entered.wait(timeout=5)
+    found["second"] = gradients(w * 7.0)[1][w]  # must not see the first pass's half-sum
+    go.set()
+    thread.join()
+    assert found == {"first": 8.0, "second": 7.0} and w._pass_grad == 0.0
+
+
+def test_the_roots_grad_is_a_copy_of_the_seed_value():
+    y = Value(2.0) * 3.0
+    seed = Value(1.0, "seed")
+    y.backward(seed, create_graph=True)
+    assert y.grad is not seed and y.grad.data == 1.0
