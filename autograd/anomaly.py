@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterable
 from contextlib import ExitStack
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from autograd import mode
@@ -33,7 +34,7 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
     """
 
     def __init__(self) -> None:
-        self.lines: dict[Any, tuple[str, int]] = {}  # node -> (file, line); strong, so cleared
+        self.lines: dict[Any, Place] = {}  # node -> where it was made; strong, so cleared
         self._outer: detect_anomaly | None = None
         self._stack: ExitStack | None = None
 
@@ -59,10 +60,8 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
         context: detect_anomaly | None = self
         while context is not None:
             found = context.lines.get(node)
-            if found is not None:
-                filename, lineno = found
-                code = linecache.getline(filename, lineno).strip()
-                return f"{filename}:{lineno}" + (f": {code}" if code else "")
+            if found:
+                return _show(found)
             context = context._outer
         return ""
 
@@ -70,20 +69,46 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
 _active: ContextVar[detect_anomaly | None] = ContextVar("stepgrad_anomaly", default=None)
 
 
-def _caller() -> tuple[str, int] | None:
-    """The first frame outside the autograd package: the user's line that is running now."""
+Place = tuple[tuple[str, int], ...]  # (file, line) of the maker, then of its caller if any
+
+
+def _caller() -> Place:
+    """Where the code running now was called from, outside the autograd package.
+
+    The first such frame, and, when that frame is inside a library package (`nn`, say), also
+    the first frame outside that package: the user's own line, `model(x)`.
+    """
     frame = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame = frame.f_back
-    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+    if frame is None:
+        return ()
+    found = [(frame.f_code.co_filename, frame.f_lineno)]
+    home = os.path.dirname(frame.f_code.co_filename)
+    if _is_package(home):
+        while frame is not None and os.path.dirname(frame.f_code.co_filename) == home:
+            frame = frame.f_back
+        if frame is not None:
+            found.append((frame.f_code.co_filename, frame.f_lineno))
+    return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def _is_package(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, "__init__.py"))
+
+
+def _show(place: Place) -> str:
+    """`file:line: source`, then ` (called from file:line: source)` for a library's caller."""
+    shown = []
+    for filename, lineno in place:
+        code = linecache.getline(filename, lineno).strip()
+        shown.append(f"{filename}:{lineno}" + (f": {code}" if code else ""))
+    return " (called from ".join(shown) + ")" * (len(shown) - 1)
 
 
 def _here() -> str:
-    found = _caller()
-    if found is None:
-        return ""
-    code = linecache.getline(found[0], found[1]).strip()
-    return f"{found[0]}:{found[1]}" + (f": {code}" if code else "")
+    return _show(_caller())
 
 
 def _where(node: Any) -> str:
@@ -111,7 +136,7 @@ def on_forward(out: Any) -> None:
     """Called for every node made while anomaly mode is on: note its line, check its value."""
     context = _active.get()
     found = _caller()
-    if context is not None and found is not None:
+    if context is not None and found:
         context.lines[out] = found
     if not math.isfinite(out.data):
         shown = ", ".join(f"{p.label}={p.data!r}" if p.label else repr(p.data)

@@ -214,3 +214,14 @@ def test_sequential_refuses_mismatched_widths_when_built():
         Sequential(Layer(2, 3, rng=0), Dropout(0.5), Layer(4, 1, rng=0))
     model = Sequential(Layer(2, 3, rng=0), Dropout(0.5), Layer(3, 1, rng=0))
     assert len(model([1.0, 2.0])) == 1
+
+
+def test_anomaly_mode_names_the_users_line_not_only_the_layer_inside_nn():
+    from autograd import AnomalyError, detect_anomaly
+
+    model = MLP(2, [3, 1], rng=0)
+    with detect_anomaly(), pytest.raises(AnomalyError) as caught:
+        model([math.inf, 1.0])  # the line the message must lead back to
+    message = str(caught.value)
+    assert "nn/layers.py:" in message
+    assert "(called from " in message and "model([math.inf, 1.0])" in message
