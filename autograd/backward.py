@@ -18,7 +18,7 @@ from typing import Any
 from autograd import anomaly, mode
 from autograd.graph import topological_order
 from autograd.ops import FLOAT_MATH
-from autograd.value import VALUE_MATH, Value, as_float, describe
+from autograd.value import VALUE_MATH, Value, as_float, describe, is_number
 
 
 def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
@@ -254,7 +254,7 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
         traced = _nesting.get() > 0 or any(isinstance(a, Value) for a in args)
         # Every number becomes a leaf, so f may call Value methods on any argument (as JAX
         # traces every argument); other objects (data, settings) pass through untouched.
-        args = [Value(float(a)) if _is_number(a) else a for a in args]
+        args = [Value(a) if is_number(a) else a for a in args]
         for i in positions:
             if not isinstance(args[i], Value):
                 as_float(args[i], f"grad (argument {i})")  # raises: not differentiable
@@ -276,16 +276,11 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
             with mode.enable_grad():
                 found = [fresh(g) for g in found]
             value: Any = out
-        else:
-            found = [g.data if isinstance(g, Value) else g for g in found]
+        else:  # a float pass: the gradients are floats already
             value = out.data
         return value, (found[0] if isinstance(argnums, int) else tuple(found))
 
     return wrapped
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..., Any]:

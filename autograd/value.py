@@ -8,6 +8,7 @@ plain data that refcounting frees at once, and that drawings and the stepper can
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -109,14 +110,11 @@ class Value:
     __sub__ = _fast_binary(SUB)
     __mul__ = _fast_binary(MUL)
 
-
     def __radd__(self, other: Number) -> Value:
         return _apply(ADD, other, self)
 
-
     def __rsub__(self, other: Number) -> Value:
         return _apply(SUB, other, self)
-
 
     def __rmul__(self, other: Number) -> Value:
         return _apply(MUL, other, self)
@@ -256,21 +254,20 @@ def short(x: float) -> str:
     return text if any(c in text for c in ".ein") else text + ".0"
 
 
+def is_number(x: object) -> bool:
+    """An int or float, and not a bool: what may stand beside Values in arithmetic."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
 def as_float(x: object, where: str) -> float:
-    """`x` as a float if it is an int or float (not a bool); else a TypeError naming `where`."""
-    if isinstance(x, float):
+    """`x` as a float if it is a number (see `is_number`); else a TypeError naming `where`."""
+    if not is_number(x):
+        raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} "
+                        f"({reprlib.repr(x)})")
+    try:
         return float(x)
-    if isinstance(x, int) and not isinstance(x, bool):
-        try:
-            return float(x)
-        except OverflowError:  # an int beyond float range: +-inf, the IEEE policy
-            return math.inf if x > 0 else -math.inf
-    raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} ({_short_repr(x)})")
-
-
-def _short_repr(x: object) -> str:
-    text = repr(x)
-    return text if len(text) <= 40 else text[:37] + "..."
+    except OverflowError:  # an int beyond float range: +-inf, the IEEE policy
+        return math.inf if x > 0 else -math.inf
 
 
 def _data(x: Value | Number) -> float:
@@ -281,11 +278,9 @@ def _lift(x: object, op: Op) -> Value:
     """A number operand becomes a constant leaf; anything else is a TypeError naming the op."""
     if isinstance(x, Value):  # a subclass of Value
         return x  # type: ignore[return-value]
-    if x.__class__ is not float and (not isinstance(x, (int, float)) or isinstance(x, bool)):
-        raise TypeError(
-            f"{op.name}: operands must be Values, ints or floats, "
-            f"got {type(x).__name__} ({_short_repr(x)})"
-        )
+    if not is_number(x):
+        raise TypeError(f"{op.name}: operands must be Values, ints or floats, "
+                        f"got {type(x).__name__} ({reprlib.repr(x)})")
     leaf = _new(Value)
     leaf.data = as_float(x, op.name)
     leaf.grad = 0.0
