@@ -57,6 +57,7 @@ class Op:
     check: Check | None = None  # returns (error type, reason) for inputs outside the domain
     param: str | None = None  # name of a number parameter (leaky_relu's slope, pow's exponent)
     param_domain: Domain | None = None  # where samplers draw that parameter from
+    param_default: float | None = None  # the parameter when none is given (leaky_relu's slope)
     kink: str = ""  # the convention used where the op is not differentiable
     commutative: bool = False  # swapping the operands changes nothing (drawings skip a/b marks)
 
@@ -201,7 +202,7 @@ _TABLE = (
     Op("leaky_relu", "leaky_relu", 1, lambda a, k: a if a > 0 else k * a,
        lambda m, a, k, out: (k + (1.0 - k) * m.step(a),),
        "x for x > 0, else slope*x", (NONZERO,), param="slope", param_domain=SLOPE,
-       kink="leaky_relu'(0) = slope"),
+       param_default=0.01, kink="leaky_relu'(0) = slope"),
     Op("abs", "abs", 1, abs, lambda m, a, out: (m.sign(a),),
        "absolute value", (NONZERO,), kink="abs'(0) = 0"),
 )

@@ -170,7 +170,9 @@ class Value:
     def relu(self) -> Value:
         return _apply(RELU, self)
 
-    def leaky_relu(self, slope: float = 0.01) -> Value:
+    def leaky_relu(self, slope: float | None = None) -> Value:
+        """x for x > 0, else slope*x; the slope defaults to the table's (0.01)."""
+        slope = LEAKY_RELU.param_default if slope is None else slope
         return _apply(LEAKY_RELU, self, param=as_float(slope, "leaky_relu"))
 
     def abs(self) -> Value:
