@@ -16,7 +16,7 @@ from autograd import anomaly, mode
 from autograd.backward import local_partials
 from autograd.explain import Names, fmt
 from autograd.graph import topological_order
-from autograd.symbolic import differential, forward_expr, partial_exprs
+from autograd.symbolic import rule_texts
 from autograd.value import Value, as_float
 
 
@@ -33,10 +33,7 @@ class _Words:
             node, names = self.node, self.names
             operands = [names.expr(p) for p in node.parents]
             out = names.expr(node) if node.label else "out"
-            partials = partial_exprs(node._op, operands, out, node._param)
-            top = differential(forward_expr(node._op, operands, node._param))
-            self._rules = tuple(f"{top}/{differential(a)} = {p}"
-                                for a, p in zip(operands, partials))
+            self._rules = rule_texts(node._op, operands, out, node._param)
         return self._rules
 
 
