@@ -13,17 +13,15 @@ from typing import Any, NamedTuple
 
 from autograd.graph import topological_order
 from autograd.symbolic import ATOM, Expr, Sym, forward_expr, number_symbol
-from autograd.value import Value
+from autograd.value import Value, short
 
 MAX_NAME = 30  # longer formulas are called node#i
 
 
 def fmt(x: Any) -> str:
     """A number as steps and tables show it: 6 significant digits, floats keep a `.0`."""
-    if isinstance(x, Value):  # a gradient kept as a Value by backward(create_graph=True)
-        return f"Value({fmt(x.data)})"
-    text = f"{x:.6g}"
-    return text if any(c in text for c in ".einf") else text + ".0"
+    # A gradient may be a Value, kept by backward(create_graph=True).
+    return f"Value({short(x.data)})" if isinstance(x, Value) else short(x)
 
 
 class _Numbered(Sym):
