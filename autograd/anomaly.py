@@ -128,19 +128,25 @@ def _name(node: Any) -> str:
     return node.label if node.label else f"(data {node.data!r})"
 
 
+def _plain(x: Any) -> float:
+    """A gradient's number: its `.data` when it is a Value (create_graph=True)."""
+    return x.data if hasattr(x, "data") else x
+
+
 def _finite(x: Any) -> bool:
-    return math.isfinite(x.data if hasattr(x, "data") else x)
+    return math.isfinite(_plain(x))
 
 
 def on_forward(out: Any) -> None:
     """Called for every node made while anomaly mode is on: note its line, check its value."""
+    from autograd.value import describe  # lazy: value imports this module
+
     context = _active.get()
     found = _caller()
     if context is not None and found:
         context.lines[out] = found
     if not math.isfinite(out.data):
-        shown = ", ".join(f"{p.label}={p.data!r}" if p.label else repr(p.data)
-                          for p in out.parents)
+        shown = ", ".join(describe(p) for p in out.parents)
         raise AnomalyError(f"anomaly: {out._op.name if out._op else 'op'}({shown}) gave "
                            f"{out.data!r} in the forward pass, at {_here()}")
 
@@ -168,11 +174,11 @@ def check_step(node: Any, contributions: Iterable[tuple[Any, Any, Any]]) -> None
         if not _finite(added):
             raise AnomalyError(
                 f"anomaly: the backward of {_describe(node)} gave its operand {_name(parent)} "
-                f"a gradient of {_number(added)}; the node was made at {_where(node)}")
+                f"a gradient of {_plain(added)!r}; the node was made at {_where(node)}")
         if not _finite(total):
             raise AnomalyError(
-                f"anomaly: the gradient of {_describe(parent)} overflowed to {_number(total)} "
-                f"adding {_number(added)} from {_describe(node)}, made at {_where(node)}")
+                f"anomaly: the gradient of {_describe(parent)} overflowed to {_plain(total)!r} "
+                f"adding {_plain(added)!r} from {_describe(node)}, made at {_where(node)}")
 
 
 def on_gradients(order: list, grads: dict) -> None:
@@ -197,9 +203,5 @@ def on_gradients(order: list, grads: dict) -> None:
             check_step(child, [(p, local * upstream, local * upstream) for p, local in parts
                                if p is node])
         raise AnomalyError(f"anomaly: the gradient of {_describe(node)} overflowed to "
-                           f"{_number(g)} summing {len(children)} contributions; "
+                           f"{_plain(g)!r} summing {len(children)} contributions; "
                            f"the node was made at {_where(node)}")
-
-
-def _number(x: Any) -> str:
-    return repr(x.data if hasattr(x, "data") else x)
