@@ -1,16 +1,18 @@
-"""The graph as Graphviz DOT: one record per Value (label | data | grad), one small node per op.
+"""The graph as Graphviz DOT: one record per Value (name | data | grad), one small node per op.
 
 Node ids are topological positions (`n0`, `n1`, ...), never `id()`, so one graph gives the same
 DOT text byte for byte on every run. Colours are arguments; nothing is stored on the nodes.
+A record is named by its label, else as the step-through text names it (`x*w`, `node#3`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import local_partials
+from autograd.explain import Names
 from autograd.graph import edges, topological_order
 from autograd.value import Value
 from autograd.viz.groups import Grouping, collapsed, group_of, within_depth
@@ -60,8 +62,9 @@ def draw_dot(
     # Collapsing needs groups: by default the first two dotted parts ("layers.0" of nn's names).
     groups = group_of(order, clusters if clusters is not None else 2 if collapse else None)
     dot = _digraph(rankdir)
+    name_of = _names(order, cut)
     if collapse:
-        shown = collapsed(dot, order, groups, root, lambda v: _record(v, show_grad))
+        shown = collapsed(dot, order, groups, root, lambda v: _record(v, name_of, show_grad))
         _check_size(shown, max_nodes, "groups", max_depth)
         return dot
     _check_size(len(order), max_nodes, "nodes", max_depth)
@@ -73,7 +76,8 @@ def draw_dot(
         name = groups.get(node)
         target = dot if name is None else _cluster(dot, subgraphs, name)
         fill = step_color if node is current else highlight_color if node in marked else None
-        target.node(ids[node], _record(node, show_grad), **_record_style(fill, node in cut))
+        target.node(ids[node], _record(node, name_of, show_grad),
+                    **_record_style(fill, node in cut))
         if node.parents and node not in cut:
             _draw_op(target, node, ids, step_color if node is current else None)
     for name, sub in subgraphs.items():
@@ -143,8 +147,30 @@ def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in '\\{}|<>"' else ch for ch in text).replace("\n", " ")
 
 
-def _record(node: Value, show_grad: bool) -> str:
-    fields = [_escape(node.label), f"data {fmt(node.data)}"]
+def _names(order: list[Value], cut: set[Value]) -> Callable[[Value], str]:
+    """How records name nodes: the label as given, else the stepper's name (`x*w`, `node#i`).
+
+    `node#i` is the node's position in `order`, so it matches its id `n{i}`; without max_depth
+    that is the stepper's numbering too. Naming never looks past max_depth's cut: an unlabelled
+    node that is cut, or that depends on a cut node, is `node#i` (its formula would need inputs
+    that are not drawn, and naming them would walk the very graph max_depth avoids).
+    """
+    names = Names(order)
+    beyond = set(cut)  # nodes whose inputs reach past the cut, in topological order
+    for node in order:
+        if any(p in beyond for p in node.parents):
+            beyond.add(node)
+
+    def name_of(node: Value) -> str:
+        if node.label:
+            return node.label
+        return f"node#{names.index[node]}" if node in beyond else names(node)
+
+    return name_of
+
+
+def _record(node: Value, name_of: Callable[[Value], str], show_grad: bool) -> str:
+    fields = [_escape(name_of(node)), f"data {fmt(node.data)}"]
     if show_grad:
         fields.append(f"grad {fmt(node.grad)}")
     return "{ " + " | ".join(fields) + " }"

@@ -264,3 +264,22 @@ def test_the_drawing_is_a_graphviz_digraph_that_copies_and_pickles():
     graph = draw_dot(neuron()[0])
     assert isinstance(graph, graphviz.Digraph)
     assert graph.copy().source == pickle.loads(pickle.dumps(graph)).source == graph.source
+
+
+def test_unlabelled_records_are_named_as_the_step_text_names_them():
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    y = (x * w).tanh() / w + 1.5
+    source = draw_dot(y).source
+    for name in ("x*w", "tanh(x*w)", "tanh(x*w)/w", "tanh(x*w)/w + 1.5", "1.5"):
+        assert f'"{{ {name} | data' in source
+    headings = [step.heading for step in y.backward_steps()]
+    assert headings[0] == "step 0/4: tanh(x*w)/w + 1.5 (seed)"
+    assert "step 3/4: x*w = x*w" not in headings and "step 4/4: x*w" in headings
+
+
+def test_under_max_depth_unlabelled_names_never_reach_past_the_cut():
+    root = big_graph(400)
+    source = draw_dot(root, max_depth=2).source
+    named = re.findall(r'^\t(n\d+) \[label="\{ ([^ |]+) \|', source, flags=re.M)
+    assert len(named) == 1 + 2 + 4
+    assert all(name == f"node#{key[1:]}" for key, name in named)  # matches the record's id
