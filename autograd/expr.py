@@ -3,9 +3,9 @@
 Text is parsed with `ast` and then checked against a whitelist: numbers, variable names,
 `+ - * / **` (each an op in the table), unary minus and plus, and calls of the one-argument
 functions in `autograd.ops.FUNCTIONS` (an op with a number parameter, like leaky_relu's slope,
-takes it as an optional second argument). Nothing is ever evaluated by Python: the checked tree
-is walked with an explicit stack and every operation goes through `apply`. Anything else is an
-`ExpressionError` saying what was refused and at which column.
+takes it as an optional second argument). Nothing typed is ever run by Python: the checked tree
+is walked with an explicit stack and every operation is a Value operator or `apply`. Anything
+else is an `ExpressionError` saying what was refused and at which column.
 
 Bounds, so no input can make the parser slow or huge: at most `MAX_LENGTH` characters,
 `MAX_NODES` syntax nodes, `MAX_DEPTH` levels of nesting, `MAX_DIGITS` characters per number,
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 import reprlib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from autograd import mode
-from autograd.ops import FUNCTIONS, NEG, OPS, POW, Op
+from autograd.ops import FUNCTIONS, OPS, Op
 from autograd.value import Value, apply
 
 MAX_LENGTH = 1000
@@ -33,6 +35,13 @@ MAX_EXPONENT = 1024
 
 # Python's operator nodes, mapped to the table's infix ops through their symbols.
 _SYNTAX = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+# How each is evaluated: by Value's own operators, which read the table (`x ** 2` is pow,
+# `x ** y` is power, `+x` is pos), so no choice of op is made twice.
+_OPERATORS: dict[type, Callable] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
 # Left-associative operators of one precedence level: `a - b + c` is a chain, not nesting.
 _CHAINS = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
 INFIX: dict[str, Op] = {
@@ -124,11 +133,20 @@ def parse(text: str) -> Expression:
         _check(text, node, where)
         if isinstance(node, ast.Name) and node.id not in FUNCTIONS:
             names.setdefault(node.id, None)
-        children = node.args if isinstance(node, ast.Call) else (
-            [node.left, node.right] if isinstance(node, ast.BinOp) else
-            [node.operand] if isinstance(node, ast.UnaryOp) else [])
-        stack.extend((child, depth + 1 - _continues(node, child)) for child in reversed(children))
+        stack.extend((child, depth + 1 - _continues(node, child))
+                     for child in reversed(_children(node)))
     return Expression(text, tree, tuple(names))
+
+
+def _children(node: ast.AST) -> list[ast.expr]:
+    """The operands of a call or an operator, in order; none for anything else."""
+    if isinstance(node, ast.Call):
+        return node.args
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    return []
 
 
 def _continues(node: ast.AST, child: ast.AST) -> bool:
@@ -160,7 +178,7 @@ def _check(text: str, node: ast.AST, where: int) -> None:
             raise ExpressionError(f"operator {type(node.op).__name__} is not allowed "
                                   f"(allowed: {' '.join(INFIX)})", where)
     elif isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+        if type(node.op) not in _OPERATORS:
             raise ExpressionError(f"unary {type(node.op).__name__} is not allowed", where)
     elif isinstance(node, ast.Call):
         _check_call(node, where)
@@ -219,15 +237,15 @@ def _default_param(op: Op) -> float:
     return op.param_default
 
 
-def _run(op: Op, node: ast.AST, text: str, *operands: float | Value,
-         param: float | None = None) -> float | Value:
-    """Apply `op`; on numbers only the result is a number again (a constant, not a node)."""
-    constant = not any(isinstance(x, Value) for x in operands)
+def _run(f: Callable[..., Value], node: ast.AST, text: str,
+         *operands: float | Value) -> float | Value:
+    """`f` (an operator or an op) on the operands; on numbers only, the result is a number
+    again (a constant, not a node)."""
     try:
-        if constant:
+        if not any(isinstance(x, Value) for x in operands):
             with mode.no_grad():
-                return apply(op, *operands, param=param).data
-        return apply(op, *operands, param=param)
+                return f(Value(operands[0]), *operands[1:]).data
+        return f(*operands)
     except (ArithmeticError, ValueError) as error:
         raise ExpressionError(str(error), _column(text, node)) from None
 
@@ -245,14 +263,9 @@ def _evaluate(expression: Expression, leaves: Mapping[str, Value]) -> float | Va
             results.append(leaves[node.id])
         elif not ready:
             stack.append((node, True))
-            children = node.args if isinstance(node, ast.Call) else (
-                [node.left, node.right] if isinstance(node, ast.BinOp) else [node.operand])
-            stack.extend((child, False) for child in reversed(children))
+            stack.extend((child, False) for child in reversed(_children(node)))
         elif isinstance(node, ast.UnaryOp):
-            operand = results.pop()
-            if isinstance(node.op, ast.USub):
-                operand = _run(NEG, node, text, operand)
-            results.append(operand)
+            results.append(_run(_OPERATORS[type(node.op)], node, text, results.pop()))
         elif isinstance(node, ast.BinOp):
             right, left = results.pop(), results.pop()
             results.append(_binary(node, text, left, right))
@@ -265,18 +278,15 @@ def _evaluate(expression: Expression, leaves: Mapping[str, Value]) -> float | Va
                 if isinstance(param, Value):
                     raise ExpressionError(f"the {op.param} of {op.name} must be a number, "
                                           "not depend on variables", _column(text, node))
-            results.append(_run(op, node, text, args[0], param=param))
+            results.append(_run(partial(apply, op, param=param), node, text, args[0]))
     return results.pop()
 
 
 def _binary(node: ast.BinOp, text: str, left: float | Value, right: float | Value):
-    op = INFIX[_SYNTAX[type(node.op)]]
-    if op.symbol == POW.symbol and not isinstance(right, Value):
-        if abs(right) > MAX_EXPONENT:
-            raise ExpressionError(f"constant exponent {right:g} is above the bound "
-                                  f"{MAX_EXPONENT}", _column(text, node.right))
-        return _run(POW, node, text, left, param=right)  # a number exponent: the `pow` op
-    return _run(op, node, text, left, right)
+    if isinstance(node.op, ast.Pow) and not isinstance(right, Value) and abs(right) > MAX_EXPONENT:
+        raise ExpressionError(f"constant exponent {right:g} is above the bound {MAX_EXPONENT}",
+                              _column(text, node.right))
+    return _run(_OPERATORS[type(node.op)], node, text, left, right)
 
 
 def evaluate(text: str, values: Mapping[str, float | Value]) -> Value:

@@ -73,6 +73,17 @@ def test_number_exponent_is_the_pow_op_and_constants_fold():
     assert out.parents[0].op == "**2" and out.parents[1].data == 8.0 and not out.parents[1].parents
 
 
+@pytest.mark.parametrize(("sign", "op"), [("-", "neg"), ("+", "pos")])
+def test_unary_minus_and_plus_are_the_tables_ops_as_in_python(sign, op):
+    out = evaluate(f"{sign}x", {"x": 3.0})
+    x = Value(3.0, "x")
+    expected = -x if sign == "-" else +x
+    assert out._op is expected._op is OPS[op] and out.data == expected.data
+    assert out.parents[0].label == "x"  # `+x` is a new node, as `+Value` is
+    folded = evaluate(f"{sign}2 * x", {"x": 3.0})
+    assert not folded.parents[0].parents and folded.parents[0].data == float(f"{sign}2")
+
+
 def test_leaky_relu_takes_an_optional_number_slope():
     assert evaluate("leaky_relu(x, 0.1)", {"x": -2.0}).data == pytest.approx(-0.2)
     assert evaluate("leaky_relu(x)", {"x": -2.0}).data == Value(-2.0).leaky_relu().data
