@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from autograd.backward import local_partials
 from autograd.explain import Names
 from autograd.graph import edges, topological_order
-from autograd.value import Value
+from autograd.value import Value, short
 from autograd.viz.groups import Grouping, collapsed, group_of, within_depth
 
 if TYPE_CHECKING:
@@ -83,9 +83,11 @@ def draw_dot(
     for name, sub in subgraphs.items():
         sub.attr(label=name, style="rounded,dashed", color="gray50", fontcolor="gray30")
         dot.subgraph(sub)
-    locals_of = _LocalPartials() if edge_labels else None
-    for parent, node, i in edges(n for n in order if n not in cut):  # a + a gives two
-        attrs = _input_style(node, i, locals_of, flows if node is current else {}, step_color)
+    inner = [n for n in order if n not in cut]
+    partials = {n: _partials(n) for n in inner if n.parents} if edge_labels else {}
+    for parent, node, i in edges(inner):  # a + a gives two
+        attrs = _input_style(node, i, partials.get(node), flows if node is current else {},
+                             step_color)
         dot.edge(ids[parent], ids[node] + "_op", **attrs)
     if cut:
         hidden = len(cut)
@@ -131,15 +133,11 @@ def fmt(x: Any) -> str:
     """A number as records show it: micrograd's %.4f for 0 and 0.001 <= |x| < 1e6, else %.4g.
 
     So a gradient of 2e-06 does not read 0.0000 and 1e300 is not 300 digits wide.
-    A Value grad shows its data.
+    A Value grad shows its data. Numbers on edges are the step text's (`short`) instead.
     """
     if isinstance(x, Value):
         x = x.data
     return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e6 else f"{x:.4g}"
-
-
-def _short(x: float) -> str:
-    return f"{x:.4g}"
 
 
 def _escape(text: str) -> str:
@@ -194,30 +192,28 @@ def _draw_op(target: Any, node: Value, ids: dict[Value, str], color: str | None)
     target.edge(op_id, ids[node], **({"color": color, "penwidth": "2.5"} if color else {}))
 
 
-class _LocalPartials(dict):
-    """{node: its local partials as floats}, computed once per node on first use."""
-
-    def __missing__(self, node: Value) -> tuple:
-        try:
-            found = tuple(float(x) for x in local_partials(node))
-        except ArithmeticError:  # e.g. sqrt'(0): not finite
-            found = (math.inf,) * len(node.parents)
-        self[node] = found
-        return found
+def _partials(node: Value) -> tuple:
+    """The node's local partials d(node)/d(operand) as floats; inf where not finite."""
+    try:
+        return local_partials(node)
+    except ArithmeticError:  # e.g. sqrt'(0)
+        return (math.inf,) * len(node.parents)
 
 
-def _input_style(node: Value, i: int, locals_of: _LocalPartials | None,
-                 flows: dict[int, float], color: str) -> dict[str, str]:
-    """How the edge of operand `i` into `node`'s op looks: its position, derivative, step mark."""
+def _input_style(node: Value, i: int, partials: tuple | None, flows: dict[int, float],
+                 color: str) -> dict[str, str]:
+    """How the edge of operand `i` into `node`'s op looks: its position, derivative, step mark.
+
+    Its numbers read as the step text beside a frame writes them (`short`): `+= -3.0` there.
+    """
     attrs: dict[str, str] = {}
-    if _operand_order_matters(node):
-        attrs.update(headlabel="ab"[i] if i < 2 else str(i), labelfontsize="10",
-                     labelfontcolor="blue4")
-    if locals_of is not None:
-        attrs.update(label=_short(locals_of[node][i]), fontsize="10")
+    if _operand_order_matters(node):  # no op takes more than two operands
+        attrs.update(headlabel="ab"[i], labelfontsize="10", labelfontcolor="blue4")
+    if partials is not None:
+        attrs.update(label=short(partials[i]), fontsize="10")
     if i in flows:
         # An xlabel is placed after layout: frames of one graph keep the same layout.
-        attrs.update(color=color, penwidth="2.5", xlabel=f"+= {_short(flows[i])}",
+        attrs.update(color=color, penwidth="2.5", xlabel=f"+= {short(flows[i])}",
                      fontcolor=color, fontsize="10")
     return attrs
 
