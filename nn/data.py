@@ -10,15 +10,13 @@ import math
 import random
 from collections.abc import Sequence
 
-from nn.module import as_rng, check_count
+from nn.module import as_rng, check_count, check_number
 
 Points = list[list[float]]
 
 
 def _noise(noise: object, where: str) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
-        raise ValueError(f"{where}: noise must be a number >= 0, got {noise!r}")
-    return float(noise)
+    return check_number(noise, "noise", where, 0.0, type_error=ValueError)
 
 
 def _jitter(points: Points, noise: float, rng: random.Random) -> Points:
@@ -45,8 +43,8 @@ def make_circles(
     """A small circle (label 1) inside a big one (label 0); `factor` is the radius ratio."""
     check_count(n, "n", "make_circles")
     noise, rng = _noise(noise, "make_circles"), as_rng(rng, "make_circles")
-    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
+    factor = check_number(factor, "factor", "make_circles", above=0.0, below=1.0,
+                          type_error=ValueError)
     n_out = n // 2
     n_in = n - n_out
     ring = lambda count, r: [  # noqa: E731
@@ -112,9 +110,8 @@ def train_test_split(
     Returns (X_train, y_train, X_test, y_test)."""
     if len(points) != len(labels):
         raise ValueError(f"train_test_split: {len(points)} points but {len(labels)} labels")
-    frac = test_fraction
-    if isinstance(frac, bool) or not isinstance(frac, (int, float)) or not 0 < frac < 1:
-        raise ValueError(f"train_test_split: test_fraction must be in (0, 1), got {frac!r}")
+    check_number(test_fraction, "test_fraction", "train_test_split", above=0.0, below=1.0,
+                 type_error=ValueError)
     n_test = round(len(points) * test_fraction)
     if not 0 < n_test < len(points):
         raise ValueError(f"train_test_split: {len(points)} examples are too few to split "

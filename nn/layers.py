@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value, sum_of
-from nn.module import Module, as_rng, check_count
+from nn.module import Module, as_rng, check_count, check_number
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "relu": lambda v: v.relu(),
@@ -133,9 +133,7 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5, *, rng: random.Random | int | None = None) -> None:
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-            raise ValueError(f"Dropout: p must be a number in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p = check_number(p, "p", "Dropout", 0.0, below=1.0, type_error=ValueError)
         self.rng = as_rng(rng, "Dropout")
 
     def forward(self, x: Sequence[Value | float]) -> list:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import reprlib
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from nn.module import check_number, shown
 
 FORMAT = "stepgrad.state_dict"
 VERSION = 1
@@ -46,15 +47,7 @@ def check_state(state: object, names: Sequence[str], owner: str = "model") -> li
     values = []
     for name in names:
         x = state[name]
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise TypeError(
-                f"load_state_dict: parameter {name!r} must be a number, "
-                f"got {type(x).__name__} ({shown(x)})"
-            )
-        try:
-            value = float(x)
-        except OverflowError:  # an int too big for a float
-            value = math.inf
+        value = check_number(x, f"parameter {name!r}", "load_state_dict")
         if not math.isfinite(value):
             raise ValueError(f"load_state_dict: parameter {name!r} must be finite, "
                              f"got {shown(x)}")
@@ -65,27 +58,6 @@ def check_state(state: object, names: Sequence[str], owner: str = "model") -> li
 def _some(keys: list[str], limit: int = 5) -> str:
     listed = ", ".join(shown(k) for k in keys[:limit])
     return listed + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = _SHORT.maxother = 40
-
-
-def shown(x: object) -> str:
-    """`x` for an error message: short, and never a wrong value (a cut repr of 10**400 would be).
-
-    A long int is described by its digit count; anything else is reprlib's shortened repr, whose
-    `...` marks what was left out.
-    """
-    if isinstance(x, int) and not isinstance(x, bool):
-        size = abs(x)
-        digits = int(size.bit_length() * math.log10(2)) + 1  # str() of a huge int is refused
-        if digits > 1 and size < 10 ** (digits - 1):
-            digits -= 1
-        if digits > 20:
-            return f"{'a negative' if x < 0 else 'an'} int with {digits:,} digits"
-        return repr(x)
-    return _SHORT.repr(x)
 
 
 def save_state(state: Mapping[str, float], path: str | Path) -> None:

@@ -1,9 +1,12 @@
 """Module: parameter discovery and names, modes, state dicts."""
 
+import math
+
 import pytest
 
 from autograd import Value
 from nn import MLP, Dropout, Layer, Module, Neuron, Sequential
+from nn.module import check_number
 
 
 def test_mlp_parameter_names_are_dotted_paths_and_labels():
@@ -63,3 +66,38 @@ def test_same_seed_same_model_different_seed_different_model():
 def test_forward_must_be_defined():
     with pytest.raises(NotImplementedError, match="forward"):
         Module()(Value(1.0))
+
+
+@pytest.mark.parametrize("x, bounds, want", [
+    (0, {"low": 0.0}, 0.0),
+    (1, {"low": 0.0, "high": 1.0}, 1.0),
+    (0.5, {"above": 0.0, "below": 1.0}, 0.5),
+    (-2.5, {}, -2.5),
+    (math.inf, {"low": 0.0}, math.inf),  # a closed bound says nothing about infinity
+])
+def test_check_number_accepts_numbers_in_bounds_as_floats(x, bounds, want):
+    got = check_number(x, "x", "f", **bounds)
+    assert got == want and type(got) is float
+
+
+@pytest.mark.parametrize("x, bounds, message", [
+    (-0.1, {"low": 0.0}, r"^f: x must be a number >= 0, got -0\.1$"),
+    (0.0, {"above": 0.0, "below": 1.0}, r"in \(0, 1\), got 0\.0$"),
+    (1.0, {"low": 0.0, "below": 1.0}, r"in \[0, 1\), got 1\.0$"),
+    (1.5, {"low": 0.0, "high": 1.0}, r"in \[0, 1\], got 1\.5$"),
+    (math.nan, {"low": 0.0}, "got nan"),  # NaN fails every bound
+    (math.inf, {"low": 0.0, "below": math.inf}, "got inf"),
+    (10**400, {"low": 0.0, "below": math.inf}, "got an int with 401 digits"),  # no OverflowError
+    (-(10**400), {"low": 0.0}, "got a negative int with 401 digits"),
+])
+def test_check_number_rejects_numbers_out_of_bounds(x, bounds, message):
+    with pytest.raises(ValueError, match=message):
+        check_number(x, "x", "f", **bounds)
+
+
+@pytest.mark.parametrize("x", [True, "1", None, [1.0], Value(1.0)])
+def test_check_number_rejects_non_numbers_with_the_type_error_asked_for(x):
+    with pytest.raises(TypeError, match=rf"^f: x must be a number >= 0, got {type(x).__name__} "):
+        check_number(x, "x", "f", 0.0)
+    with pytest.raises(ValueError, match="x must be a number"):
+        check_number(x, "x", "f", type_error=ValueError)
