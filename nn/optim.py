@@ -11,18 +11,12 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
+from nn.module import check_count, check_number
 
 
-def _rate(x: object, name: str, where: str, low: float = 0.0, high: float = math.inf) -> float:
-    """`x` as a float in [low, high); a clear error naming the hyperparameter otherwise."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not low <= x < high:
-        raise ValueError(f"{where}: {name} must be a number in [{low:g}, {high:g}), got {x!r}")
-    return float(x)
-
-
-def _grad(p: Value) -> float:
-    g = p.grad
-    return g.data if isinstance(g, Value) else float(g)  # a create_graph grad: use its value
+def _rate(x: object, name: str, where: str, below: float = math.inf) -> float:
+    """A hyperparameter in [0, below): ValueError otherwise, even for a non-number (as always)."""
+    return check_number(x, name, where, 0.0, below=below, type_error=ValueError)
 
 
 class Optimizer:
@@ -62,8 +56,8 @@ class SGD(Optimizer):
         self, params: Iterable[Value], lr: float = 0.01, momentum: float = 0.0, *,
         dampening: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0,
     ) -> None:
-        momentum = _rate(momentum, "momentum", "SGD", 0.0, 1.0)
-        dampening = _rate(dampening, "dampening", "SGD", 0.0, math.nextafter(1.0, 2.0))
+        momentum = _rate(momentum, "momentum", "SGD", below=1.0)
+        dampening = check_number(dampening, "dampening", "SGD", 0.0, 1.0, type_error=ValueError)
         weight_decay = _rate(weight_decay, "weight_decay", "SGD")
         if nesterov and (momentum == 0 or dampening != 0):
             raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
@@ -76,7 +70,7 @@ class SGD(Optimizer):
         """One update of every parameter's `.data` from its `.grad`."""
         mu, wd = self.momentum, self.weight_decay
         for i, p in enumerate(self.params):
-            g = _grad(p)
+            g = float(p.grad)
             if wd:
                 g += wd * p.data
             if mu:
@@ -104,8 +98,8 @@ class Adam(Optimizer):
         where = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
-        b1 = _rate(betas[0], "beta1", where, 0.0, 1.0)
-        b2 = _rate(betas[1], "beta2", where, 0.0, 1.0)
+        b1 = _rate(betas[0], "beta1", where, below=1.0)
+        b2 = _rate(betas[1], "beta2", where, below=1.0)
         eps = _rate(eps, "eps", where)
         weight_decay = _rate(weight_decay, "weight_decay", where)
         super().__init__(params, lr)
@@ -120,7 +114,7 @@ class Adam(Optimizer):
         t = self.steps
         fix1, fix2 = 1.0 - b1**t, 1.0 - b2**t
         for i, p in enumerate(self.params):
-            g = _grad(p)
+            g = float(p.grad)
             if wd and self.decoupled:
                 p.data -= lr * wd * p.data
             elif wd:
@@ -170,24 +164,20 @@ class StepLR(Schedule):
     """lr = base * gamma ** (epoch // step_size): drop by `gamma` every `step_size` epochs."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
-        self.step_size, self.gamma = step_size, _rate(gamma, "gamma", "StepLR")
+        where = type(self).__name__
+        self.step_size = check_count(step_size, "step_size", where, type_error=ValueError)
+        self.gamma = _rate(gamma, "gamma", where)
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
         return self.base_lr * self.gamma ** (epoch // self.step_size)
 
 
-class ExponentialLR(Schedule):
-    """lr = base * gamma ** epoch: a smooth decay every epoch."""
+class ExponentialLR(StepLR):
+    """lr = base * gamma ** epoch: a smooth decay every epoch (StepLR with step_size 1)."""
 
     def __init__(self, optimizer: Optimizer, gamma: float) -> None:
-        self.gamma = _rate(gamma, "gamma", "ExponentialLR")
-        super().__init__(optimizer)
-
-    def lr_at(self, epoch: int) -> float:
-        return self.base_lr * self.gamma**epoch
+        super().__init__(optimizer, 1, gamma)
 
 
 class CosineLR(Schedule):
@@ -197,9 +187,8 @@ class CosineLR(Schedule):
     """
 
     def __init__(self, optimizer: Optimizer, total: int, min_lr: float = 0.0) -> None:
-        if isinstance(total, bool) or not isinstance(total, int) or total < 1:
-            raise ValueError(f"CosineLR: total must be a positive int, got {total!r}")
-        self.total, self.min_lr = total, _rate(min_lr, "min_lr", "CosineLR")
+        self.total = check_count(total, "total", "CosineLR", type_error=ValueError)
+        self.min_lr = _rate(min_lr, "min_lr", "CosineLR")
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
@@ -215,9 +204,9 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """
     max_norm = _rate(max_norm, "max_norm", "clip_grad_norm")
     params = list(params)
-    total = math.sqrt(sum(_grad(p) ** 2 for p in params))
+    total = math.sqrt(sum(float(p.grad) ** 2 for p in params))
     scale = max_norm / (total + 1e-6)
     if scale < 1.0:
         for p in params:
-            p.grad = _grad(p) * scale
+            p.grad = float(p.grad) * scale
     return total

@@ -127,6 +127,21 @@ def test_exponential_schedule():
     schedule = ExponentialLR(opt, gamma=0.9)
     lrs = [schedule.step() for _ in range(4)]
     assert lrs == pytest.approx([0.1 * 0.9**e for e in range(1, 5)], rel=1e-12)
+    same = StepLR(Adam([Value(1.0)], lr=0.1), step_size=1, gamma=0.9)
+    assert lrs == [same.step() for _ in range(4)]  # exactly StepLR with step_size 1
+    with pytest.raises(ValueError, match="^ExponentialLR: gamma"):
+        ExponentialLR(opt, gamma=-0.5)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda opt: StepLR(opt, step_size=0), "^StepLR: step_size must be a positive int"),
+    (lambda opt: StepLR(opt, step_size=1.5), "^StepLR: step_size must be a positive int"),
+    (lambda opt: CosineLR(opt, total=True), "^CosineLR: total must be a positive int"),
+    (lambda opt: CosineLR(opt, total=4, min_lr=-1.0), "^CosineLR: min_lr"),
+])
+def test_bad_schedule_arguments_are_value_errors(make, message):
+    with pytest.raises(ValueError, match=message):
+        make(SGD([Value(1.0)], lr=1.0))
 
 
 def test_cosine_schedule_goes_from_base_to_min_and_stays():
@@ -136,6 +151,23 @@ def test_cosine_schedule_goes_from_base_to_min_and_stays():
     expected = [0.1 + 0.9 * (1 + math.cos(math.pi * min(e, 4) / 4)) / 2 for e in range(1, 7)]
     assert lrs == pytest.approx(expected, rel=1e-12)
     assert lrs[3] == pytest.approx(0.1) and lrs[5] == pytest.approx(0.1)
+
+
+def test_optimizers_read_a_create_graph_gradient_by_its_value():
+    with_value, with_float = Value(1.0), Value(1.0)
+    with_value.grad, with_float.grad = Value(2.0), 2.0
+    for cls in (SGD, Adam):
+        cls([with_value], lr=0.1).step()
+        cls([with_float], lr=0.1).step()
+        assert with_value.data == with_float.data
+    assert clip_grad_norm([with_value], 1.0) == 2.0
+    assert with_value.grad == pytest.approx(1.0, rel=1e-5)
+
+
+def test_dampening_may_be_one_but_no_more():
+    assert SGD([Value(1.0)], lr=0.1, momentum=0.9, dampening=1.0).dampening == 1.0
+    with pytest.raises(ValueError, match=r"dampening must be a number in \[0, 1\]"):
+        SGD([Value(1.0)], lr=0.1, momentum=0.9, dampening=1.01)
 
 
 def test_clip_grad_norm_scales_all_gradients_together():
