@@ -6,10 +6,10 @@ classification losses take raw scores (logits) and are written so that no `exp` 
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Iterable, Sequence
 
 from autograd import Value, mean_of, sum_of
+from nn.module import check_number
 
 Scalar = Value | float
 
@@ -26,27 +26,23 @@ def _pairs(preds: object, labels: object, where: str) -> tuple[list, list]:
     return list(preds), list(labels)
 
 
-def _number(x: object, where: str, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        got = f"{type(x).__name__} ({reprlib.repr(x)})"
-        raise TypeError(f"{where}: {what} must be a number, got {got}")
-    return float(x)
+def _value(x: object, where: str, what: str) -> Value:
+    """`x` if it is a Value, else the number `x` as a constant Value."""
+    return x if isinstance(x, Value) else Value(check_number(x, what, where))
 
 
-def _scalar(x: object, where: str, i: int) -> Scalar:
+def _scalar(x: object, where: str, i: int) -> Value:
     """A prediction may be a Value, a number, or a one-element list (a layer's output)."""
     if isinstance(x, list) and len(x) == 1:
         x = x[0]
-    if isinstance(x, Value):
-        return x
-    return _number(x, where, f"prediction {i}")
+    return _value(x, where, f"prediction {i}")
 
 
 def mse(preds: Sequence[Scalar], targets: Sequence[float]) -> Value:
     """Mean squared error, mean((pred - target)^2): the regression loss."""
     preds, targets = _pairs(preds, targets, "mse")
     ps = [_scalar(p, "mse", i) for i, p in enumerate(preds)]
-    ts = [_number(t, "mse", f"target {i}") for i, t in enumerate(targets)]
+    ts = [check_number(t, f"target {i}", "mse") for i, t in enumerate(targets)]
     return mean_of([(p - t) ** 2 for p, t in zip(ps, ts)])
 
 
@@ -57,15 +53,8 @@ def bce_with_logits(logits: Sequence[Scalar], labels: Sequence[float]) -> Value:
     """
     logits, labels = _pairs(logits, labels, "bce_with_logits")
     zs = [_scalar(z, "bce_with_logits", i) for i, z in enumerate(logits)]
-    ys = [_number(y, "bce_with_logits", f"label {i}") for i, y in enumerate(labels)]
-    for i, y in enumerate(ys):
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"bce_with_logits: label {i} must be in [0, 1], got {y!r}")
-    return mean_of([_softplus(z) - y * z for z, y in zip(zs, ys)])
-
-
-def _softplus(z: Scalar) -> Scalar:
-    return z.softplus() if isinstance(z, Value) else Value(z).softplus()
+    ys = [check_number(y, f"label {i}", "bce_with_logits", 0.0, 1.0) for i, y in enumerate(labels)]
+    return mean_of([z.softplus() - y * z for z, y in zip(zs, ys)])
 
 
 def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence[int]) -> Value:
@@ -88,8 +77,7 @@ def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence[i
         if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < k:
             raise ValueError(f"softmax_cross_entropy: label {i} must be a class index in "
                              f"0..{k - 1}, got {label!r}")
-        zs = [z if isinstance(z, Value) else Value(_number(z, "softmax_cross_entropy", "logit"))
-              for z in row]
+        zs = [_value(z, "softmax_cross_entropy", "logit") for z in row]
         losses.append((zs, label))
     out = []
     for zs, label in losses:
@@ -103,26 +91,22 @@ def hinge(scores: Sequence[Scalar], labels: Sequence[float]) -> Value:
     """Max-margin loss mean(relu(1 - y * score)) for labels -1 or +1: micrograd's demo loss."""
     scores, labels = _pairs(scores, labels, "hinge")
     ss = [_scalar(s, "hinge", i) for i, s in enumerate(scores)]
-    ys = [_number(y, "hinge", f"label {i}") for i, y in enumerate(labels)]
+    ys = [check_number(y, f"label {i}", "hinge") for i, y in enumerate(labels)]
     for i, y in enumerate(ys):
         if y not in (-1.0, 1.0):
             raise ValueError(f"hinge: label {i} must be -1 or +1, got {labels[i]!r}")
-    return mean_of([_relu(1 - y * s) for s, y in zip(ss, ys)])
-
-
-def _relu(x: Scalar) -> Scalar:
-    return x.relu() if isinstance(x, Value) else Value(max(x, 0.0))
+    return mean_of([(1 - y * s).relu() for s, y in zip(ss, ys)])
 
 
 def l2_penalty(params: Iterable[Value], alpha: float) -> Value:
     """alpha * sum(p^2): weight decay as a loss term, pulls every weight toward 0."""
-    alpha = _number(alpha, "l2_penalty", "alpha")
+    alpha = check_number(alpha, "alpha", "l2_penalty")
     return alpha * sum_of([p * p for p in params])
 
 
 def l1_penalty(params: Iterable[Value], alpha: float) -> Value:
     """alpha * sum(|p|): pushes small weights to exactly 0 (sparsity)."""
-    alpha = _number(alpha, "l1_penalty", "alpha")
+    alpha = check_number(alpha, "alpha", "l1_penalty")
     return alpha * sum_of([p.abs() for p in params])
 
 

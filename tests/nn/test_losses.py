@@ -138,3 +138,15 @@ def test_non_numbers_are_a_clear_error():
 
 def test_accuracy():
     assert accuracy([1, 0, 1, 1], [1, 1, 1, 0]) == 0.5
+
+
+@pytest.mark.parametrize("loss, preds, labels", [
+    (mse, [0.5, [2.0]], [1.0, 1.0]),
+    (bce_with_logits, [-40.0, [0.5], 3], [1, 0, 1]),
+    (hinge, [0.5, [-2.0], 1], [1, 1, -1]),
+])
+def test_plain_number_predictions_give_the_same_loss_as_values(loss, preds, labels):
+    as_values = [Value(p[0] if isinstance(p, list) else p) for p in preds]
+    got = loss(preds, labels)
+    assert isinstance(got, Value)
+    assert got.data == loss(as_values, labels).data
