@@ -114,7 +114,7 @@ class Expression:
             if step.param is not None:
                 args.append(repr(step.param))
             name = f"t{len(names) - len(self.variables) + 1}"
-            lines.append(f"{name} = {_written(step.op, args)}")
+            lines.append(f"{name} = {step.op.formula(*args)}")
             names.append(name)
         lines.append(f"return {names[-1]}")
         return "; ".join(lines)
@@ -122,12 +122,6 @@ class Expression:
     def __repr__(self) -> str:
         at = ", ".join(f"{n}={x!r}" for n, x in zip(self.variables, self.point))
         return f"Expression({at}: {self.formula()})"
-
-
-def _written(op: Op, args: list[str]) -> str:
-    if len(args) == 2 and not op.symbol.isalpha():
-        return f"({args[0]} {op.symbol} {args[1]})"
-    return f"{op.symbol}({', '.join(args)})"
 
 
 _NAMES = ("x", "y", "z", "u", "v", "w")

@@ -114,9 +114,9 @@ def test_an_expression_rebuilds_on_values_and_reads_well():
         (Step(OPS["mul"], (0, 1)), Step(OPS["tanh"], (2,)), Step(OPS["pow"], (3,), 2.0),
          Step(OPS["add"], (4, 0.5))),
     )
-    assert expr.formula() == (
-        "t1 = (x * y); t2 = tanh(t1); t3 = (t2 ** 2.0); t4 = (t3 + 0.5); return t4"
-    )
+    assert expr.formula() == "t1 = x*y; t2 = tanh(t1); t3 = t2**2.0; t4 = t3+0.5; return t4"
+    leaky = Expression(("x",), (0.5,), (Step(OPS["leaky_relu"], (0,), 0.1),))
+    assert leaky.formula() == "t1 = leaky_relu(x, 0.1); return t1"  # a call, not an operator
     assert repr(expr) == f"Expression(x=0.5, y=2.0: {expr.formula()})"
     x, y = Value(0.5), Value(2.0)
     out = expr(x, y)
