@@ -13,11 +13,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from autograd.ops import OPS, Domain, Op  # noqa: E402 - after the path set-up above
-from autograd.symbolic import partial_exprs  # noqa: E402
+from autograd.symbolic import forward_expr, partial_exprs  # noqa: E402
 from autograd.value import Value  # noqa: E402
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- section:ops -->", "<!-- /section:ops -->"
+
 
 def input_names(op: Op) -> list[str]:
     return ["x"] if op.arity == 1 else ["a", "b"][: op.arity]
@@ -30,9 +31,6 @@ def rule_text(op: Op) -> str:
     return "; ".join(f"d/d{n} = {p}" for n, p in zip(names, partials))
 
 
-_UNARY_OPERATORS = {"__neg__": "-x", "__abs__": "abs(x)", "__pos__": "+x", "__invert__": "~x"}
-
-
 def usage(op: Op) -> str:
     """How a user writes the op: an operator (`a * b`, `x ** k`, `-x`) or a method (`x.tanh()`)."""
     names = input_names(op)
@@ -41,10 +39,7 @@ def usage(op: Op) -> str:
         return f" {op.symbol} ".join(operands)
     if hasattr(Value, op.name):
         return f"x.{op.name}({op.param or ''})"
-    for dunder, written in _UNARY_OPERATORS.items():
-        if dunder.strip("_") == op.name and hasattr(Value, dunder):
-            return written
-    raise LookupError(f"write_op_list: how is {op.name!r} written? add it to _UNARY_OPERATORS")
+    return str(forward_expr(op, names))  # a unary operator, printed by its forward: -x, +x
 
 
 def renamed(domain: Domain, name: str) -> str:
