@@ -15,7 +15,7 @@ from autograd.backward import local_partials
 from autograd.explain import Names
 from autograd.graph import edges, topological_order
 from autograd.value import Value, short
-from autograd.viz.groups import Grouping, collapsed, group_of, within_depth
+from autograd.viz.groups import Grouping, collapsed, group_members, group_of, within_depth
 
 if TYPE_CHECKING:
     import graphviz
@@ -47,7 +47,9 @@ def draw_dot(
     `step` (from `backward_steps`) marks that step's node and edges. For big graphs: `max_depth`
     keeps the nodes at most that many edges from the root, `clusters` (a number of dotted label
     parts, or a function naming each node's group) boxes named sub-expressions, and `collapse`
-    draws each such group as one node. Above `max_nodes` nodes it raises ValueError at once.
+    draws each such group as one node (then `highlight`, `step` and `edge_labels`, which mark
+    single nodes and edges, raise ValueError). Above `max_nodes` nodes (or groups) it raises
+    ValueError at once, before drawing anything.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
@@ -59,17 +61,15 @@ def draw_dot(
         order, cut = within_depth(root, max_depth)
     else:
         order, cut = topological_order(root), set()
-    # Collapsing needs groups: by default the first two dotted parts ("layers.0" of nn's names).
-    groups = group_of(order, clusters if clusters is not None else 2 if collapse else None)
+    marked = set(highlight)
+    if collapse:
+        return _collapsed(root, order, cut, rankdir, show_grad, max_nodes, max_depth, clusters,
+                          _refused(marked, step, edge_labels))
+    _check_size(len(order), max_nodes, "nodes", max_depth)
+    groups = group_of(order, clusters)
     dot = _digraph(rankdir)
     name_of = _names(order, cut)
-    if collapse:
-        shown = collapsed(dot, order, groups, root, lambda v: _record(v, name_of, show_grad))
-        _check_size(shown, max_nodes, "groups", max_depth)
-        return dot
-    _check_size(len(order), max_nodes, "nodes", max_depth)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
-    marked = set(highlight)
     current, flows = _step_marks(step)
     subgraphs: dict[str, Any] = {}
     for node in order:
@@ -90,10 +90,40 @@ def draw_dot(
                              step_color)
         dot.edge(ids[parent], ids[node] + "_op", **attrs)
     if cut:
-        hidden = len(cut)
-        dot.attr(label=f"max_depth={max_depth}: {hidden} dashed node(s) have inputs not drawn",
-                 fontsize="10", labelloc="b")
+        _footer(dot, f"max_depth={max_depth}: {len(cut)} dashed node(s) have inputs not drawn")
     return dot
+
+
+def _refused(marked: set[Value], step: Step | None, edge_labels: bool) -> list[str]:
+    """The options that mark single nodes or edges, which a collapsed drawing does not have."""
+    given = {"highlight": bool(marked), "step": step is not None, "edge_labels": edge_labels}
+    return [option for option, used in given.items() if used]
+
+
+def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, show_grad: bool,
+               max_nodes: int, max_depth: int | None, clusters: Grouping,
+               refused: list[str]) -> graphviz.Digraph:
+    """draw_dot(collapse=True): one box per group (by default the first two dotted label parts,
+    "layers.0" of nn's names), counted edges between groups; checked for size before drawing."""
+    if refused:
+        raise ValueError(f"draw_dot: collapse=True draws one box per group, so it cannot show "
+                         f"{', '.join(refused)} (they mark single nodes and edges): drop "
+                         f"collapse=True, or those options")
+    groups = group_of(order, clusters if clusters is not None else 2)
+    members = group_members(order, groups)
+    _check_size(len(members), max_nodes, "groups", max_depth)
+    dot = _digraph(rankdir)
+    name_of = _names(order, cut)
+    inner = (n for n in order if n not in cut)
+    collapsed(dot, members, groups, inner, root, lambda v: _record(v, name_of, show_grad))
+    if cut:
+        _footer(dot, f"max_depth={max_depth}: {len(cut)} node(s) in these groups have inputs "
+                     f"not drawn")
+    return dot
+
+
+def _footer(dot: graphviz.Digraph, text: str) -> None:
+    dot.attr(label=text, fontsize="10", labelloc="b")
 
 
 def _digraph(rankdir: str) -> graphviz.Digraph:

@@ -7,7 +7,7 @@ or by a function), and an unlabelled node joins the group of an input that is na
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd.graph import edges, topological_order
@@ -74,15 +74,21 @@ def group_of(order: list[Value], grouping: Grouping) -> dict[Value, str]:
     return {node: name for node, name in groups.items() if name is not None}
 
 
-def collapsed(dot: Any, order: list[Value], groups: dict[Value, str], root: Value,
-              record: Callable[[Value], str]) -> int:
-    """Draw one box per group with its node count, and counted edges between groups.
-
-    A group of one node is drawn as that node's record. Returns how many boxes were drawn.
-    """
+def group_members(order: list[Value], groups: dict[Value, str]) -> dict[str, list[Value]]:
+    """{group name: its nodes}, groups in order of first appearance; the ungrouped are UNNAMED."""
     members: dict[str, list[Value]] = {}
     for node in order:
         members.setdefault(groups.get(node, UNNAMED), []).append(node)
+    return members
+
+
+def collapsed(dot: Any, members: dict[str, list[Value]], groups: dict[Value, str],
+              inner: Iterable[Value], root: Value, record: Callable[[Value], str]) -> None:
+    """Draw one box per group with its node count, and counted edges between groups.
+
+    A group of one node is drawn as that node's record. `inner` are the drawn nodes whose
+    inputs are drawn too (all but those max_depth cuts off): their edges are counted.
+    """
     ids = {name: f"g{i}" for i, name in enumerate(members)}
     for name, nodes in members.items():
         bold = {"penwidth": "2"} if root in nodes else {}
@@ -92,12 +98,9 @@ def collapsed(dot: Any, order: list[Value], groups: dict[Value, str], root: Valu
             label = name.replace("\\", "\\\\").replace('"', '\\"')
             dot.node(ids[name], f"{label}\\n{len(nodes):,} nodes", shape="box3d", **bold)
     links: dict[tuple[str, str], int] = {}
-    drawn = set(order)
-    for parent, node, _ in edges(order):
-        if parent in drawn:  # not cut off by max_depth
-            key = (groups.get(parent, UNNAMED), groups.get(node, UNNAMED))
-            if key[0] != key[1]:
-                links[key] = links.get(key, 0) + 1
+    for parent, node, _ in edges(inner):
+        key = (groups.get(parent, UNNAMED), groups.get(node, UNNAMED))
+        if key[0] != key[1]:
+            links[key] = links.get(key, 0) + 1
     for (source, child), count in links.items():
         dot.edge(ids[source], ids[child], label=f"{count:,}", fontsize="10")
-    return len(members)

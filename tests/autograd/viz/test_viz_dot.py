@@ -293,3 +293,33 @@ def test_under_max_depth_unlabelled_names_never_reach_past_the_cut():
     named = re.findall(r'^\t(n\d+) \[label="\{ ([^ |]+) \|', source, flags=re.M)
     assert len(named) == 1 + 2 + 4
     assert all(name == f"node#{key[1:]}" for key, name in named)  # matches the record's id
+
+
+def test_size_is_checked_before_grouping_or_drawing(monkeypatch):
+    import autograd.viz.dot as dot_module
+
+    def not_reached(*args, **kwargs):
+        raise AssertionError("grouped or drew a graph that was too big")
+
+    monkeypatch.setattr(dot_module, "group_of", not_reached)
+    with pytest.raises(ValueError, match="nodes, more than max_nodes=10"):
+        draw_dot(big_graph(400), max_nodes=10, clusters=2)
+    monkeypatch.undo()
+    monkeypatch.setattr(dot_module, "collapsed", not_reached)
+    with pytest.raises(ValueError, match="has 3 groups, more than max_nodes=2"):
+        draw_dot(big_graph(400), max_nodes=2, collapse=True)
+
+
+@pytest.mark.parametrize("option", [dict(highlight=[Value(1.0)]), dict(edge_labels=True),
+                                    dict(step=SimpleNamespace(node=None, contributions=()))],
+                         ids=["highlight", "edge_labels", "step"])
+def test_collapse_refuses_options_that_mark_single_nodes(option):
+    with pytest.raises(ValueError, match=f"collapse=True .* cannot show {next(iter(option))}"):
+        draw_dot(big_graph(400), collapse=True, **option)
+    draw_dot(big_graph(400), **option)  # fine without collapse
+
+
+def test_collapse_under_max_depth_says_what_is_cut():
+    source = draw_dot(big_graph(400), collapse=True, max_depth=2).source
+    assert 'label="max_depth=2: 4 node(s) in these groups have inputs not drawn"' in source
+    assert "max_depth" not in draw_dot(big_graph(400), collapse=True).source
