@@ -72,7 +72,7 @@ class Expr:
         return _neg(self)
 
     def __pos__(self) -> Expr:
-        return Pos(self)  # kept: `+x` is a node of its own (the pos op), not x
+        return Unary("+", self)  # kept: `+x` is a node of its own (the pos op), not x
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
@@ -116,28 +116,20 @@ class Call(Expr):
         return f"{self.name}({', '.join(str(a) for a in self.args)})"
 
 
-class Neg(Expr):
-    """Unary minus."""
+class Unary(Expr):
+    """Unary minus or plus. Only minus simplifies (`-(-y)` is `y`); plus is never dropped."""
 
-    __slots__ = ("operand",)
+    __slots__ = ("sign", "operand")
 
-    def __init__(self, operand: Expr) -> None:
-        self.operand, self.precedence = operand, UNARY
-
-    def __str__(self) -> str:
-        return "-" + _wrap(self.operand, self.operand.precedence <= UNARY)
-
-
-class Pos(Expr):
-    """Unary plus: printed, never simplified away."""
-
-    __slots__ = ("operand",)
-
-    def __init__(self, operand: Expr) -> None:
-        self.operand, self.precedence = operand, UNARY
+    def __init__(self, sign: str, operand: Expr) -> None:
+        self.sign, self.operand, self.precedence = sign, operand, UNARY
 
     def __str__(self) -> str:
-        return "+" + _wrap(self.operand, self.operand.precedence <= UNARY)
+        return self.sign + _wrap(self.operand, self.operand.precedence <= UNARY)
+
+
+def _is_negation(e: Expr) -> bool:
+    return isinstance(e, Unary) and e.sign == "-"
 
 
 class Binary(Expr):
@@ -201,7 +193,7 @@ def _fold(a: Expr, b: Expr, f) -> Expr | None:
 
 def _negative(e: Expr) -> Expr | None:
     """`y` if e is `-y` or a negative number, else None: lets `a + -y` print as `a - y`."""
-    if isinstance(e, Neg):
+    if _is_negation(e):
         return e.operand
     if isinstance(e, Num) and e.value < 0:
         return Num(-e.value)
@@ -269,9 +261,9 @@ def _pow(a: Expr, b: Expr) -> Expr:
 def _neg(a: Expr) -> Expr:
     if isinstance(a, Num):
         return Num(-a.value)
-    if isinstance(a, Neg):
+    if _is_negation(a):
         return a.operand
-    return Neg(a)
+    return Unary("-", a)
 
 
 def _function(name: str):
@@ -297,7 +289,7 @@ def number_symbol(x: float) -> Sym:
 
 def _operands(op: Op, names: Sequence[str | Expr] | None) -> list[Expr]:
     if names is None:
-        names = "ab"[: op.arity] if op.arity <= 2 else [f"a{i}" for i in range(op.arity)]
+        names = "ab"[: op.arity]  # ops take one or two operands
     if len(names) != op.arity:
         raise ValueError(f"{op.name}: expected {op.arity} operand names, got {len(names)}")
     return [symbol(n) for n in names]

@@ -103,6 +103,14 @@ def test_forward_uses_operators_or_the_ops_symbol():
     assert str(forward_expr(OPS["neg"], [Sym("-2", 3)])) == "-(-2)"
 
 
+def test_only_unary_minus_simplifies():
+    x = Sym("x")
+    minus, plus = -x, +x
+    assert str(-minus) == "x" and str(-plus) == "-(+x)" and str(+minus) == "+(-x)"
+    assert str(+plus) == "+(+x)" and str(Sym("a") + minus) == "a - x"
+    assert str(Sym("a") + +x) == "a + (+x)"  # `+x` is a node of its own, never dropped
+
+
 def test_forwards_print_their_operands_unsimplified():
     # A node's name is its forward: simplifying it would name two different nodes alike.
     minus_a, minus_b = -Sym("a"), -Sym("b")
