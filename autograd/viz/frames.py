@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +40,20 @@ def step_frames(root: Value, *, grad: float = 1.0, timeout: float = 60.0,
     """
     from autograd.stepper import backward_steps
 
+    if draw_options.get("collapse"):  # would fail at the first step, with grads half-changed
+        raise ValueError("step_frames: collapse=True draws groups, so it cannot mark a step's "
+                         "node and edges: draw the frames without it")
     draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
     require_dot()
-    steps = []
+    frames, sources = [], []
     for step in backward_steps(root, grad):
-        # Drawn now: the DOT text holds the grads as they are at this step of the pass.
-        source = draw_dot(root, step=step, max_nodes=max_nodes, **draw_options).source
-        heading = getattr(step, "heading", f"step {step.index}/{step.total - 1}")
-        steps.append((step.index, heading, str(step), source))
-    workers = min(8, os.cpu_count() or 1, len(steps))
+        # Taken now: the text and the DOT hold the grads as they are at this step of the pass.
+        frames.append(Frame(step.index, step.heading, str(step), svg=""))
+        sources.append(draw_dot(root, step=step, max_nodes=max_nodes, **draw_options).source)
+    workers = min(8, os.cpu_count() or 1, len(sources))
     with ThreadPoolExecutor(max_workers=workers) as pool:  # one `dot` process per frame
-        svgs = list(pool.map(lambda s: to_svg(s[3], timeout=timeout), steps))
-    return [Frame(index, heading, text, svg) for (index, heading, text, _), svg in zip(steps, svgs)]
+        svgs = pool.map(lambda source: to_svg(source, timeout=timeout), sources)
+        return [replace(frame, svg=svg) for frame, svg in zip(frames, svgs)]
 
 
 def write_frames(frames: list[Frame], folder: str | Path) -> list[Path]:

@@ -61,9 +61,10 @@ def group_of(order: list[Value], grouping: Grouping) -> dict[Value, str]:
         if name is not None:
             named.add(node)
         else:  # prefer an input that names itself (w in w*h is the layer's), then any
-            inherited = [p for p in node.parents if p in named]
-            inherited += [p for p in node.parents if groups.get(p) is not None]
-            name = groups[inherited[0]] if inherited else None
+            source = next((p for p in node.parents if p in named), None)
+            if source is None:
+                source = next((p for p in node.parents if groups.get(p) is not None), None)
+            name = None if source is None else groups[source]
         groups[node] = name
     for node in reversed(order):  # leaves (constants, data) join the group that consumes them
         name = groups[node]
@@ -95,7 +96,8 @@ def collapsed(dot: Any, members: dict[str, list[Value]], groups: dict[Value, str
         if len(nodes) == 1:
             dot.node(ids[name], record(nodes[0]), shape="record", **bold)
         else:
-            label = name.replace("\\", "\\\\").replace('"', '\\"')
+            # A backslash starts an escape in DOT: double it. graphviz's quoting escapes `"`.
+            label = name.replace("\\", "\\\\")
             dot.node(ids[name], f"{label}\\n{len(nodes):,} nodes", shape="box3d", **bold)
     links: dict[tuple[str, str], int] = {}
     for parent, node, _ in edges(inner):

@@ -128,3 +128,12 @@ def test_tests_needing_a_program_fail_under_ci_and_skip_elsewhere(monkeypatch, t
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         need("dot")
+
+
+@pytest.mark.parametrize("name", ['say "hi"', "a\\b", 'a\\"b', "ends\\"])
+def test_collapsed_group_names_are_drawn_exactly(name):
+    need("dot")
+    w = [Value(1.0, "w") for _ in range(3)]
+    root = (w[0] * w[1]) * w[2]
+    drawn = parse_svg(to_svg(draw_dot(root, collapse=True, clusters=lambda v: name)))
+    assert list(drawn.texts.values()) == [[name, "5 nodes"]]
