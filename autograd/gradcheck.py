@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
 
 from autograd.backward import grad
 from autograd.mode import no_grad
@@ -59,12 +58,12 @@ def gradgradcheck(f: Callable[..., Value], *args: float | Value, **tolerances: f
 
 
 def _partial(f: Callable[..., Value], i: int, name: str, names: list[str]) -> Callable:
-    """d f / d(argument i), as a function of Values, so that it can be checked in turn."""
+    """d f / d(argument i), as a function of Values, so that it can be checked in turn.
 
-    def partial(*xs: Any) -> Value:
-        traced = [x if isinstance(x, Value) else Value(x) for x in xs]
-        return grad(f, i)(*traced)
-
+    It is only ever called with Values (`grad` lifts numbers, `_central_difference` passes
+    Values), so its result is a Value with a graph: differentiable again.
+    """
+    partial = grad(f, i)
     partial.__name__ = f"d{getattr(f, '__name__', 'f')}/d{name}"
     partial.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY) for n in names]
@@ -83,24 +82,15 @@ def _central_difference(f: Callable[..., Value], point: list[float], i: int, eps
     return (at(point[i] + eps) - at(point[i] - eps)) / (2 * eps)
 
 
-def _has_signature(f: Callable) -> bool:
-    try:
-        inspect.signature(f)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
 def _argument_names(f: Callable, count: int) -> list[str]:
     """The parameter names of `f` where it has them, else x0, x1, ..."""
-    if _has_signature(f):
-        params = [
-            p.name for p in inspect.signature(f).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        if len(params) >= count:
-            return params[:count]
-    return [f"x{i}" for i in range(count)]
+    try:
+        parameters = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):  # a builtin or callable without a signature
+        parameters = []
+    params = [p.name for p in parameters
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return params[:count] if len(params) >= count else [f"x{i}" for i in range(count)]
 
 
 def _table(f: Callable, point: list[float], names: list[str], rows: list[tuple]) -> str:

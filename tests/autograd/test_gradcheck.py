@@ -84,3 +84,19 @@ def test_order_must_be_positive():
 def test_gradcheck_refuses_a_zero_step_or_no_point(kwargs, args):
     with pytest.raises(ValueError, match="gradcheck"):
         gradcheck(lambda *xs: Value(1.0), *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("f", "names"),
+    [
+        (lambda a, b: a * b.detach(), "a=1, b=2"),  # the function's own parameter names
+        (lambda *xs: xs[0] * xs[1].detach(), "x0=1, x1=2"),  # no named parameters
+    ],
+)
+def test_the_failure_table_names_the_inputs(f, names):
+    with pytest.raises(GradcheckError, match=f"at \\({names}\\)"):
+        gradcheck(f, 1.0, 2.0)
+
+
+def test_a_callable_without_a_signature_is_checked_with_numbered_inputs():
+    assert gradcheck(max, 1.0, 2.0) is True  # inspect.signature(max) raises ValueError
