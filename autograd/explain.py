@@ -8,7 +8,6 @@ One display convention everywhere: nodes are numbered by their position in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from autograd.graph import topological_order
@@ -117,26 +116,19 @@ class Row(NamedTuple):
     node: Value
 
 
-class Explanation:
-    """`explain`'s result: prints as the table, iterates as `Row`s."""
+class Explanation(list):
+    """`explain`'s result: a list of `Row`s that prints (and displays) as the table."""
 
-    def __init__(self, rows: list[Row]) -> None:
-        self.rows = rows
-
-    def __iter__(self) -> Iterator[Row]:
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __getitem__(self, i: int) -> Row:
-        return self.rows[i]
+    @property
+    def rows(self) -> list[Row]:
+        """The rows: the Explanation itself (kept for code that reads `.rows`)."""
+        return self
 
     def __str__(self) -> str:
         header = ("#", "node", "op", "formula", "data", "grad")
         cells = [header] + [
             (str(r.index), r.name, r.op or "leaf", r.formula, fmt(r.data), fmt(r.grad))
-            for r in self.rows
+            for r in self
         ]
         widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
         right = {0, 4, 5}  # numbers line up on the right

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import anomaly, mode
-from autograd.backward import local_partials
+from autograd.backward import _check_root, local_partials
 from autograd.explain import Names, fmt
 from autograd.graph import topological_order
 from autograd.symbolic import rule_texts
@@ -109,8 +109,7 @@ def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
     The finished pass leaves exactly the `.grad`s `backward()` would. Stopping early leaves the
     graph partly propagated (by design: that is what there is to look at).
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"backward_steps: root must be a Value, got {type(root).__name__}")
+    _check_root(root, "backward_steps")
     seed = as_float(grad, "backward_steps (grad)")
     return _steps(root, seed)
 

@@ -25,6 +25,7 @@ def test_explain_rows_are_the_topological_order():
     assert [row.name for row in table] == ["x", "w", "x*w", "b", "n", "o"]
     assert table[5].formula == "tanh(n)" and table[5].op == "tanh"
     assert [row.grad for row in table] == [node.grad for node in order]
+    assert isinstance(table, list) and table[-2:] == list(table)[-2:]  # a list: slices too
 
 
 def test_explain_prints_as_an_aligned_table_in_the_repl():

@@ -202,7 +202,7 @@ def test_a_leaf_root_has_only_the_seed_step():
 
 
 def test_bad_arguments_are_rejected_at_the_call():
-    with pytest.raises(TypeError, match="backward_steps"):
+    with pytest.raises(TypeError, match="backward_steps: expected a Value, got float"):
         backward_steps(2.0)
     with pytest.raises(TypeError, match="backward_steps"):
         backward_steps(Value(1.0), "one")
