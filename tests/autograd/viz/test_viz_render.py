@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from viz_helpers import evaluate, need, neuron, parse_svg
+from viz_helpers import evaluate, need, need_module, neuron, parse_svg
 
 from autograd import Value
 from autograd.viz import DotNotFoundError, draw_dot, render, to_svg
@@ -125,9 +125,14 @@ def test_tests_needing_a_program_fail_under_ci_and_skip_elsewhere(monkeypatch, t
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):
         need("dot")
+    with pytest.raises(pytest.fail.Exception):
+        need_module("no_such_package_here.sub")
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         need("dot")
+    with pytest.raises(pytest.skip.Exception, match="no_such_package_here is not installed"):
+        need_module("no_such_package_here.sub")
+    assert need_module("xml.etree").__name__ == "xml.etree"
 
 
 @pytest.mark.parametrize("name", ['say "hi"', "a\\b", 'a\\"b', "ends\\"])
