@@ -10,7 +10,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from autograd import Value
+import nn
+from autograd import Value, no_grad
+from autograd.viz import draw_dot, render  # graphviz itself is imported only when rendering
 
 CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
@@ -25,6 +27,23 @@ def parse_args(name: str, description: str, argv: Sequence[str] | None) -> argpa
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     return args
+
+
+def batch_count(n: int, batch_size: int) -> int:
+    """How many batches `nn.batches` cuts `n` examples into (the last may be shorter)."""
+    return -(-n // batch_size)
+
+
+def evaluate(model: nn.Module, points: list[list[float]], labels: list[int],
+             loss: Callable[[list, list[int]], Value],
+             predict: Callable[[list[Value]], int]) -> tuple[float, float]:
+    """(loss, accuracy) on a data set: eval mode (no dropout), no graph recorded (no_grad)."""
+    model.eval()
+    with no_grad():
+        outputs = [model(p) for p in points]
+        value = loss(outputs, labels).data
+    model.train()
+    return value, nn.accuracy([predict(out) for out in outputs], labels)
 
 
 def pyplot():
@@ -97,10 +116,6 @@ def write_graph_svg(root: Value, path: Path) -> str:
 
     Uses `autograd.viz.draw_dot`; if Graphviz is missing the demo still finishes and says so.
     """
-    try:
-        from autograd.viz import draw_dot, render
-    except ImportError as error:
-        return f"graph SVG skipped: autograd.viz is not available ({error})"
     try:
         render(draw_dot(root), path)
     except (ImportError, OSError, RuntimeError, TimeoutError) as error:

@@ -16,20 +16,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import parse_args, plot_boundary, plot_curves, progress, write_graph_svg
+import common
+from common import batch_count, parse_args, plot_boundary, plot_curves, progress, write_graph_svg
 
 import nn
 from autograd import Value, no_grad
 
 
+def predict(out: list[Value]) -> int:
+    """Class 1 where the one logit is positive (sigmoid(z) > 1/2)."""
+    return int(out[0].data > 0)
+
+
 def evaluate(model: nn.MLP, points: list[list[float]], labels: list[int]) -> tuple[float, float]:
-    """(loss, accuracy) on a data set, without recording a graph (no_grad) and with eval mode."""
-    model.eval()
-    with no_grad():
-        logits = [model(p)[0] for p in points]
-        loss = nn.bce_with_logits(logits, labels).data
-    model.train()
-    return loss, nn.accuracy([int(z.data > 0) for z in logits], labels)
+    """(binary cross-entropy, accuracy) on a data set."""
+    return common.evaluate(model, points, labels, nn.bce_with_logits, predict)
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
@@ -51,8 +52,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     batch_size = 32
 
     history: dict[str, list[float]] = {"train loss": [], "test loss": []}
-    steps_per_epoch = -(-len(x_train) // batch_size)
-    with progress(epochs * steps_per_epoch, "moons") as bar:
+    with progress(epochs * batch_count(len(x_train), batch_size), "moons") as bar:
         for _ in range(epochs):
             for batch in nn.batches(len(x_train), batch_size, batch_rng):
                 logits = [model(x_train[i])[0] for i in batch]            # forward
@@ -67,21 +67,16 @@ def main(argv: Sequence[str] | None = None) -> dict:
                                 lr=f"{optimizer.lr:.4f}")
                 bar.update()
             schedule.step()
-            train_loss, _ = evaluate(model, x_train, y_train)
-            test_loss, _ = evaluate(model, x_test, y_test)
+            # Measured after every epoch; the last epoch's accuracies are the final ones.
+            train_loss, train_accuracy = evaluate(model, x_train, y_train)
+            test_loss, test_accuracy = evaluate(model, x_test, y_test)
             history["train loss"].append(train_loss)
             history["test loss"].append(test_loss)
     train_seconds = time.perf_counter() - started
 
-    _, train_accuracy = evaluate(model, x_train, y_train)
-    _, test_accuracy = evaluate(model, x_test, y_test)
-
     out = args.out
     with no_grad():
-        def classify(p: list[float]) -> int:
-            return int(model(p)[0].data > 0)
-
-        plot_boundary(out / "decision_boundary.png", classify, x_test + x_train,
+        plot_boundary(out / "decision_boundary.png", lambda p: predict(model(p)), x_test + x_train,
                       y_test + y_train, f"two moons: test accuracy {test_accuracy:.1%}",
                       resolution=25 if args.quick else 70)
     plot_curves(out / "loss.png", history, "epoch", "binary cross-entropy", log=True)

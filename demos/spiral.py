@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import parse_args, plot_boundary, plot_curves, progress
+import common
+from common import batch_count, parse_args, plot_boundary, plot_curves, progress
 
 import nn
 from autograd import Value, no_grad
@@ -29,13 +30,8 @@ def predict(scores: list[Value]) -> int:
 
 
 def evaluate(model: nn.MLP, points: list[list[float]], labels: list[int]) -> tuple[float, float]:
-    """(loss, accuracy) without recording a graph."""
-    model.eval()
-    with no_grad():
-        scores = [model(p) for p in points]
-        loss = nn.softmax_cross_entropy(scores, labels).data
-    model.train()
-    return loss, nn.accuracy([predict(s) for s in scores], labels)
+    """(softmax cross-entropy, accuracy) on a data set."""
+    return common.evaluate(model, points, labels, nn.softmax_cross_entropy, predict)
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
@@ -56,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
 
     history: dict[str, list[float]] = {"train loss": [], "test loss": []}
     batch_size = 32
-    with progress(epochs * -(-len(x_train) // batch_size), "spiral") as bar:
+    with progress(epochs * batch_count(len(x_train), batch_size), "spiral") as bar:
         for _ in range(epochs):
             for batch in nn.batches(len(x_train), batch_size, batch_rng):
                 scores = [model(x_train[i]) for i in batch]
@@ -70,9 +66,9 @@ def main(argv: Sequence[str] | None = None) -> dict:
                 bar.update()
             schedule.step()
             history["train loss"].append(evaluate(model, x_train, y_train)[0])
-            history["test loss"].append(evaluate(model, x_test, y_test)[0])
+            test_loss, test_accuracy = evaluate(model, x_test, y_test)  # the last epoch's is final
+            history["test loss"].append(test_loss)
 
-    _, test_accuracy = evaluate(model, x_test, y_test)
     out = args.out
     with no_grad():
         plot_boundary(out / "decision_boundary.png", lambda p: predict(model(p)),
