@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import parse_args, plot_curves, progress, pyplot
+from common import batch_count, parse_args, plot_curves, progress, pyplot
 
 import nn
-from autograd import Value, no_grad
+from autograd import Value, gradients, no_grad
 
 STEPS = 10  # inputs per sequence
 
@@ -60,13 +60,15 @@ def mse_of(model: RNN, windows: list[list[float]], nexts: list[float]) -> float:
 
 
 def gradient_per_step(model: RNN, windows: list[list[float]]) -> list[float]:
-    """Mean |d prediction / d x_t| over windows, for every input step t: how far back it reaches."""
+    """Mean |d prediction / d x_t| over windows, for every input step t: how far back it reaches.
+
+    `gradients` touches no `.grad`, so the model's parameters are left as they were.
+    """
     totals = [0.0] * STEPS
     for window in windows:
         xs = [Value(x, label=f"x{t}") for t, x in enumerate(window)]
-        model(xs)[0].backward()
-        totals = [total + abs(x.grad) for total, x in zip(totals, xs)]
-    model.zero_grad()  # backward() also filled the parameters' .grad: leave the model clean
+        _, grads = gradients(model(xs)[0])
+        totals = [total + abs(grads[x]) for total, x in zip(totals, xs)]
     return [total / len(windows) for total in totals]
 
 
@@ -85,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     batch_size = 16
     history: dict[str, list[float]] = {"train MSE": [], "test MSE": []}
     largest_norm = 0.0
-    with progress(epochs * -(-n_train // batch_size), "rnn") as bar:
+    with progress(epochs * batch_count(n_train, batch_size), "rnn") as bar:
         for _ in range(epochs):
             for batch in nn.batches(n_train, batch_size, rng):
                 loss = nn.mse([model(x_train[i])[0] for i in batch], [y_train[i] for i in batch])

@@ -1,6 +1,7 @@
 """spiral, rnn and neuron: quick runs in the default suite, full runs to their targets (slow)."""
 
 import math
+import random
 
 import pytest
 
@@ -33,8 +34,37 @@ def test_rnn_quick(demo, tmp_path):
     result = demo("rnn").main(["--quick", "--out", str(tmp_path)])
     for name in ("loss.png", "predictions.png"):
         assert (tmp_path / name).read_bytes().startswith(PNG)
-    assert len(result["gradient_per_step"]) == 10
-    assert all(g >= 0 for g in result["gradient_per_step"])
+    reach, untrained = result["gradient_per_step"], result["gradient_per_step_untrained"]
+    assert len(reach) == len(untrained) == 10
+    # Every input step reaches the prediction (tanh never cuts a path), and training changes how.
+    assert all(0 < g < 10 for g in reach + untrained)
+    assert reach != untrained
+    assert len(result["history"]["test MSE"]) == 2
+    assert result["test_mse"] == result["history"]["test MSE"][-1]
+
+
+def test_rnn_gradient_per_step_matches_central_differences_and_touches_no_grad(demo):
+    rnn = demo("rnn")
+    rng = random.Random(1)
+    model = rnn.RNN(hidden=3, rng=rng)
+    windows, _ = rnn.make_waves(2, rng)
+    for p in model.parameters():
+        p.grad = 0.25  # must survive: the measurement is not a training step
+    got = rnn.gradient_per_step(model, windows)
+
+    def predict(window):
+        return model(window)[0].data
+
+    h = 1e-6
+    want = [0.0] * rnn.STEPS
+    for window in windows:
+        for t in range(rnn.STEPS):
+            up, down = list(window), list(window)
+            up[t] += h
+            down[t] -= h
+            want[t] += abs(predict(up) - predict(down)) / (2 * h) / len(windows)
+    assert got == pytest.approx(want, rel=1e-6, abs=1e-9)
+    assert [p.grad for p in model.parameters()] == [0.25] * len(model.parameters())
 
 
 @pytest.mark.slow
