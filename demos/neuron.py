@@ -21,6 +21,7 @@ from common import parse_args, write_graph_svg
 
 import nn
 from autograd import Value
+from autograd.viz import write_player  # graphviz itself is imported only when rendering
 
 
 def build() -> tuple[Value, dict[str, Value]]:
@@ -61,19 +62,9 @@ def main(argv: Sequence[str] | None = None) -> dict:
     print(f"forward: n = {v['n'].data:.4f}, o = tanh(n) = {o.data:.4f}   (1/sqrt(2) = "
           f"{1 / math.sqrt(2):.4f})")
 
-    notes = []
-    try:
-        step_through(o)
-    except ImportError as error:  # an engine without the stepper: one ordinary backward pass
-        o.backward()
-        notes.append(f"backward_steps is not available ({error}): ran backward() in one go")
-
+    step_through(o)
     print()
-    try:
-        print(o.explain())
-    except ImportError:  # an engine without the explainer: the gradients, plainly
-        for name, value in v.items():
-            print(f"{name:>3}: data {value.data:>8.4f}   grad {value.grad:>8.4f}")
+    print(o.explain())
 
     expected = by_hand(v)
     grads = {name: v[name].grad for name in expected}
@@ -83,10 +74,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
         mark = "ok" if math.isclose(got, want, rel_tol=1e-12, abs_tol=1e-12) else "MISMATCH"
         print(f"  d o / d {name:<2} = {got:+.4f}   by hand {want:+.4f}   {mark}")
 
-    notes.append(write_graph_svg(o, out / "neuron.svg"))
+    notes = [write_graph_svg(o, out / "neuron.svg")]
     try:
-        from autograd.viz import write_player
-
         o.zero_grad()  # the player runs its own backward pass from zero
         player = write_player(o, out / "player.html", title="one tanh neuron")
         notes.append(f"step-through player (one SVG per step) -> {player}")
