@@ -25,7 +25,7 @@ from functools import partial
 
 from autograd import mode
 from autograd.ops import FUNCTIONS, OPS, Op
-from autograd.value import Value, apply
+from autograd.value import Value, apply, is_number
 
 MAX_LENGTH = 1000
 MAX_NODES = 400
@@ -221,7 +221,7 @@ def _shown(x: object) -> str:
 
 
 def _number(x: object, name: str) -> float:
-    if not isinstance(x, bool) and isinstance(x, (int, float)):
+    if is_number(x):
         try:
             if math.isfinite(float(x)):
                 return float(x)

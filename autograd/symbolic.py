@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 from autograd.ops import FLOAT_MATH, Op
+from autograd.value import is_number
 
 # Binding strength, loosest first: + -, * /, unary -, **, atoms (names, numbers, calls).
 SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
@@ -171,7 +172,7 @@ def lift(x: object) -> Expr:
     """An Expr as is; a number as a foldable `Num`."""
     if isinstance(x, Expr):
         return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
+    if is_number(x):
         return Num(x)
     raise TypeError(f"symbolic: cannot use {type(x).__name__} ({reprlib.repr(x)}) in an expression")
 
