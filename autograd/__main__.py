@@ -59,32 +59,37 @@ def _check_paths(svg: str | None, html: str | None) -> None:
 
 
 def _check_drawable(root: Value, svg: str | None, html: str | None) -> None:
-    """Graphviz is there and the graph is small enough to draw: checked before any output."""
+    """Graphviz is there and draw_dot accepts the graph's size: checked before any output.
+
+    The drawings come after backward (they show the grads); this is draw_dot's own size check,
+    said in the CLI's terms (it has no max_depth or collapse to suggest).
+    """
     if svg is None and html is None:
         return
-    from autograd.graph import topological_order
-    from autograd.viz.dot import DEFAULT_MAX_NODES
+    from autograd.viz.dot import DEFAULT_MAX_NODES, GraphTooBigError, draw_dot
     from autograd.viz.frames import PLAYER_MAX_NODES
     from autograd.viz.rendering import require_dot, require_graphviz
 
     require_graphviz()
     require_dot()
-    count = len(topological_order(root))
     limits = {"--svg": (svg, DEFAULT_MAX_NODES), "--html": (html, PLAYER_MAX_NODES)}
     for option, (path, most) in limits.items():
-        if path is not None and count > most:
-            raise ExpressionError(f"{option}: the graph has {count:,} nodes, more than the "
-                                  f"{most:,} that {option} draws")
+        if path is not None:
+            try:
+                draw_dot(root, max_nodes=most)
+            except GraphTooBigError as error:
+                raise ExpressionError(f"{option}: the graph has {error.count:,} nodes, more "
+                                      f"than the {error.limit:,} that {option} draws") from None
 
 
 def _write_outputs(root: Value, svg: str | None, html: str | None) -> None:
     """--svg and --html: the viz package is imported only when asked for."""
     if svg is not None:
-        from autograd.viz import draw_dot
+        from autograd.viz import draw_dot, to_svg
 
-        data = draw_dot(root).pipe(format="svg")
-        with open(svg, "wb") as f:
-            f.write(data if isinstance(data, bytes) else data.encode())
+        text = to_svg(draw_dot(root))  # never waits on `dot` longer than its timeout
+        with open(svg, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
         print(f"wrote {svg}")
     if html is not None:
         from autograd.viz import write_player
@@ -103,13 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _check_paths(args.svg, args.html)
         expression = parse(args.expression)
-        values: dict[str, float] = {}
+        inputs: dict[str, Value] = {}
         for text in args.assignments:
             name, value = parse_assignment(text)
-            if name in values:
+            if name in inputs:
                 raise ExpressionError(f"{name} is given twice")
-            values[name] = value
-        inputs = {name: Value(values[name], name) for name in values}
+            inputs[name] = Value(value, name)
         root = expression.evaluate(inputs)
         _check_drawable(root, args.svg, args.html)
     except ExpressionError as error:

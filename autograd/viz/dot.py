@@ -133,15 +133,24 @@ def _digraph(rankdir: str) -> graphviz.Digraph:
     return digraph_class()(format="svg", graph_attr={"rankdir": rankdir})
 
 
+class GraphTooBigError(ValueError):
+    """draw_dot refused: `count` nodes (or groups) to draw, more than `limit` (max_nodes)."""
+
+    def __init__(self, message: str, count: int, limit: int) -> None:
+        super().__init__(message)
+        self.count, self.limit = count, limit
+
+
 def _check_size(count: int, max_nodes: int, what: str, max_depth: int | None) -> None:
     if count <= max_nodes:
         return
     depth = "a smaller max_depth" if max_depth is not None else "max_depth=4"
-    raise ValueError(
+    raise GraphTooBigError(
         f"draw_dot: the graph has {count:,} {what}, more than max_nodes={max_nodes:,}; Graphviz "
         f"would take minutes and the picture would be unreadable. Draw a summary instead: "
         f"{depth} (only the nodes nearest the root), collapse=True (one box per named group, "
-        f"see clusters=), or raise max_nodes to draw it anyway."
+        f"see clusters=), or raise max_nodes to draw it anyway.",
+        count, max_nodes,
     )
 
 

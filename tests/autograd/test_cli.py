@@ -84,6 +84,19 @@ def test_refusals_exit_2_with_one_line(args, message, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_svg_refuses_a_graph_draw_dot_would_refuse(tmp_path, monkeypatch, capsys):
+    # 2,000 nodes take more than the 1,000 characters an expression may have: lower the limit.
+    from autograd.__main__ import main
+
+    monkeypatch.setattr("autograd.viz.dot.DEFAULT_MAX_NODES", 4)
+    monkeypatch.chdir(tmp_path)
+    assert main(["x*w + b", "x=2", "w=-3", "b=1", "--svg", "g.svg"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "error: --svg: the graph has 5 nodes, more than the 4 that --svg draws\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("option", ["--svg", "--html"])
 def test_a_missing_dot_is_one_line(option, tmp_path):
     target = str(tmp_path / ("g.svg" if option == "--svg" else "p.html"))
@@ -110,6 +123,9 @@ def test_svg_is_written(tmp_path):
     assert done.returncode == 0, done.stderr
     assert target.read_text().lstrip().startswith(("<?xml", "<svg"))
     assert "tanh" in target.read_text()
+    assert done.stdout.splitlines()[-1] == f"wrote {target}"
+    # Drawn after backward: x's record shows d/dx tanh(x*w + b) = w * (1 - tanh(0.88)^2).
+    assert "grad &#45;1.5029" in target.read_text()
 
 
 def test_html_player_is_written(tmp_path):
