@@ -8,6 +8,7 @@ One display convention everywhere: nodes are numbered by their position in
 from __future__ import annotations
 
 import math
+import reprlib
 from typing import Any, NamedTuple
 
 from autograd.graph import topological_order
@@ -15,6 +16,14 @@ from autograd.symbolic import ATOM, Expr, Sym, forward_expr, number_symbol
 from autograd.value import Value, short
 
 MAX_NAME = 30  # longer formulas are called node#i
+
+
+def printable(text: str) -> str:
+    """`text` as every view shows it: characters that cannot be shown on one line (newline, NUL,
+    other control and format characters, lone surrogates) are written as Python escapes."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def fmt(x: Any) -> str:
@@ -31,6 +40,11 @@ class Names:
     """Short stable names for the nodes of one graph; computed on demand, in bounded time."""
 
     def __init__(self, order: list[Value]) -> None:
+        for i, node in enumerate(order):  # `v.label = 3` is possible: say so before any output
+            if not isinstance(node.label, str):
+                given = f"{reprlib.repr(node.label)}, a {type(node.label).__name__}"
+                raise TypeError(f"node#{i} (op {node.op or 'leaf'}, data {node.data!r}) has "
+                                f"label {given}: a label must be a str")
         self.order = order
         self._index: dict[Value, int] | None = None
         self._names: dict[Value, Expr] = {}
@@ -69,8 +83,9 @@ class Names:
     @staticmethod
     def _atom(node: Value) -> Expr | None:
         if node.label:  # a label that is not one word (`x1*w1 + b`) is bracketed, as an atom
-            simple = node.label.replace(".", "_").isidentifier()
-            return Sym(node.label if simple else f"({node.label})")
+            label = printable(node.label)
+            simple = label.replace(".", "_").isidentifier()
+            return Sym(label if simple else f"({label})")
         if not node.parents:
             return number_symbol(node.data)
         return None

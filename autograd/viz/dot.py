@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from autograd.backward import local_partials
-from autograd.explain import Names
+from autograd.explain import Names, printable
 from autograd.graph import edges, topological_order
 from autograd.value import Value, short
 from autograd.viz.groups import Grouping, collapsed, group_members, group_of, within_depth
+from autograd.viz.options import check_options
+from autograd.viz.safe import plain, record_field
 
 if TYPE_CHECKING:
     import graphviz
@@ -53,22 +55,21 @@ def draw_dot(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw_dot: rankdir must be LR, RL, TB or BT, not {rankdir!r}")
+    marked = check_options(rankdir=rankdir, show_grad=show_grad, highlight=highlight,
+                           highlight_color=highlight_color, edge_labels=edge_labels, step=step,
+                           step_color=step_color, max_nodes=max_nodes, max_depth=max_depth,
+                           collapse=collapse)
     if max_depth is not None:
-        if max_depth < 0:
-            raise ValueError(f"draw_dot: max_depth must be >= 0, not {max_depth}")
         order, cut = within_depth(root, max_depth)
     else:
         order, cut = topological_order(root), set()
-    marked = set(highlight)
     if collapse:
         return _collapsed(root, order, cut, rankdir, show_grad, max_nodes, max_depth, clusters,
                           _refused(marked, step, edge_labels))
     _check_size(len(order), max_nodes, "nodes", max_depth)
+    name_of = _names(order, cut)  # first: it refuses a label that is not a str
     groups = group_of(order, clusters)
     dot = _digraph(rankdir)
-    name_of = _names(order, cut)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     current, flows = _step_marks(step)
     subgraphs: dict[str, Any] = {}
@@ -81,7 +82,7 @@ def draw_dot(
         if node.parents and node not in cut:
             _draw_op(target, node, ids, step_color if node is current else None)
     for name, sub in subgraphs.items():
-        sub.attr(label=name, style="rounded,dashed", color="gray50", fontcolor="gray30")
+        sub.attr(label=plain(name), style="rounded,dashed", color="gray50", fontcolor="gray30")
         dot.subgraph(sub)
     inner = [n for n in order if n not in cut]
     partials = {n: _partials(n) for n in inner if n.parents} if edge_labels else {}
@@ -109,11 +110,11 @@ def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, s
         raise ValueError(f"draw_dot: collapse=True draws one box per group, so it cannot show "
                          f"{', '.join(refused)} (they mark single nodes and edges): drop "
                          f"collapse=True, or those options")
+    name_of = _names(order, cut)  # first: it refuses a label that is not a str
     groups = group_of(order, clusters if clusters is not None else 2)
     members = group_members(order, groups)
     _check_size(len(members), max_nodes, "groups", max_depth)
     dot = _digraph(rankdir)
-    name_of = _names(order, cut)
     inner = (n for n in order if n not in cut)
     collapsed(dot, members, groups, inner, root, lambda v: _record(v, name_of, show_grad))
     if cut:
@@ -123,7 +124,7 @@ def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, s
 
 
 def _footer(dot: graphviz.Digraph, text: str) -> None:
-    dot.attr(label=text, fontsize="10", labelloc="b")
+    dot.attr(label=plain(text), fontsize="10", labelloc="b")
 
 
 def _digraph(rankdir: str) -> graphviz.Digraph:
@@ -179,11 +180,6 @@ def fmt(x: Any) -> str:
     return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e6 else f"{x:.4g}"
 
 
-def _escape(text: str) -> str:
-    """Text safe inside a record label: record syntax characters and quotes get a backslash."""
-    return "".join("\\" + ch if ch in '\\{}|<>"' else ch for ch in text).replace("\n", " ")
-
-
 def _names(order: list[Value], cut: set[Value]) -> Callable[[Value], str]:
     """How records name nodes: the label as given, else the stepper's name (`x*w`, `node#i`).
 
@@ -200,14 +196,14 @@ def _names(order: list[Value], cut: set[Value]) -> Callable[[Value], str]:
 
     def name_of(node: Value) -> str:
         if node.label:
-            return node.label
+            return printable(node.label)
         return f"node#{names.index[node]}" if node in beyond else names(node)
 
     return name_of
 
 
 def _record(node: Value, name_of: Callable[[Value], str], show_grad: bool) -> str:
-    fields = [_escape(name_of(node)), f"data {fmt(node.data)}"]
+    fields = [record_field(name_of(node)), f"data {fmt(node.data)}"]
     if show_grad:
         fields.append(f"grad {fmt(node.grad)}")
     return "{ " + " | ".join(fields) + " }"
@@ -226,7 +222,7 @@ def _draw_op(target: Any, node: Value, ids: dict[Value, str], color: str | None)
     """The op's small node and its edge into the result's record."""
     op_id = ids[node] + "_op"
     extra = {"style": "filled", "fillcolor": color} if color else {}
-    target.node(op_id, node.op, shape="ellipse", fontsize="11", margin="0.02,0.01",
+    target.node(op_id, plain(node.op), shape="ellipse", fontsize="11", margin="0.02,0.01",
                 height="0.3", **extra)
     target.edge(op_id, ids[node], **({"color": color, "penwidth": "2.5"} if color else {}))
 
@@ -249,10 +245,10 @@ def _input_style(node: Value, i: int, partials: tuple | None, flows: dict[int, f
     if _operand_order_matters(node):  # no op takes more than two operands
         attrs.update(headlabel="ab"[i], labelfontsize="10", labelfontcolor="blue4")
     if partials is not None:
-        attrs.update(label=short(partials[i]), fontsize="10")
+        attrs.update(label=plain(short(partials[i])), fontsize="10")
     if i in flows:
         # An xlabel is placed after layout: frames of one graph keep the same layout.
-        attrs.update(color=color, penwidth="2.5", xlabel=f"+= {short(flows[i])}",
+        attrs.update(color=color, penwidth="2.5", xlabel=plain(f"+= {short(flows[i])}"),
                      fontcolor=color, fontsize="10")
     return attrs
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from autograd.graph import edges, topological_order
 from autograd.value import Value
+from autograd.viz.safe import plain
 
 Grouping = int | Callable[[Value], "str | None"] | None
 """How to name groups: None (no groups), a number of dotted label parts, or node -> name."""
@@ -28,6 +29,8 @@ def within_depth(root: Value, max_depth: int) -> tuple[list[Value], set[Value]]:
     frontier = [root]
     for d in range(1, max_depth + 1):
         reached = []
+        if not frontier:  # the whole graph is nearer than max_depth: nothing more to reach
+            break
         for node in frontier:
             for parent in node.parents:
                 if parent not in depth:
@@ -42,11 +45,19 @@ def within_depth(root: Value, max_depth: int) -> tuple[list[Value], set[Value]]:
 
 def _namer(grouping: Grouping) -> Callable[[Value], str | None]:
     if callable(grouping):
-        return lambda node: grouping(node) or None
+        return lambda node: _group_name(grouping, node)
     if isinstance(grouping, bool) or not isinstance(grouping, int) or grouping < 1:
         raise ValueError(f"clusters must be a number of label parts >= 1 or a function, "
                          f"not {grouping!r}")
     return lambda node: ".".join(node.label.split(".")[:grouping]) or None
+
+
+def _group_name(grouping: Callable[[Value], str | None], node: Value) -> str | None:
+    name = grouping(node)
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"clusters: the function must return a group name (a str) or None, "
+                        f"but returned a {type(name).__name__} for {node!r:.60}")
+    return name or None
 
 
 def group_of(order: list[Value], grouping: Grouping) -> dict[Value, str]:
@@ -96,9 +107,7 @@ def collapsed(dot: Any, members: dict[str, list[Value]], groups: dict[Value, str
         if len(nodes) == 1:
             dot.node(ids[name], record(nodes[0]), shape="record", **bold)
         else:
-            # A backslash starts an escape in DOT: double it. graphviz's quoting escapes `"`.
-            label = name.replace("\\", "\\\\")
-            dot.node(ids[name], f"{label}\\n{len(nodes):,} nodes", shape="box3d", **bold)
+            dot.node(ids[name], plain(name, f"{len(nodes):,} nodes"), shape="box3d", **bold)
     links: dict[tuple[str, str], int] = {}
     for parent, node, _ in edges(inner):
         key = (groups.get(parent, UNNAMED), groups.get(node, UNNAMED))

@@ -6,15 +6,19 @@ no server, no network) and, next to it, the frames as SVG files in `backprop_fra
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+from autograd.explain import printable
 from autograd.value import Value
 from autograd.viz.frames import PLAYER_MAX_NODES, Frame, step_frames, write_frames
-from autograd.viz.player_html import TEMPLATE
+from autograd.viz.player_html import SCRIPT, TEMPLATE
+from autograd.viz.safe import check_svg
 
 
 def write_player(root: Value, path: str | Path, *, grad: float = 1.0, title: str = "",
@@ -45,13 +49,18 @@ def frames_folder(path: str | Path) -> Path:
 
 
 def player_html(frames: list[Frame], title: str, delay_ms: int = 1200) -> str:
-    """The self-contained player page for these frames."""
-    data = [{"heading": f.heading, "text": f.text, "svg": _inline(f.svg)} for f in frames]
+    """The self-contained player page for these frames (each SVG passes `check_svg` again)."""
+    data = [{"heading": f.heading, "text": f.text, "svg": _inline(check_svg(f.svg))}
+            for f in frames]
     # In a <script> element only "</" could end it early: JSON may write "<" as \\u003c instead.
-    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-    fills = {"TITLE": html.escape(title), "DELAY": str(int(delay_ms)), "FRAMES": payload}
+    # ASCII only: a lone surrogate in a text is written \\ud800, not refused by the encoder.
+    payload = json.dumps(data).replace("<", "\\u003c")
+    script = SCRIPT.replace("__DELAY__", str(int(delay_ms)))
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    fills = {"TITLE": html.escape(printable(title)), "FRAMES": payload, "SCRIPT": script,
+             "SCRIPT_HASH": f"sha256-{digest}"}
     # One pass, so a label that happens to read "__TITLE__" inside the frames stays as it is.
-    return re.sub(r"__(TITLE|DELAY|FRAMES)__", lambda m: fills[m.group(1)], TEMPLATE)
+    return re.sub(r"__(TITLE|FRAMES|SCRIPT|SCRIPT_HASH)__", lambda m: fills[m.group(1)], TEMPLATE)
 
 
 def _inline(svg: str) -> str:

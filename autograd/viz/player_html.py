@@ -1,7 +1,9 @@
 """The HTML page of the backprop player: one self-contained file, no server and no network.
 
 The frames are inlined as JSON (one SVG string per step) and shown one at a time, so the SVGs'
-own element ids never clash. The page's policy forbids every fetch: it works from file://.
+own element ids never clash. The page's policy forbids every fetch (it works from file://) and
+runs no script but its own, allowed by its hash: no inline event handler and no `javascript:`
+link can run, whatever a frame held.
 """
 
 TEMPLATE = """<!doctype html>
@@ -9,7 +11,8 @@ TEMPLATE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+      content="default-src 'none'; style-src 'unsafe-inline'; script-src '__SCRIPT_HASH__';
+               base-uri 'none'; form-action 'none'">
 <title>__TITLE__</title>
 <style>
   body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #222; }
@@ -53,7 +56,12 @@ TEMPLATE = """<!doctype html>
   </aside>
 </main>
 <script type="application/json" id="frames">__FRAMES__</script>
-<script>
+<script>__SCRIPT__</script>
+</body>
+</html>
+"""
+
+SCRIPT = """
 "use strict";
 const frames = JSON.parse(document.getElementById("frames").textContent);
 const $ = (id) => document.getElementById(id);
@@ -110,7 +118,4 @@ document.addEventListener("keydown", (e) => {
   else if (e.key === "z") { zoom(); }
 });
 show(0);
-</script>
-</body>
-</html>
 """

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from autograd.viz.safe import UnsafeSVGError, check_svg
+
 if TYPE_CHECKING:
     import graphviz
 
@@ -58,11 +60,17 @@ def digraph_class() -> type:
 
         def pipe(self, *args: Any, **kwargs: Any) -> Any:  # Jupyter display goes through here
             require_dot()
-            return super().pipe(*args, **kwargs)
+            out = super().pipe(*args, **kwargs)
+            if _is_svg(kwargs.get("format", args[0] if args else None) or self.format):
+                check_svg(out if isinstance(out, str) else out.decode("utf-8"))
+            return out
 
         def render(self, *args: Any, **kwargs: Any) -> Any:
             require_dot()
-            return super().render(*args, **kwargs)
+            written = super().render(*args, **kwargs)
+            if _is_svg(kwargs.get("format") or self.format):
+                _check_svg_file(Path(written))
+            return written
 
     Digraph.__module__, Digraph.__qualname__ = __name__, "Digraph"
     return Digraph
@@ -80,7 +88,7 @@ def to_svg(graph: graphviz.Digraph | str, *, timeout: float = 60.0) -> str:
 
     Fails at once if `dot` is missing, and after `timeout` seconds rather than hanging.
     """
-    return _run_dot(graph, "svg", timeout).decode("utf-8")
+    return check_svg(_run_dot(graph, "svg", timeout).decode("utf-8"))
 
 
 def render(graph: graphviz.Digraph | str, path: str | Path, *, format: str | None = None,
@@ -92,9 +100,24 @@ def render(graph: graphviz.Digraph | str, path: str | Path, *, format: str | Non
         raise ValueError(f"render: cannot tell the format of {str(path)!r}: give a suffix "
                          f"such as .svg or .png, or format=")
     data = _run_dot(graph, fmt, timeout)
+    if _is_svg(fmt):
+        check_svg(data.decode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def _is_svg(fmt: object) -> bool:
+    return isinstance(fmt, str) and fmt.lower().split(":")[0] == "svg"
+
+
+def _check_svg_file(path: Path) -> None:
+    """check_svg on a file graphviz wrote: an unsafe one is deleted, not left behind."""
+    try:
+        check_svg(path.read_text(encoding="utf-8"))
+    except UnsafeSVGError:
+        path.unlink()
+        raise
 
 
 def _run_dot(graph: graphviz.Digraph | str, fmt: str, timeout: float) -> bytes:
