@@ -58,7 +58,7 @@ def check_svg(svg: str) -> str:
     try:
         tree = ET.fromstring(svg)
     except ET.ParseError as error:
-        raise UnsafeSVGError(f"dot wrote SVG that is not well-formed XML ({error})") from None
+        raise UnsafeSVGError(f"refused SVG: it is not well-formed XML ({error})") from None
     for element in tree.iter():
         tag = element.tag.rsplit("}", 1)[-1].lower()
         if tag in _FORBIDDEN_ELEMENTS:

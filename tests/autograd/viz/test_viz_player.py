@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import math
 
-import pytest
-from viz_helpers import CHROMIUM, need, need_module, neuron, parse_svg
+from viz_helpers import neuron, parse_svg
 
 from autograd import Value
 from autograd.stepper import backward_steps
 from autograd.viz import frames_folder, write_player
-
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 NODES_JS = """() => Array.from(document.querySelectorAll('#graph g.node')).map(
     g => [g.querySelector('title').textContent,
@@ -47,16 +43,6 @@ class Page:
 
     def heading(self) -> str:
         return self.page.text_content("#heading")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need(CHROMIUM)
-    sync_playwright = need_module("playwright.sync_api").sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def test_player_controls_keys_and_texts_match_the_steps(browser, tmp_path):
