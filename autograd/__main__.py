@@ -11,7 +11,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from autograd.explain import printable
 from autograd.expr import ExpressionError, parse, parse_assignment
 from autograd.value import Value
 
@@ -20,7 +22,7 @@ USAGE_EXAMPLE = 'python -m autograd "tanh(x*w + b)" x=2 w=-3 b=6.88'
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, status 2, like every other refusal
-        self.exit(2, f"error: {message} (try: {USAGE_EXAMPLE})\n")
+        self.exit(2, f"error: {printable(message)} (try: {USAGE_EXAMPLE})\n")
 
 
 def _arguments() -> argparse.ArgumentParser:
@@ -43,7 +45,8 @@ def _table(rows: list[tuple[str, str, str]]) -> str:
 
 
 def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    # Every message is one line: user text in it (a value, a path) shows newlines as \n.
+    print(f"error: {printable(message)}", file=sys.stderr)
     return 2
 
 
@@ -56,18 +59,30 @@ def _check_paths(svg: str | None, html: str | None) -> None:
             raise ExpressionError("--html needs a file name, not an empty one")
         if not html.lower().endswith((".html", ".htm")):
             raise ExpressionError(f"--html writes a web page: give a .html file, not {html!r}")
+    if svg is None and html is None:
+        return
+    from autograd.viz.frames import check_frames_folder
+    from autograd.viz.player import frames_folder
+    from autograd.viz.rendering import check_writable
+
+    if svg is not None:
+        check_writable(svg, "--svg")  # an OSError: "cannot write: ..."
+    if html is not None:
+        check_writable(html, "--html")
+        check_frames_folder(frames_folder(Path(html)), "--html")
 
 
 def _check_drawable(root: Value, svg: str | None, html: str | None) -> None:
     """Graphviz is there and draw_dot accepts the graph's size: checked before any output.
 
-    The drawings come after backward (they show the grads); this is draw_dot's own size check,
-    said in the CLI's terms (it has no max_depth or collapse to suggest).
+    The drawings come after backward (they show the grads); these are draw_dot's and the
+    player's own size checks, said in the CLI's terms (it has no max_depth or collapse to
+    suggest): so `--html` never starts hundreds of slow `dot` runs.
     """
     if svg is None and html is None:
         return
     from autograd.viz.dot import DEFAULT_MAX_NODES, GraphTooBigError, draw_dot
-    from autograd.viz.frames import PLAYER_MAX_NODES
+    from autograd.viz.frames import PLAYER_MAX_NODES, PLAYER_MAX_WORK, PlayerTooBigError, check_work
     from autograd.viz.rendering import require_dot, require_graphviz
 
     require_graphviz()
@@ -80,6 +95,14 @@ def _check_drawable(root: Value, svg: str | None, html: str | None) -> None:
             except GraphTooBigError as error:
                 raise ExpressionError(f"{option}: the graph has {error.count:,} nodes, more "
                                       f"than the {error.limit:,} that {option} draws") from None
+    if html is not None:
+        try:
+            check_work(root, PLAYER_MAX_WORK, None, "--html")
+        except PlayerTooBigError as error:
+            raise ExpressionError(
+                f"--html: {error.frames:,} steps of {error.nodes:,} nodes each is "
+                f"{error.count:,} node-frames to draw, more than the {error.limit:,} that "
+                f"--html draws (one dot run per step)") from None
 
 
 def _write_outputs(root: Value, svg: str | None, html: str | None) -> None:
@@ -88,15 +111,16 @@ def _write_outputs(root: Value, svg: str | None, html: str | None) -> None:
         from autograd.viz import draw_dot, to_svg
 
         text = to_svg(draw_dot(root))  # never waits on `dot` longer than its timeout
+        Path(svg).parent.mkdir(parents=True, exist_ok=True)  # as --html and render() do
         with open(svg, "w", encoding="utf-8", newline="") as f:
             f.write(text)
-        print(f"wrote {svg}")
+        print(f"wrote {printable(svg)}")
     if html is not None:
         from autograd.viz import write_player
 
         root.zero_grad()  # the player runs its own pass: from zero, so it ends at these grads
         write_player(root, html)
-        print(f"wrote {html}")
+        print(f"wrote {printable(html)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"drawing needs the viz extra and Graphviz ({error})")
     except RuntimeError as error:  # DotNotFoundError: says how to install Graphviz
         return _fail(str(error))
+    except OSError as error:  # an output path that could not be written
+        return _fail(f"cannot write: {error}")
     try:
         if args.steps:
             for step in root.backward_steps():

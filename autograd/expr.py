@@ -68,6 +68,10 @@ class ExpressionError(ValueError):
         super().__init__(message if column is None else f"{message} (at column {column})")
 
 
+class ExpressionTypeError(ExpressionError, TypeError):
+    """An argument of the wrong type (not a str, not a mapping, not a number): a TypeError too."""
+
+
 def _column(text: str, node: ast.AST) -> int:
     """1-based column in characters (ast counts UTF-8 bytes)."""
     lead = len(text) - len(text.lstrip())
@@ -87,6 +91,10 @@ class Expression:
 
     def evaluate(self, values: Mapping[str, float | Value]) -> Value:
         """The expression's Value, with each variable a leaf labelled by its name."""
+        if not isinstance(values, Mapping):
+            raise ExpressionTypeError(f"evaluate: values must be a mapping of variable names to "
+                                      f"numbers or Values, e.g. {{'x': 2.0}}, not "
+                                      f"{type(values).__name__}")
         leaves = {}
         for name in self.names:
             if name not in values:
@@ -101,12 +109,15 @@ class Expression:
 def parse(text: str) -> Expression:
     """Check `text` against the whitelist; an `ExpressionError` says what is not allowed."""
     if not isinstance(text, str):
-        raise ExpressionError(f"an expression must be a str, not {type(text).__name__}")
+        raise ExpressionTypeError(f"an expression must be a str, not {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
     for i, char in enumerate(text):
         if not char.isprintable():
             raise ExpressionError(f"character {char!r} is not allowed", i + 1)
+        if not char.isascii():  # one rule with name=number: ASCII names and digits only
+            raise ExpressionError(f"character {char!r} is not allowed: expressions are ASCII "
+                                  f"(names, digits and operators)", i + 1)
     if not text.strip():
         raise ExpressionError("the expression is empty")
     lead = len(text) - len(text.lstrip())  # ast refuses leading blanks ("unexpected indent")
@@ -227,7 +238,8 @@ def _number(x: object, name: str) -> float:
                 return float(x)
         except OverflowError:  # an int beyond the float range
             pass
-    raise ExpressionError(f"{name}: the value must be a finite number, got {_shown(x)}")
+        raise ExpressionError(f"{name}: the value must be a finite number, got {_shown(x)}")
+    raise ExpressionTypeError(f"{name}: the value must be a finite number, got {_shown(x)}")
 
 
 def _default_param(op: Op) -> float:
@@ -295,7 +307,13 @@ def evaluate(text: str, values: Mapping[str, float | Value]) -> Value:
 
 
 def parse_assignment(text: str) -> tuple[str, float]:
-    """`name=number` (as the CLI takes variables) as (name, value); else an ExpressionError."""
+    """`name=number` (as the CLI takes variables) as (name, value); else an ExpressionError.
+
+    The number is read as an expression reads one (ASCII digits, `1e3`, `1_000`, `0x10`), with
+    an optional sign: one rule for both, so `x=٣` is refused as `x*٣` is.
+    """
+    if not isinstance(text, str):
+        raise ExpressionTypeError(f"an assignment must be a str, not {type(text).__name__}")
     name, sep, number = text.partition("=")
     name, number = name.strip(), number.strip()
     if not sep or not name.isidentifier() or not name.isascii():
@@ -305,8 +323,30 @@ def parse_assignment(text: str) -> tuple[str, float]:
     if len(number) > MAX_DIGITS:
         raise ExpressionError(f"{name}: numbers longer than {MAX_DIGITS} characters are not "
                               "allowed")
+    return name, _number(_literal(name, number), name)
+
+
+def _literal(name: str, number: str) -> float:
+    """`number` as an expression's number literal with an optional sign; else refused."""
+    if number.lstrip("+-").lower() in ("inf", "infinity", "nan"):
+        raise ExpressionError(f"{name}: the value must be a finite number, got {_shown(number)}")
+    tree = None
+    if number.isascii() and number.isprintable():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(number, mode="eval").body
+        except (SyntaxError, ValueError):
+            pass
+    sign = 1.0
+    if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, (ast.USub, ast.UAdd)):
+        sign, tree = (-1.0 if isinstance(tree.op, ast.USub) else 1.0), tree.operand
+    if not (isinstance(tree, ast.Constant) and is_number(tree.value)):
+        ascii_only = "" if number.isascii() else " (digits are ASCII 0-9, as in expressions)"
+        shown = repr(number)  # whole (at most MAX_DIGITS long), with a newline as \\n
+        raise ExpressionError(f"{name}={shown[1:-1]}: {shown} is not a number{ascii_only}")
     try:
-        value = float(number)
-    except ValueError:
-        raise ExpressionError(f"{name}={number}: {number!r} is not a number") from None
-    return name, _number(value, name)
+        return sign * float(tree.value)
+    except OverflowError:  # an int literal beyond the float range
+        raise ExpressionError(f"{name}: the value must be a finite number, got "
+                              f"{_shown(tree.value)}") from None

@@ -7,17 +7,36 @@ marked, and keeps the step's chain-rule text (`str(step)`) for the player to sho
 from __future__ import annotations
 
 import os
+import re
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from autograd.value import Value
-from autograd.viz.dot import draw_dot
-from autograd.viz.rendering import require_dot, to_svg
+from autograd.graph import topological_order
+from autograd.value import Value, is_number
+from autograd.viz.dot import GraphTooBigError, draw_dot
+from autograd.viz.groups import within_depth
+from autograd.viz.options import count
+from autograd.viz.rendering import check_writable, require_dot, to_svg
 
 PLAYER_MAX_NODES = 300
 """Frames cost one `dot` run per step over the whole graph, so the player stops sooner."""
+
+PLAYER_MAX_WORK = 5_000
+"""The most frames x nodes drawn in each the player takes on: `dot` grows faster than the graph."""
+
+_FRAME_NAME = re.compile(r"step-[0-9]{3,}\.svg")
+
+
+class PlayerTooBigError(GraphTooBigError):
+    """The player refused: `frames` frames of `nodes` nodes each is more work than `limit`."""
+
+    def __init__(self, message: str, frames: int, nodes: int, limit: int) -> None:
+        super().__init__(message, frames * nodes, limit)
+        self.frames, self.nodes = frames, nodes
 
 
 @dataclass(frozen=True)
@@ -30,38 +49,125 @@ class Frame:
     svg: str
 
 
+def player_work(root: Value, max_depth: int | None = None) -> tuple[int, int]:
+    """(frames, nodes each frame draws) of the player on `root`: known before any `dot` run.
+
+    One frame per step of the pass: the seed, then one per node that has inputs.
+    """
+    order = topological_order(root)
+    frames = 1 + sum(1 for node in order if node.parents)
+    drawn = len(order) if max_depth is None else len(within_depth(root, max_depth)[0])
+    return frames, drawn
+
+
+def check_work(root: Value, max_work: int, max_depth: int | None, who: str) -> None:
+    """Refuse (PlayerTooBigError) a player whose frames x nodes is above `max_work`."""
+    count(max_work, "max_work", least=1)
+    frames, nodes = player_work(root, max_depth)
+    if frames * nodes > max_work:
+        raise PlayerTooBigError(
+            f"{who}: {frames:,} frames of {nodes:,} nodes each is {frames * nodes:,} "
+            f"node-frames, more than max_work={max_work:,} (one `dot` run per frame, each "
+            f"slower the bigger the graph): step through a smaller graph, or raise max_work",
+            frames, nodes, max_work)
+
+
 def step_frames(root: Value, *, grad: float = 1.0, timeout: float = 60.0,
-                max_nodes: int = PLAYER_MAX_NODES, **draw_options: Any) -> list[Frame]:
+                max_nodes: int = PLAYER_MAX_NODES, max_work: int = PLAYER_MAX_WORK,
+                **draw_options: Any) -> list[Frame]:
     """Run `root.backward(grad)` one step at a time and draw each step as an SVG frame.
 
     NB: this is a real backward pass: afterwards the `.grad`s hold what `backward()` would have
-    added (call `root.zero_grad()` first to start from zero). It checks the size and that `dot`
-    exists before touching any grad.
+    added (call `root.zero_grad()` first to start from zero). Before touching any grad it checks
+    the size (`max_nodes` per frame, `max_work` frames x nodes) and that `dot` exists; all the
+    `dot` runs together get `timeout` seconds, after which it raises TimeoutError.
     """
     from autograd.stepper import backward_steps
 
     if draw_options.get("collapse"):  # would fail at the first step, with grads half-changed
         raise ValueError("step_frames: collapse=True draws groups, so it cannot mark a step's "
                          "node and edges: draw the frames without it")
+    _check_timeout(timeout)
     draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
+    check_work(root, max_work, draw_options.get("max_depth"), "step_frames")
     require_dot()
     frames, sources = [], []
     for step in backward_steps(root, grad):
         # Taken now: the text and the DOT hold the grads as they are at this step of the pass.
         frames.append(Frame(step.index, step.heading, str(step), svg=""))
         sources.append(draw_dot(root, step=step, max_nodes=max_nodes, **draw_options).source)
+    svgs = _render_all(sources, timeout)
+    return [replace(frame, svg=svg) for frame, svg in zip(frames, svgs)]
+
+
+def _check_timeout(timeout: object) -> None:
+    if not is_number(timeout) or not timeout > 0:
+        raise ValueError(f"step_frames: timeout must be a number of seconds > 0, not "
+                         f"{timeout!r:.40}")
+
+
+class _Skipped(Exception):
+    """A frame not rendered because another one already failed."""
+
+
+def _render_all(sources: list[str], timeout: float) -> list[str]:
+    """Every source as SVG, several `dot`s at once, all of them within `timeout` seconds.
+
+    After the first failure (or once the time is up) no further `dot` starts; that failure
+    is what is raised.
+    """
+    deadline = time.monotonic() + timeout
+    failed = threading.Event()
+    late = f"the frames' `dot` runs took more than {timeout:g}s together: step through a " \
+           f"smaller graph, or pass a larger timeout="
+
+    def svg_of(source: str) -> str:
+        if failed.is_set():
+            raise _Skipped
+        left = deadline - time.monotonic()
+        try:
+            if left <= 0:
+                raise TimeoutError(late)
+            try:
+                return to_svg(source, timeout=left)
+            except TimeoutError:
+                raise TimeoutError(late) from None
+        except BaseException:
+            failed.set()
+            raise
+
     workers = min(8, os.cpu_count() or 1, len(sources))
     with ThreadPoolExecutor(max_workers=workers) as pool:  # one `dot` process per frame
-        svgs = pool.map(lambda source: to_svg(source, timeout=timeout), sources)
-        return [replace(frame, svg=svg) for frame, svg in zip(frames, svgs)]
+        futures = [pool.submit(svg_of, source) for source in sources]
+    errors = [f.exception() for f in futures if f.exception() is not None]
+    real = [e for e in errors if not isinstance(e, _Skipped)]
+    if real:
+        raise real[0]
+    return [f.result() for f in futures]
+
+
+def check_frames_folder(folder: Path, who: str) -> None:
+    """Refuse (OSError) a frames folder that write_frames could not fill, before any work."""
+    check_writable(folder / "step-000.svg", who)
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if _FRAME_NAME.fullmatch(entry.name) and entry.is_dir():
+                raise IsADirectoryError(f"{who}: {str(entry)!r} is a directory, where a frame "
+                                        f"would be written")
 
 
 def write_frames(frames: list[Frame], folder: str | Path) -> list[Path]:
-    """Write `step-000.svg`, `step-001.svg`, ... into `folder` (old step files there go first)."""
+    """Write `step-000.svg`, `step-001.svg`, ... into `folder`; return their paths.
+
+    Frames of an earlier run there (`step-` and digits `.svg`, as only this writes them) go
+    first, so a longer earlier run leaves none behind; no other file is touched.
+    """
     folder = Path(folder)
+    check_frames_folder(folder, "write_frames")
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("step-*.svg"):  # a longer earlier run must not leave stale frames
-        old.unlink()
+    for old in folder.iterdir():
+        if _FRAME_NAME.fullmatch(old.name) and (old.is_file() or old.is_symlink()):
+            old.unlink()
     width = max(3, len(str(len(frames) - 1)))
     paths = []
     for frame in frames:

@@ -16,30 +16,49 @@ from typing import Any
 
 from autograd.explain import printable
 from autograd.value import Value
-from autograd.viz.frames import PLAYER_MAX_NODES, Frame, step_frames, write_frames
+from autograd.viz.frames import (
+    PLAYER_MAX_NODES,
+    PLAYER_MAX_WORK,
+    Frame,
+    check_frames_folder,
+    step_frames,
+    write_frames,
+)
 from autograd.viz.player_html import SCRIPT, TEMPLATE
+from autograd.viz.rendering import check_writable
 from autograd.viz.safe import check_svg
 
 
 def write_player(root: Value, path: str | Path, *, grad: float = 1.0, title: str = "",
                  delay_ms: int = 1200, timeout: float = 60.0,
-                 max_nodes: int = PLAYER_MAX_NODES, **draw_options: Any) -> Path:
+                 max_nodes: int = PLAYER_MAX_NODES, max_work: int = PLAYER_MAX_WORK,
+                 **draw_options: Any) -> Path:
     """Step through `root.backward(grad)`, write one SVG per step and the HTML player; return it.
 
     The page has previous / next / play buttons, arrow keys, and each step's chain-rule text
     beside the graph. NB: it runs a real backward pass, so afterwards the `.grad`s hold what
     `backward()` would have added (`root.zero_grad()` first to start from zero).
-    `draw_options` go to `draw_dot` (e.g. `rankdir="TB"`, `edge_labels=True`).
+    `draw_options` go to `draw_dot` (e.g. `rankdir="TB"`, `edge_labels=True`). Every check
+    (paths, sizes, `max_work`, options) comes before the pass; `timeout` is for all frames.
     """
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"write_player: the page must be a .html file, not {str(path)!r}")
-    frames = step_frames(root, grad=grad, timeout=timeout, max_nodes=max_nodes, **draw_options)
+    _check_paths(path)
+    frames = step_frames(root, grad=grad, timeout=timeout, max_nodes=max_nodes,
+                         max_work=max_work, **draw_options)
     write_frames(frames, frames_folder(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     title = title or f"backprop of {root.label or 'the output'}"
     path.write_text(player_html(frames, title, delay_ms), encoding="utf-8")
     return path
+
+
+def _check_paths(path: Path) -> None:
+    """The page and its frames folder can be written: checked before the pass, so a bad path
+    leaves no half-written output."""
+    check_writable(path, "write_player")
+    check_frames_folder(frames_folder(path), "write_player")
 
 
 def frames_folder(path: str | Path) -> Path:

@@ -6,6 +6,7 @@ works without it; the `dot` program is looked up on PATH when something is actua
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from functools import cache
@@ -94,7 +95,7 @@ def to_svg(graph: graphviz.Digraph | str, *, timeout: float = 60.0) -> str:
 def render(graph: graphviz.Digraph | str, path: str | Path, *, format: str | None = None,
            timeout: float = 60.0) -> Path:
     """Write the drawing to `path` (format from its suffix: .svg, .png, .pdf, ...); return it."""
-    path = Path(path)
+    path = check_writable(path, "render")
     fmt = format or path.suffix.lstrip(".").lower()
     if not fmt:
         raise ValueError(f"render: cannot tell the format of {str(path)!r}: give a suffix "
@@ -104,6 +105,28 @@ def render(graph: graphviz.Digraph | str, path: str | Path, *, format: str | Non
         check_svg(data.decode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    return path
+
+
+def check_writable(path: str | Path, who: str) -> Path:
+    """Refuse (OSError) a file path that could not be written, before any work is done.
+
+    The path must not be a directory, and every existing ancestor must be a directory that can
+    be written in (missing ones are made when the file is written).
+    """
+    path = Path(path)
+    if not str(path).strip():
+        raise FileNotFoundError(f"{who}: the file name is empty")
+    if path.is_dir():
+        raise IsADirectoryError(f"{who}: {str(path)!r} is a directory: give a file name")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise NotADirectoryError(f"{who}: {str(parent)!r} is not a directory, so "
+                                 f"{str(path)!r} cannot be written")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise PermissionError(f"{who}: cannot write in {str(parent)!r}")
     return path
 
 

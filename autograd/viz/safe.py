@@ -16,7 +16,7 @@ from typing import Any
 from autograd.explain import printable
 
 _RECORD_SYNTAX = frozenset('\\{}|<>"')
-_COLOUR = re.compile(r"[#A-Za-z0-9][A-Za-z0-9 ,.#/]{0,63}")
+_COLOUR = re.compile(r"[#/A-Za-z0-9][A-Za-z0-9 ,.#/:;]{0,63}")  # names, #rgb, HSV, lists
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "object", "embed"}
 

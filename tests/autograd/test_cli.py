@@ -145,7 +145,68 @@ def test_html_player_steps_from_zero_to_the_printed_gradients(tmp_path):
     assert "6.0000" not in last.read_text().replace("&#45;6.0000", "")  # x*w = -6 is data
 
 
-def test_unwritable_output_is_a_clean_error(tmp_path):
+def test_unwritable_output_is_a_clean_error_before_any_output(tmp_path):
     (tmp_path / "a_file").write_text("")
-    done = run("x*w", "x=2", "w=-3", "--html", str(tmp_path / "a_file" / "p.html"))
-    assert done.returncode == 2 and "cannot write" in done.stderr
+    for option, name in (("--html", "p.html"), ("--svg", "g.svg")):
+        done = run("x*w", "x=2", "w=-3", option, str(tmp_path / "a_file" / name))
+        assert_one_error_line(done, "cannot write: ")
+        assert "a_file' is not a directory" in done.stderr
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    (["x", "x=1\n2"], "x=1\\n2: '1\\n2' is not a number"),
+    (["x", "x\ny=1"], "'x\\ny=1': variables are given as name=number"),
+    (["x", "x=1", "--bogus\nflag"], "unrecognized arguments: --bogus\\nflag"),
+    (["x", "x=1", "--html", "a\nb.txt"], "not 'a\\nb.txt'"),
+    (["x", "x=\x1b[2J"], "'\\x1b[2J' is not a number"),  # a terminal escape, shown
+    (["x", "x=1\u20282"], "'1\\u20282' is not a number"),
+    (["x", "x=1", "--svg", "no\ndir/\u202egpj.svg"], None),  # written: nothing to refuse
+], ids=["value", "name", "option", "path", "escape", "line separator", "svg path"])
+def test_user_text_is_echoed_escaped_so_an_error_stays_one_line(args, shown, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    done = run(*args)
+    if shown is None:
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-1] == "wrote no\\ndir/\\u202egpj.svg"
+        return
+    assert_one_error_line(done, shown)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_html_refuses_work_beyond_its_bound_at_once(tmp_path, monkeypatch):
+    # Within every other limit (888 characters, 223 nodes < 300), but 222 dot runs of 223 nodes:
+    # about 12 s each. Refused before backward, before any dot run, before any output.
+    monkeypatch.chdir(tmp_path)
+    expression = " + ".join(["tanh(x*y)"] * 74)
+    done = run(expression, "x=0.5", "y=0.3", "--html", "p.html")
+    assert_one_error_line(done, "--html: 222 steps of 223 nodes each is 49,506 node-frames to "
+                                "draw, more than the 5,000 that --html draws")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_html_bound_is_the_libraries_bound():
+    from autograd.expr import evaluate
+    from autograd.viz.frames import PLAYER_MAX_WORK, check_work, player_work
+
+    root = evaluate(" + ".join(["tanh(x*y)"] * 74), {"x": 0.5, "y": 0.3})
+    assert player_work(root) == (222, 223) and PLAYER_MAX_WORK == 5_000
+    with pytest.raises(ValueError, match="49,506 node-frames, more than max_work=5,000"):
+        check_work(root, PLAYER_MAX_WORK, None, "write_player")
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html"])
+def test_an_output_path_that_is_a_directory_is_refused_before_any_output(option, tmp_path):
+    target = tmp_path / "out.html"
+    target.mkdir()
+    done = run("x*w", "x=2", "w=-3", option, str(target))
+    assert_one_error_line(done, "is a directory")
+    assert list(tmp_path.iterdir()) == [target] and list(target.iterdir()) == []
+
+
+def test_a_frames_folder_that_is_a_file_is_refused_before_any_output(tmp_path):
+    (tmp_path / "p_frames").write_text("mine")
+    done = run("x*w", "x=2", "w=-3", "--html", str(tmp_path / "p.html"))
+    assert_one_error_line(done, "is not a directory")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p_frames"]
+    assert (tmp_path / "p_frames").read_text() == "mine"

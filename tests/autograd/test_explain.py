@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from autograd import Value, explain, text_graph, topological_order
 from autograd.explain import MAX_NAME, Names, fmt
 
@@ -119,3 +123,26 @@ def test_two_nodes_with_the_same_formula_get_different_names():
     names = [row.name for row in y.explain()]
     assert len(set(names)) == len(names)
     assert "a*b" in names and any(name.startswith("node#") for name in names)
+
+
+@pytest.mark.parametrize("label", [3, None, b"x", 1.5])
+def test_a_label_set_to_a_non_str_is_a_type_error_naming_the_node(label):
+    from autograd.stepper import backward_steps
+
+    x = Value(2.0, "x")
+    y = (x * 3.0).tanh()
+    x.label = label
+    given = f"has label {label!r}, a {type(label).__name__}: a label must be a str"
+    for view in (explain, text_graph):
+        with pytest.raises(TypeError, match=re.escape(f"node#0 (op leaf, data 2.0) {given}")):
+            view(y)
+    with pytest.raises(TypeError, match=re.escape(given)):
+        next(iter(backward_steps(y)))
+    assert y.grad == 0.0 and x.grad == 0.0  # refused before the pass wrote anything
+
+
+def test_labels_with_characters_that_cannot_be_shown_show_as_escapes():
+    x = Value(2.0, "a\nb\x00\ud800")
+    text = str(explain(x * 2.0))
+    assert "(a\\nb\\x00\\ud800)" in text and "\n" not in text.splitlines()[2]
+    assert len(text_graph(x * 2.0).splitlines()) == 3

@@ -121,7 +121,8 @@ def test_leaky_relu_takes_an_optional_number_slope():
     (WIDE, "more than", None),
     ("x" * (MAX_LENGTH + 1), "longer than", None),
     ("  x.y", "attribute access", 3),
-    ("é + x.y", "attribute access", 5),
+    ("x + é", "character 'é' is not allowed: expressions are ASCII", 5),
+    ("x * ٣", "character '٣' is not allowed", 5),
 ])
 def test_refused_with_what_and_where(text, message, column):
     with pytest.raises(ExpressionError) as caught:
@@ -228,3 +229,35 @@ def _value_or_expression_error(text: str) -> None:
         assert "\n" not in str(error)  # one line
         return
     assert isinstance(out, Value)
+
+
+@pytest.mark.parametrize("digit", ["٣", "３", "²", "৩"])
+def test_non_ascii_digits_are_refused_in_assignments_as_in_expressions(digit):
+    with pytest.raises(ExpressionError, match="not allowed"):
+        parse(f"x * {digit}")
+    with pytest.raises(ExpressionError, match=f"x={digit}: '{digit}' is not a number .*ASCII"):
+        parse_assignment(f"x={digit}")
+
+
+@pytest.mark.parametrize("number", ["2", "-3.5", "+2.5", "1e3", "1_000", "0x10", "0o17", ".5",
+                                    "-0.0", "1E-3"])
+def test_an_assigned_number_reads_as_the_same_number_in_an_expression(number):
+    name, value = parse_assignment(f"x={number}")
+    assert name == "x"
+    same = evaluate(f"y * ({number})", {"y": 1.0}).data
+    assert value == same and math.copysign(1.0, value) == math.copysign(1.0, same)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: evaluate("x", None), "values must be a mapping .* not NoneType"),
+    (lambda: evaluate("x", [("x", 1.0)]), "values must be a mapping .* not list"),
+    (lambda: parse("x").evaluate(3), "values must be a mapping .* not int"),
+    (lambda: evaluate("x", {"x": "2"}), "x: the value must be a finite number, got '2'"),
+    (lambda: evaluate("x", {"x": None}), "x: the value must be a finite number, got None"),
+    (lambda: parse(b"x"), "an expression must be a str, not bytes"),
+    (lambda: parse_assignment(None), "an assignment must be a str, not NoneType"),
+], ids=["None", "list", "int", "str value", "None value", "bytes", "assignment None"])
+def test_arguments_of_the_wrong_type_are_type_errors_that_say_what_was_expected(call, message):
+    with pytest.raises(TypeError, match=message) as caught:
+        call()
+    assert isinstance(caught.value, ExpressionError)  # what the CLI and README promise

@@ -323,3 +323,61 @@ def test_collapse_under_max_depth_says_what_is_cut():
     source = draw_dot(big_graph(400), collapse=True, max_depth=2).source
     assert 'label="max_depth=2: 4 node(s) in these groups have inputs not drawn"' in source
     assert "max_depth" not in draw_dot(big_graph(400), collapse=True).source
+
+
+def test_max_depth_beyond_the_graph_costs_no_more_than_the_graph():
+    x = Value(2.0, "x")
+    y = x.tanh()
+    # Used to loop max_depth times over an empty frontier: sys.maxsize never returned.
+    assert draw_dot(y, max_depth=sys.maxsize).source == draw_dot(y).source
+    assert draw_dot(x, max_depth=sys.maxsize).source == draw_dot(x).source
+
+
+W = Value(1.0, "w")
+
+
+@pytest.mark.parametrize(("option", "error", "message"), [
+    (dict(highlight=W), TypeError, "highlight must be a list of Values .* not Value"),
+    (dict(highlight="wx"), TypeError, "highlight must be a list of Values .* not str"),
+    (dict(highlight=None), TypeError, "highlight must be a list of Values .* not NoneType"),
+    (dict(highlight=[W, 3]), TypeError, "highlight must hold Values only; item 1 is a int"),
+    (dict(max_depth=2.5), TypeError, "max_depth must be an int >= 0 or None, not float 2.5"),
+    (dict(max_depth="3"), TypeError, "max_depth must be an int >= 0 or None, not str '3'"),
+    (dict(max_depth=True), TypeError, "max_depth must be an int >= 0 or None, not bool"),
+    (dict(max_depth=-1), ValueError, "max_depth must be >= 0, not -1"),
+    (dict(max_nodes=10.0), TypeError, "max_nodes must be an int >= 1, not float 10.0"),
+    (dict(max_nodes="5"), TypeError, "max_nodes must be an int >= 1, not str '5'"),
+    (dict(max_nodes=0), ValueError, "max_nodes must be >= 1, not 0"),
+    (dict(step="1"), TypeError, "step must be a Step from backward_steps.. or None, not str"),
+    (dict(step=3), TypeError, "step must be a Step .* not int"),
+    (dict(highlight_color=3), TypeError, "highlight_color must be a colour str"),
+    (dict(step_color='red" URL="javascript:1'), ValueError, "step_color must be a Graphviz "
+                                                             "colour"),
+    (dict(highlight_color="<b>"), ValueError, "highlight_color must be a Graphviz colour"),
+    (dict(show_grad="no"), TypeError, "show_grad must be True or False, not str"),
+    (dict(edge_labels=1), TypeError, "edge_labels must be True or False, not int"),
+    (dict(collapse=None), TypeError, "collapse must be True or False, not NoneType"),
+    (dict(rankdir=None), ValueError, "rankdir must be LR, RL, TB or BT, not None"),
+    (dict(clusters=lambda v: 3), TypeError, "clusters: the function must return a group name "
+                                            r"\(a str\) or None, but returned a int"),
+], ids=lambda x: next(iter(x)) if isinstance(x, dict) else None)
+def test_bad_options_say_what_was_expected_and_what_was_given(option, error, message):
+    with pytest.raises(error, match=message):
+        draw_dot(W * 2.0, **option)
+
+
+def test_colours_graphviz_knows_are_accepted():
+    for colour in ("#ffe082", "#FFE08280", "red", "0.650 0.700 0.700", "0.1,0.5,0.9", "/x11/red"):
+        assert f"fillcolor={colour}" in draw_dot(W * 2.0, highlight=[W],
+                                                  highlight_color=colour).source.replace('"', "")
+
+
+def test_a_label_set_to_a_non_str_is_refused_naming_the_node():
+    x = Value(2.0, "x")
+    y = x * 3.0
+    y.label = 3
+    with pytest.raises(TypeError, match=r"node#2 \(op \*, data 6.0\) has label 3, a int: a "
+                                        r"label must be a str"):
+        draw_dot(y)
+    with pytest.raises(TypeError, match="node#2"):
+        draw_dot(y, collapse=True)

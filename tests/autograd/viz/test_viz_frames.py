@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import re
+import time
 
 import pytest
 from viz_helpers import need, neuron, parse_svg
 
+from autograd import Value
 from autograd.viz import frames_folder, player_html, step_frames, write_player
 from autograd.viz.frames import Frame
 
@@ -57,3 +59,100 @@ def test_frames_refuse_collapse_before_touching_any_grad():
     with pytest.raises(ValueError, match="collapse=True"):
         step_frames(o, collapse=True)
     assert o.grad == 0.0 and v["x1"].grad == 0.0
+
+
+def chain(length: int) -> Value:
+    x = Value(0.5, "x")
+    out = x
+    for _ in range(length):
+        out = out * 1.0
+    return out
+
+
+def test_the_player_refuses_more_work_than_max_work_before_touching_any_grad(tmp_path):
+    root = chain(80)  # 81 frames of 161 nodes: 13,041 node-frames
+    with pytest.raises(ValueError, match=r"81 frames of 161 nodes each is 13,041 node-frames, "
+                                         r"more than max_work=5,000"):
+        write_player(root, tmp_path / "p.html")
+    assert root.grad == 0.0 and list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="more than max_work=100"):
+        step_frames(chain(10), max_work=100)  # 11 frames of 21 nodes: 231
+    with pytest.raises(TypeError, match="max_work must be an int"):
+        step_frames(chain(1), max_work=1e9)
+
+
+def test_max_depth_lowers_the_work_counted(tmp_path):
+    from autograd.viz.frames import player_work
+
+    assert player_work(chain(80), max_depth=4) == (81, 9)  # 4 products, their constants, x
+
+
+def test_all_dot_runs_share_one_timeout(monkeypatch):
+    given: list[float] = []
+
+    def slow_svg(source: str, *, timeout: float) -> str:  # a `dot` that takes 0.3 s per frame
+        given.append(timeout)
+        time.sleep(min(timeout, 0.3))
+        if timeout < 0.3:
+            raise TimeoutError("dot took too long")
+        return "<svg xmlns='http://www.w3.org/2000/svg'/>"
+
+    monkeypatch.setattr("autograd.viz.frames.to_svg", slow_svg)
+    monkeypatch.setattr("autograd.viz.frames.os.cpu_count", lambda: 1)  # one run at a time
+    with pytest.raises(TimeoutError, match="took more than 0.5s together"):
+        step_frames(chain(5), timeout=0.5)  # 6 frames: 1.8 s of dot, more than 0.5 s in all
+    assert given[0] == pytest.approx(0.5, abs=0.05) and given[1] < 0.3
+    assert len(given) == 2  # after the budget ran out, no further dot started
+
+
+def test_after_one_frame_fails_no_further_dot_starts(monkeypatch):
+    calls: list[str] = []
+
+    def failing_svg(source: str, *, timeout: float) -> str:
+        calls.append(source)
+        raise RuntimeError("dot -Tsvg failed: out of memory")
+
+    monkeypatch.setattr("autograd.viz.frames.to_svg", failing_svg)
+    monkeypatch.setattr("autograd.viz.frames.os.cpu_count", lambda: 1)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        step_frames(chain(5))
+    assert len(calls) == 1
+    with pytest.raises(ValueError, match="timeout must be a number of seconds > 0"):
+        step_frames(chain(1), timeout=0)
+
+
+def test_the_player_deletes_only_its_own_old_frames(tmp_path):
+    need("dot")
+    folder = tmp_path / "p_frames"
+    folder.mkdir()
+    mine = ["step-000.svg", "step-001.svg", "step-0042.svg"]  # an earlier, longer run's
+    theirs = ["step-final.svg", "step-1.svg", "step-001.svg.bak", "notes.txt", "step-abc.svg"]
+    for name in mine + theirs:
+        (folder / name).write_text("old")
+    o, _ = neuron()
+    write_player(o, tmp_path / "p.html")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(theirs + [f"step-{k:03d}.svg" for k in range(6)])
+    assert all((folder / name).read_text() == "old" for name in theirs)
+    assert "<svg" in (folder / "step-001.svg").read_text()
+
+
+@pytest.mark.parametrize("make", ["page is a directory", "frames folder is a file",
+                                  "a frame is a directory", "parent is a file"])
+def test_a_path_that_cannot_be_written_is_refused_before_the_pass(make, tmp_path):
+    page = tmp_path / "p.html"
+    if make == "page is a directory":
+        page.mkdir()
+    elif make == "frames folder is a file":
+        (tmp_path / "p_frames").write_text("x")
+    elif make == "a frame is a directory":
+        (tmp_path / "p_frames" / "step-002.svg").mkdir(parents=True)
+    else:
+        (tmp_path / "file").write_text("x")
+        page = tmp_path / "file" / "p.html"
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    o, v = neuron()
+    with pytest.raises(OSError, match="write_player: .*(is a directory|is not a directory)"):
+        write_player(o, page)
+    assert o.grad == 0.0 and v["x1"].grad == 0.0  # no pass ran
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before  # nothing written
