@@ -137,6 +137,21 @@ def test_svg_that_could_run_script_is_refused_whatever_made_it(source, tmp_path)
     assert not (tmp_path / "x.svg").exists()
 
 
+def test_a_digraphs_own_pipe_and_render_are_checked_too(tmp_path):
+    need("dot")
+    from autograd.viz.rendering import digraph_class
+
+    graph = digraph_class()(format="svg")
+    graph.node("a", URL="javascript:window.__pwned=1")
+    with pytest.raises(UnsafeSVGError):
+        graph._repr_image_svg_xml()  # what Jupyter calls to show it
+    with pytest.raises(UnsafeSVGError):
+        graph.pipe(format="svg")
+    with pytest.raises(UnsafeSVGError):
+        graph.render(tmp_path / "g")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g"]  # the DOT source only
+
+
 @pytest.mark.parametrize("svg", [
     '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
     '<svg xmlns="http://www.w3.org/2000/svg"><g ONclick="x"/></svg>',
