@@ -327,26 +327,18 @@ def parse_assignment(text: str) -> tuple[str, float]:
 
 
 def _literal(name: str, number: str) -> float:
-    """`number` as an expression's number literal with an optional sign; else refused."""
+    """`number` read by `parse` itself: a number literal with an optional sign; else refused."""
+    shown = repr(number)  # whole (at most MAX_DIGITS long), with a newline as \\n
     if number.lstrip("+-").lower() in ("inf", "infinity", "nan"):
-        raise ExpressionError(f"{name}: the value must be a finite number, got {_shown(number)}")
-    tree = None
-    if number.isascii() and number.isprintable():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(number, mode="eval").body
-        except (SyntaxError, ValueError):
-            pass
+        raise ExpressionError(f"{name}: the value must be a finite number, got {shown}")
+    try:
+        tree = parse(number).tree
+    except ExpressionError as error:
+        raise ExpressionError(f"{name}={shown[1:-1]}: {shown} is not a number "
+                              f"({error.message})") from None
     sign = 1.0
     if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, (ast.USub, ast.UAdd)):
         sign, tree = (-1.0 if isinstance(tree.op, ast.USub) else 1.0), tree.operand
-    if not (isinstance(tree, ast.Constant) and is_number(tree.value)):
-        ascii_only = "" if number.isascii() else " (digits are ASCII 0-9, as in expressions)"
-        shown = repr(number)  # whole (at most MAX_DIGITS long), with a newline as \\n
-        raise ExpressionError(f"{name}={shown[1:-1]}: {shown} is not a number{ascii_only}")
-    try:
-        return sign * float(tree.value)
-    except OverflowError:  # an int literal beyond the float range
-        raise ExpressionError(f"{name}: the value must be a finite number, got "
-                              f"{_shown(tree.value)}") from None
+    if not isinstance(tree, ast.Constant):
+        raise ExpressionError(f"{name}={shown[1:-1]}: {shown} is not a number")
+    return sign * float(tree.value)  # parse let through only finite int and float constants
