@@ -11,6 +11,7 @@ import json
 import math
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -23,26 +24,31 @@ VERSION = 1
 def check_state(state: object, names: Sequence[str], owner: str = "model") -> list[float]:
     """The values of `state` in the order of `names`, as floats; raise on any mismatch.
 
-    Wrong container, missing or unexpected keys, non-numbers and non-finite numbers are all
-    reported before anything is assigned (the caller assigns only after this returns).
+    The keys must match `names` one to one: a wrong container, missing, unexpected or repeated
+    keys, non-numbers and non-finite numbers are all reported before anything is assigned (the
+    caller assigns only after this returns).
     """
     if not isinstance(state, Mapping):
         raise TypeError(
             f"load_state_dict: expected a mapping of parameter names to numbers, "
             f"got {type(state).__name__}"
         )
-    known = set(names)
-    missing = [n for n in names if n not in state]
-    unexpected = [k for k in state if k not in known]
-    if missing or unexpected:
+    keys = list(state)  # read once: a Mapping may yield a key twice, or change as it is read
+    known, given = set(names), set(keys)
+    missing = [n for n in names if n not in given]
+    unexpected = [k for k in keys if k not in known]
+    repeated = [k for k, count in Counter(keys).items() if count > 1]
+    if missing or unexpected or repeated:
         parts = []
         if missing:
             parts.append(f"missing {_some(missing)}")
         if unexpected:
             parts.append(f"unexpected {_some(unexpected)}")
+        if repeated:
+            parts.append(f"given more than once {_some(repeated)}")
         raise ValueError(
             f"load_state_dict: state does not match {owner} "
-            f"({len(names)} parameters expected, {len(state)} given): " + "; ".join(parts)
+            f"({len(names)} parameters expected, {len(keys)} given): " + "; ".join(parts)
         )
     values = []
     for name in names:
@@ -89,6 +95,15 @@ def _no_constants(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object as a dict, refusing a key given twice (json keeps the last one silently)."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        repeated = [k for k, count in Counter(k for k, _ in pairs).items() if count > 1]
+        raise ValueError(f"key given more than once: {_some(repeated)}")
+    return document
+
+
 def read_state(path: str | Path) -> dict[str, object]:
     """The parameters mapping stored in a file written by `save_state`; raise if malformed."""
     path = Path(path)
@@ -97,7 +112,8 @@ def read_state(path: str | Path) -> dict[str, object]:
     except UnicodeDecodeError as error:
         raise ValueError(f"load: {path} is not a UTF-8 text file ({error})") from None
     try:
-        document = json.loads(text, parse_constant=_no_constants)  # rejects NaN / Infinity
+        document = json.loads(text, parse_constant=_no_constants,
+                              object_pairs_hook=_unique_keys)  # rejects NaN / Infinity
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         raise ValueError(f"load: {path} is not valid stepgrad JSON ({error})") from None
     except RecursionError:  # e.g. 100,000 nested [ ]: json's decoder recurses

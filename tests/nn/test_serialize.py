@@ -81,6 +81,8 @@ BAD_FILES = {
     "no parameters": json.dumps({"format": "stepgrad.state_dict", "version": 1}),
     "parameters a list": json.dumps({**good_document(), "parameters": [1.0]}),
     "missing key": with_parameters(lambda p: p.pop("layers.1.neurons.0.b")),
+    "a key twice": json.dumps(good_document()).replace(  # json.loads keeps the last silently
+        '"parameters": {', '"parameters": {"layers.1.neurons.0.b": 0.5, ', 1),
     "unexpected key": with_parameters(lambda p: p.update({"layers.2.neurons.0.b": 0.0})),
     "other shape": json.dumps({**good_document(), "parameters": MLP(2, [4, 1]).state_dict()}),
     "a string value": with_parameters(lambda p: p.update({first(p): "0.5"})),
@@ -118,6 +120,9 @@ def test_bad_file_messages_name_the_problem(tmp_path):
         make().load(path)
     path.write_text(BAD_FILES["a string value"], encoding="utf-8")
     with pytest.raises(TypeError, match="must be a number, got str"):
+        make().load(path)
+    path.write_text(BAD_FILES["a key twice"], encoding="utf-8")
+    with pytest.raises(ValueError, match="key given more than once: 'layers.1.neurons.0.b'"):
         make().load(path)
 
 
