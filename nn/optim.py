@@ -2,7 +2,8 @@
 
 An optimizer reads each parameter's `.grad` and changes its `.data` (plain floats, no graph).
 Its state (momentum buffers, Adam's moments, the step count) lives in the optimizer, in lists
-aligned with its parameters, never on the Values themselves.
+aligned with its parameters, never on the Values themselves. A step reads and checks every
+`.grad` first and changes nothing (no parameter, no state) if one is unusable.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
-from nn.module import check_count, check_number
+from nn.module import check_count, check_number, shown
 
 
 def _rate(x: object, name: str, where: str, below: float = math.inf) -> float:
@@ -19,11 +20,38 @@ def _rate(x: object, name: str, where: str, below: float = math.inf) -> float:
     return check_number(x, name, where, 0.0, below=below, type_error=ValueError)
 
 
+def _named(p: Value, i: int) -> str:
+    """How an error names parameter `i`: by its label where it has one."""
+    return f"parameter {i} ({p.label!r})" if p.label else f"parameter {i}"
+
+
+def read_grads(params: list[Value], where: str) -> list[float]:
+    """Every parameter's `.grad` as a float, all checked before any is used.
+
+    A Value grad (after `backward(create_graph=True)`) counts by its value; anything else that is
+    not a number (None, a str, a bool) is a TypeError naming the parameter.
+    """
+    grads = []
+    for i, p in enumerate(params):
+        g = p.grad.data if isinstance(p.grad, Value) else p.grad
+        grads.append(check_number(g, f"the .grad of {_named(p, i)}", where))
+    return grads
+
+
+def _read_data(params: list[Value], where: str) -> list[float]:
+    """Every parameter's `.data` as a float (a user may have assigned anything to it)."""
+    return [check_number(p.data, f"the .data of {_named(p, i)}", where)
+            for i, p in enumerate(params)]
+
+
 class Optimizer:
     """Holds the parameters and the learning rate `lr` (which schedules change)."""
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         where = type(self).__name__
+        if isinstance(params, (Value, str, bytes)) or not isinstance(params, Iterable):
+            raise TypeError(f"{where}: params must be a list of Values, "
+                            f"got {type(params).__name__} ({shown(params)})")
         params = list(params)
         if not params:
             raise ValueError(f"{where}: got an empty parameter list")
@@ -44,6 +72,17 @@ class Optimizer:
     def step(self) -> None:
         raise NotImplementedError
 
+    def _inputs(self) -> tuple[float, list[float], list[float]]:
+        """(lr, every .data, every .grad), all checked before a step changes anything."""
+        where = type(self).__name__
+        lr = check_number(self.lr, "lr", where, 0.0)  # a schedule may have set it
+        return lr, _read_data(self.params, where), read_grads(self.params, where)
+
+    def _commit(self, data: list[float]) -> None:
+        for p, x in zip(self.params, data):
+            p.data = x
+        self.steps += 1
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent with momentum, dampening, Nesterov and weight decay.
@@ -59,6 +98,8 @@ class SGD(Optimizer):
         momentum = _rate(momentum, "momentum", "SGD", below=1.0)
         dampening = check_number(dampening, "dampening", "SGD", 0.0, 1.0, type_error=ValueError)
         weight_decay = _rate(weight_decay, "weight_decay", "SGD")
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"SGD: nesterov must be a bool, got {type(nesterov).__name__}")
         if nesterov and (momentum == 0 or dampening != 0):
             raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
         super().__init__(params, lr)
@@ -69,17 +110,18 @@ class SGD(Optimizer):
     def step(self) -> None:
         """One update of every parameter's `.data` from its `.grad`."""
         mu, wd = self.momentum, self.weight_decay
-        for i, p in enumerate(self.params):
-            g = float(p.grad)
+        lr, data, grads = self._inputs()
+        buffers, new = list(self.buffers), []
+        for i, (x, g) in enumerate(zip(data, grads)):
             if wd:
-                g += wd * p.data
+                g += wd * x
             if mu:
-                b = self.buffers[i]
-                b = g if b is None else mu * b + (1.0 - self.dampening) * g
-                self.buffers[i] = b
+                b = buffers[i]
+                b = buffers[i] = g if b is None else mu * b + (1.0 - self.dampening) * g
                 g = g + mu * b if self.nesterov else b
-            p.data -= self.lr * g
-        self.steps += 1
+            new.append(x - lr * g)
+        self.buffers = buffers
+        self._commit(new)
 
 
 class Adam(Optimizer):
@@ -87,6 +129,7 @@ class Adam(Optimizer):
 
     torch.optim.Adam: g = grad + wd*p; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2;
     p = p - lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps).
+    NB: eps must be > 0 (PyTorch allows 0, and then a zero gradient gives 0/0 = nan).
     """
 
     decoupled = False  # AdamW decays the weights directly instead of through the gradient
@@ -100,7 +143,7 @@ class Adam(Optimizer):
             raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
         b1 = _rate(betas[0], "beta1", where, below=1.0)
         b2 = _rate(betas[1], "beta2", where, below=1.0)
-        eps = _rate(eps, "eps", where)
+        eps = check_number(eps, "eps", where, above=0.0, below=math.inf, type_error=ValueError)
         weight_decay = _rate(weight_decay, "weight_decay", where)
         super().__init__(params, lr)
         self.betas, self.eps, self.weight_decay = (b1, b2), eps, weight_decay
@@ -109,19 +152,21 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One update of every parameter's `.data` from its `.grad`."""
-        (b1, b2), lr, wd = self.betas, self.lr, self.weight_decay
-        self.steps += 1
-        t = self.steps
-        fix1, fix2 = 1.0 - b1**t, 1.0 - b2**t
-        for i, p in enumerate(self.params):
-            g = float(p.grad)
+        (b1, b2), wd = self.betas, self.weight_decay
+        lr, data, grads = self._inputs()
+        t = self.steps + 1
+        fix1, fix2 = 1.0 - b1**t, 1.0 - b2**t  # > 0: each beta is < 1
+        ms, vs, new = list(self.m), list(self.v), []
+        for i, (x, g) in enumerate(zip(data, grads)):
             if wd and self.decoupled:
-                p.data -= lr * wd * p.data
+                x -= lr * wd * x
             elif wd:
-                g += wd * p.data
-            m = self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
-            v = self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
-            p.data -= lr * (m / fix1) / (math.sqrt(v / fix2) + self.eps)
+                g += wd * x
+            m = ms[i] = b1 * ms[i] + (1.0 - b1) * g
+            v = vs[i] = b2 * vs[i] + (1.0 - b2) * g * g
+            new.append(x - lr * (m / fix1) / (math.sqrt(v / fix2) + self.eps))
+        self.m, self.v = ms, vs
+        self._commit(new)
 
 
 class AdamW(Adam):
