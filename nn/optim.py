@@ -215,7 +215,14 @@ class StepLR(Schedule):
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
-        return self.base_lr * self.gamma ** (epoch // self.step_size)
+        """IEEE policy, as the engine's ops: a gamma > 1 that overflows gives lr = inf."""
+        if self.base_lr == 0:
+            return 0.0  # 0 * inf would be nan; a zero rate stays zero
+        try:
+            factor = self.gamma ** (epoch // self.step_size)
+        except OverflowError:
+            factor = math.inf
+        return self.base_lr * factor
 
 
 class ExponentialLR(StepLR):
@@ -241,17 +248,46 @@ class CosineLR(Schedule):
         return self.min_lr + (self.base_lr - self.min_lr) * (1 + math.cos(math.pi * progress)) / 2
 
 
-def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
+def clip_grad_norm(
+    params: Iterable[Value], max_norm: float, *, error_if_nonfinite: bool = False
+) -> float:
     """Scale all gradients together so their global L2 norm is at most `max_norm`.
 
     Returns the norm before clipping. Keeps the direction, bounds the step: the fix for
-    exploding gradients (as torch.nn.utils.clip_grad_norm_, with its 1e-6 guard).
+    exploding gradients (as torch.nn.utils.clip_grad_norm_, with its 1e-6 guard). The norm is
+    `math.hypot` of the gradients: no overflow on the way, and finite gradients are clipped
+    correctly even when their norm is beyond the float range (it is then returned as inf). An inf
+    or nan gradient changes no gradient and the norm (inf or nan) is returned (NB: PyTorch scales
+    anyway, making every grad 0 or nan); `error_if_nonfinite=True` raises a ValueError instead.
     """
     max_norm = _rate(max_norm, "max_norm", "clip_grad_norm")
+    if not isinstance(error_if_nonfinite, bool):
+        raise TypeError(f"clip_grad_norm: error_if_nonfinite must be a bool, "
+                        f"got {type(error_if_nonfinite).__name__}")
+    if isinstance(params, (Value, str, bytes)) or not isinstance(params, Iterable):
+        raise TypeError(f"clip_grad_norm: params must be a list of Values, "
+                        f"got {type(params).__name__} ({shown(params)})")
     params = list(params)
-    total = math.sqrt(sum(float(p.grad) ** 2 for p in params))
-    scale = max_norm / (total + 1e-6)
-    if scale < 1.0:
-        for p in params:
-            p.grad = float(p.grad) * scale
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"clip_grad_norm: parameter {i} must be a Value, "
+                            f"got {type(p).__name__}")
+    grads = read_grads(params, "clip_grad_norm")
+    total = math.hypot(*grads)  # inf if the norm overflows, even when every grad is finite
+    bad = next((i for i, g in enumerate(grads) if not math.isfinite(g)), None)
+    if bad is not None:
+        if error_if_nonfinite:
+            raise ValueError(f"clip_grad_norm: the gradient norm is {total}: the .grad of "
+                             f"{_named(params[bad], bad)} is {grads[bad]}")
+        return total
+    if max_norm < total + 1e-6:
+        if math.isfinite(total):
+            clipped = [g / (total + 1e-6) * max_norm for g in grads]  # |g| / total <= 1
+        else:  # finite grads whose norm is beyond the float range: scale by the largest first
+            biggest = max(abs(g) for g in grads)
+            units = [g / biggest for g in grads]
+            norm = math.hypot(*units)  # in [1, sqrt(len(grads))]
+            clipped = [u / norm * max_norm for u in units]
+        for p, g in zip(params, clipped):
+            p.grad = g
     return total
