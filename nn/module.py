@@ -138,16 +138,23 @@ class Module:
             p.data = value
 
     def save(self, path: str | Path) -> None:
-        """Write the parameters to a JSON file atomically: a crash never leaves half a file."""
+        """Write the parameters to a JSON file atomically: a crash never leaves half a file.
+
+        A symlink is written through (the file it points to is replaced; the link stays).
+        """
         from nn.serialize import save_state
 
         save_state(self.state_dict(), path)
 
-    def load(self, path: str | Path) -> None:
-        """Read parameters saved by `save`; a bad or mismatched file raises and changes nothing."""
+    def load(self, path: str | Path, *, max_bytes: int | None = None) -> None:
+        """Read parameters saved by `save`; a bad or mismatched file raises and changes nothing.
+
+        Only a regular file of at most `max_bytes` (default `nn.serialize.MAX_BYTES`, 64 MiB)
+        is read; anything else is refused before reading.
+        """
         from nn.serialize import read_state
 
-        self.load_state_dict(read_state(path))
+        self.load_state_dict(read_state(path, max_bytes))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.parameters())} parameters)"
