@@ -16,7 +16,7 @@ Points = list[list[float]]
 
 
 def _noise(noise: object, where: str) -> float:
-    return check_number(noise, "noise", where, 0.0, type_error=ValueError)
+    return check_number(noise, "noise", where, 0.0, below=math.inf, type_error=ValueError)
 
 
 def _jitter(points: Points, noise: float, rng: random.Random) -> Points:
@@ -63,6 +63,9 @@ def make_spirals(
     check_count(n, "n", "make_spirals")
     check_count(classes, "classes", "make_spirals")
     noise, rng = _noise(noise, "make_spirals"), as_rng(rng, "make_spirals")
+    turns = check_number(turns, "turns", "make_spirals")
+    if not math.isfinite(turns):
+        raise ValueError(f"make_spirals: turns must be a finite number, got {turns}")
     points, labels = [], []
     for k in range(classes):
         count = n // classes + (1 if k < n % classes else 0)
@@ -108,6 +111,9 @@ def train_test_split(
     """Shuffle, then hold out `test_fraction` of the examples.
 
     Returns (X_train, y_train, X_test, y_test)."""
+    for name, seq in (("points", points), ("labels", labels)):
+        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
+            raise TypeError(f"train_test_split: {name} must be a list, got {type(seq).__name__}")
     if len(points) != len(labels):
         raise ValueError(f"train_test_split: {len(points)} points but {len(labels)} labels")
     check_number(test_fraction, "test_fraction", "train_test_split", above=0.0, below=1.0,

@@ -90,7 +90,7 @@ class Module:
                     if full in owners:
                         raise ValueError(
                             f"{type(self).__name__}: two different parameters are both named "
-                            f"{full!r}; rename an attribute (names must be unique to save/load)"
+                            f"{shown(full)}; rename an attribute (save/load match on names)"
                         )
                     owners[full] = member
                     named.append((full, member))

@@ -140,7 +140,7 @@ class Adam(Optimizer):
     ) -> None:
         where = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+            raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {shown(betas)}")
         b1 = _rate(betas[0], "beta1", where, below=1.0)
         b2 = _rate(betas[1], "beta2", where, below=1.0)
         eps = check_number(eps, "eps", where, above=0.0, below=math.inf, type_error=ValueError)

@@ -131,3 +131,22 @@ def test_batches_take_an_int_seed_like_every_rng_argument():
         batches(10, 3, None)
     with pytest.raises(TypeError, match="batches: rng must be a random.Random, an int seed"):
         batches(10, 3, "seed")
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: make_spirals(turns="a"), TypeError, r"^make_spirals: turns must be a number, got str"),
+    (lambda: make_spirals(turns=math.inf), ValueError, "turns must be a finite number, got inf"),
+    (lambda: train_test_split(3, [1]), TypeError, "^train_test_split: points must be a list"),
+    (lambda: train_test_split([[1.0]], None), TypeError, "labels must be a list, got NoneType"),
+    (lambda: batches(10, 3, 0.5), TypeError, "batches: rng must be a random.Random, an int"),
+])
+def test_bad_data_arguments_say_what_was_expected(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize("make", GENERATORS)
+@pytest.mark.parametrize("noise", [math.inf, math.nan, 10**400])
+def test_noise_must_be_finite(make, noise):
+    with pytest.raises(ValueError, match=r"noise must be a number in \[0, inf\)"):
+        make(20, noise=noise)
