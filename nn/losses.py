@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 from autograd import Value, mean_of, sum_of
-from nn.module import check_number, shown
+from nn.module import check_number, check_params, shown
 
 Scalar = Value | float
 
@@ -100,28 +100,16 @@ def hinge(scores: Sequence[Scalar], labels: Sequence[float]) -> Value:
     return mean_of([(1 - y * s).relu() for s, y in zip(ss, ys)])
 
 
-def _terms(params: object, where: str) -> list[Scalar]:
-    """The parameters of a penalty: Values, or numbers (constants, which add a constant)."""
-    if isinstance(params, (str, bytes, Value)) or not isinstance(params, Iterable):
-        raise TypeError(f"{where}: params must be a list of Values (or numbers), "
-                        f"got {type(params).__name__}")
-    terms = list(params)
-    for i, p in enumerate(terms):
-        if not isinstance(p, Value):
-            check_number(p, f"parameter {i}", where)  # a TypeError unless a number
-    return terms
-
-
 def l2_penalty(params: Iterable[Scalar], alpha: float) -> Value:
     """alpha * sum(p^2): weight decay as a loss term, pulls every weight toward 0."""
     alpha = check_number(alpha, "alpha", "l2_penalty", 0.0, below=math.inf)
-    return alpha * sum_of([p * p for p in _terms(params, "l2_penalty")])
+    return alpha * sum_of([p * p for p in check_params(params, "l2_penalty", numbers=True)])
 
 
 def l1_penalty(params: Iterable[Scalar], alpha: float) -> Value:
     """alpha * sum(|p|): pushes small weights to exactly 0 (sparsity)."""
     alpha = check_number(alpha, "alpha", "l1_penalty", 0.0, below=math.inf)
-    return alpha * sum_of([abs(p) for p in _terms(params, "l1_penalty")])
+    return alpha * sum_of([abs(p) for p in check_params(params, "l1_penalty", numbers=True)])
 
 
 def accuracy(predicted: Sequence[int], labels: Sequence[int]) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 import reprlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +173,22 @@ def as_rng(rng: random.Random | int | None, where: str) -> random.Random:
         return random.Random(rng)
     raise TypeError(f"{where}: rng must be a random.Random, an int seed or None, "
                     f"got {type(rng).__name__}")
+
+
+def check_params(params: object, where: str, *, numbers: bool = False) -> list:
+    """`params` as a list of Values (and numbers, if `numbers`); a TypeError for anything else."""
+    if isinstance(params, (Value, str, bytes)) or not isinstance(params, Iterable):
+        kinds = "Values (or numbers)" if numbers else "Values"
+        raise TypeError(f"{where}: params must be a list of {kinds}, "
+                        f"got {type(params).__name__} ({shown(params)})")
+    items = list(params)
+    for i, p in enumerate(items):
+        if isinstance(p, Value):
+            continue
+        if not numbers:
+            raise TypeError(f"{where}: parameter {i} must be a Value, got {type(p).__name__}")
+        check_number(p, f"parameter {i}", where)  # a TypeError unless a number
+    return items
 
 
 def check_count(

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
-from nn.module import check_count, check_number, shown
+from nn.module import check_count, check_number, check_params, shown
 
 
 def _rate(x: object, name: str, where: str, below: float = math.inf) -> float:
@@ -49,15 +49,9 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         where = type(self).__name__
-        if isinstance(params, (Value, str, bytes)) or not isinstance(params, Iterable):
-            raise TypeError(f"{where}: params must be a list of Values, "
-                            f"got {type(params).__name__} ({shown(params)})")
-        params = list(params)
+        params = check_params(params, where)
         if not params:
             raise ValueError(f"{where}: got an empty parameter list")
-        for i, p in enumerate(params):
-            if not isinstance(p, Value):
-                raise TypeError(f"{where}: parameter {i} must be a Value, got {type(p).__name__}")
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{where}: a parameter appears twice; it would be updated twice")
         self.lr = _rate(lr, "lr", where)
@@ -264,14 +258,7 @@ def clip_grad_norm(
     if not isinstance(error_if_nonfinite, bool):
         raise TypeError(f"clip_grad_norm: error_if_nonfinite must be a bool, "
                         f"got {type(error_if_nonfinite).__name__}")
-    if isinstance(params, (Value, str, bytes)) or not isinstance(params, Iterable):
-        raise TypeError(f"clip_grad_norm: params must be a list of Values, "
-                        f"got {type(params).__name__} ({shown(params)})")
-    params = list(params)
-    for i, p in enumerate(params):
-        if not isinstance(p, Value):
-            raise TypeError(f"clip_grad_norm: parameter {i} must be a Value, "
-                            f"got {type(p).__name__}")
+    params = check_params(params, "clip_grad_norm")
     grads = read_grads(params, "clip_grad_norm")
     total = math.hypot(*grads)  # inf if the norm overflows, even when every grad is finite
     bad = next((i for i, g in enumerate(grads) if not math.isfinite(g)), None)
