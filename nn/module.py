@@ -149,7 +149,7 @@ class Module:
     def load(self, path: str | Path, *, max_bytes: int | None = None) -> None:
         """Read parameters saved by `save`; a bad or mismatched file raises and changes nothing.
 
-        Only a regular file of at most `max_bytes` (default `nn.serialize.MAX_BYTES`, 64 MiB)
+        Only a regular file of at most `max_bytes` (default `nn.serialize.MAX_BYTES`, 16 MiB)
         is read; anything else is refused before reading.
         """
         from nn.serialize import read_state

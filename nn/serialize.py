@@ -25,8 +25,8 @@ from nn.module import check_count, check_number, shown
 
 FORMAT = "stepgrad.state_dict"
 VERSION = 1
-MAX_BYTES = 64 * 2**20
-"""The largest file `load` reads by default (64 MiB, about a million parameters)."""
+MAX_BYTES = 16 * 2**20
+"""The largest file `load` reads by default (16 MiB, about 300,000 parameters)."""
 
 
 def check_state(state: object, names: Sequence[str], owner: str = "model") -> list[float]:

@@ -230,7 +230,7 @@ def test_the_size_check_comes_before_reading(tmp_path):
     start = time.perf_counter()
     try:
         with pytest.raises(ValueError, match="209,715,200 bytes, more than the limit of "
-                                             "67,108,864"):
+                                             "16,777,216"):
             make().load(path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
