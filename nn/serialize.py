@@ -93,8 +93,10 @@ def save_state(state: Mapping[str, float], path: str | Path) -> None:
     """
     path = as_path(path, "save")
     for name, x in state.items():
-        if not math.isfinite(x):
-            raise ValueError(f"save: parameter {name!r} is {x!r}; only finite values are saved")
+        value = check_number(x, f"parameter {shown(name)}", "save")  # .data may be anything
+        if not math.isfinite(value):
+            raise ValueError(f"save: parameter {shown(name)} is {shown(x)}; only finite values "
+                             f"are saved")
     text = json.dumps(
         {"format": FORMAT, "version": VERSION, "parameters": dict(state)},
         indent=1, allow_nan=False,

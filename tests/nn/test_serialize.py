@@ -350,3 +350,12 @@ def test_a_failing_cleanup_does_not_hide_the_real_error(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "unlink", no_unlink)
     with pytest.raises(OSError, match="disk full"):
         make().save(tmp_path / "model.json")
+
+
+def test_saving_a_parameter_that_is_not_a_number_says_which(tmp_path):
+    model = make()
+    model.parameters()[1].data = "0.5"
+    with pytest.raises(TypeError, match=r"save: parameter 'layers.0.neurons.0.w.1' must be a "
+                                        r"number, got str"):
+        model.save(tmp_path / "model.json")
+    assert os.listdir(tmp_path) == []
