@@ -56,7 +56,7 @@ def init_weights(scheme: object, fan_in: int, fan_out: int, rng: random.Random) 
     return [rng.uniform(-bound, bound) for _ in range(fan_in)]
 
 
-_NOT_A_LIST = (Value, int, float, str, bytes, bytearray, memoryview)  # Sequences, or near them
+_NOT_A_LIST = (Value, int, float, str, bytes, bytearray, memoryview)  # str and bytes are Sequences
 
 
 def check_inputs(x: object, nin: int | None, where: object) -> list:

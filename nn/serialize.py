@@ -145,7 +145,7 @@ def _remove_stale_temps(folder: Path, stem: str) -> None:
     Only this module's own names, and only those whose process is gone (on POSIX; elsewhere,
     those older than an hour). Best effort: a file that cannot be removed is left.
     """
-    own = re.compile(re.escape(stem) + r"(\d+)\.[a-z0-9_]{8}\.tmp")
+    own = re.compile(re.escape(stem) + r"([0-9]+)\.[a-z0-9_]{8}\.tmp")
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             found = own.fullmatch(entry.name)
