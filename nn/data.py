@@ -16,7 +16,7 @@ Points = list[list[float]]
 
 
 def _noise(noise: object, where: str) -> float:
-    return check_number(noise, "noise", where, 0.0, type_error=ValueError)
+    return check_number(noise, "noise", where, 0.0, below=math.inf, type_error=ValueError)
 
 
 def _jitter(points: Points, noise: float, rng: random.Random) -> Points:
@@ -63,6 +63,9 @@ def make_spirals(
     check_count(n, "n", "make_spirals")
     check_count(classes, "classes", "make_spirals")
     noise, rng = _noise(noise, "make_spirals"), as_rng(rng, "make_spirals")
+    turns = check_number(turns, "turns", "make_spirals")
+    if not math.isfinite(turns):
+        raise ValueError(f"make_spirals: turns must be a finite number, got {turns}")
     points, labels = [], []
     for k in range(classes):
         count = n // classes + (1 if k < n % classes else 0)
@@ -108,6 +111,9 @@ def train_test_split(
     """Shuffle, then hold out `test_fraction` of the examples.
 
     Returns (X_train, y_train, X_test, y_test)."""
+    for name, seq in (("points", points), ("labels", labels)):
+        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
+            raise TypeError(f"train_test_split: {name} must be a list, got {type(seq).__name__}")
     if len(points) != len(labels):
         raise ValueError(f"train_test_split: {len(points)} points but {len(labels)} labels")
     check_number(test_fraction, "test_fraction", "train_test_split", above=0.0, below=1.0,
@@ -126,32 +132,81 @@ def train_test_split(
 class Standardizer:
     """Rescale each feature to mean 0, std 1 using statistics of the training set only.
 
-    Fit on train, apply to train and test: the test set must not leak into the scaling.
+    Fit on train, apply to train and test: the test set must not leak into the scaling. Fitting
+    needs finite numbers and works up to the largest floats (no overflow on the way); applying
+    follows IEEE (an inf or nan input gives an inf or nan output, a result beyond range is inf).
     """
 
     def __init__(self, points: Sequence[Sequence[float]]) -> None:
-        if not points:
+        rows = _rows(points, "Standardizer", None)
+        if not rows:
             raise ValueError("Standardizer: needs at least one point to fit")
-        width = len(points[0])
-        if any(len(p) != width for p in points):
-            raise ValueError("Standardizer: every point must have the same number of features")
-        n = len(points)
-        self.mean = [sum(p[j] for p in points) / n for j in range(width)]
-        var = [sum((p[j] - self.mean[j]) ** 2 for p in points) / n for j in range(width)]
-        self.std = [math.sqrt(v) or 1.0 for v in var]  # a constant feature is left unscaled
+        for i, row in enumerate(rows):
+            for j, x in enumerate(row):
+                if not math.isfinite(x):
+                    raise ValueError(f"Standardizer: point {i} feature {j} is {x}; "
+                                     f"fitting needs finite numbers")
+        stats = [_moments(column) for column in zip(*rows)]
+        self.mean = [m for m, _ in stats]
+        self.std = [s for _, s in stats]
 
     def __call__(self, points: Sequence[Sequence[float]]) -> Points:
-        width = len(self.mean)
-        for i, p in enumerate(points):
-            if len(p) != width:
-                raise ValueError(f"Standardizer: point {i} has {len(p)} features, fitted {width}")
-        return [[(x - m) / s for x, m, s in zip(p, self.mean, self.std)] for p in points]
+        rows = _rows(points, "Standardizer", len(self.mean))
+        return [[_scaled(x, m, s) for x, m, s in zip(p, self.mean, self.std)] for p in rows]
 
 
-def batches(n: int, size: int, rng: random.Random) -> list[list[int]]:
-    """The indices 0..n-1 shuffled and cut into batches of `size` (the last may be shorter)."""
+def _rows(points: object, where: str, width: int | None) -> Points:
+    """`points` as lists of floats of one width (`width`, or the first point's); else an error."""
+    if isinstance(points, (str, bytes)) or not isinstance(points, Sequence):
+        raise TypeError(f"{where}: points must be a list of points (lists of numbers), "
+                        f"got {type(points).__name__}")
+    rows = []
+    for i, p in enumerate(points):
+        if isinstance(p, (str, bytes)) or not isinstance(p, Sequence):
+            raise TypeError(f"{where}: point {i} must be a list of numbers, "
+                            f"got {type(p).__name__}")
+        width = len(p) if width is None else width
+        if len(p) != width:
+            raise ValueError(f"{where}: point {i} has {len(p)} features, expected {width}")
+        rows.append([check_number(x, f"point {i} feature {j}", where) for j, x in enumerate(p)])
+    return rows
+
+
+def _moments(column: Sequence[float]) -> tuple[float, float]:
+    """(mean, std) of finite floats; std 1 for a constant feature, which is left unscaled."""
+    n = len(column)
+    mean = sum(column) / n
+    try:
+        var = sum((x - mean) ** 2 for x in column) / n
+    except OverflowError:
+        var = math.inf
+    if not (math.isfinite(mean) and math.isfinite(var)):  # beyond range on the way: scale first
+        biggest = max(abs(x) for x in column)
+        units = [x / biggest for x in column]  # in [-1, 1], so nothing below can overflow
+        mu = sum(units) / n
+        mean, var = mu * biggest, sum((u - mu) ** 2 for u in units) / n
+        return mean, (math.sqrt(var) * biggest) or 1.0
+    return mean, math.sqrt(var) or 1.0
+
+
+def _scaled(x: float, mean: float, std: float) -> float:
+    """(x - mean) / std, without a spurious inf when x - mean alone overflows."""
+    d = x - mean
+    if math.isinf(d) and math.isfinite(x):
+        return x / std - mean / std
+    return d / std
+
+
+def batches(n: int, size: int, rng: random.Random | int) -> list[list[int]]:
+    """The indices 0..n-1 shuffled and cut into batches of `size` (the last may be shorter).
+
+    `rng` is a `random.Random` (pass the same one every epoch for a new order each time) or an
+    int seed, as everywhere in `nn`.
+    """
     check_count(n, "n", "batches")
     check_count(size, "size", "batches")
+    if rng is None:
+        raise TypeError("batches: rng must be a random.Random or an int seed, got None")
     order = list(range(n))
-    rng.shuffle(order)
+    as_rng(rng, "batches").shuffle(order)
     return [order[i:i + size] for i in range(0, n, size)]

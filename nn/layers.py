@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value, sum_of
-from nn.module import Module, as_rng, check_count, check_number
+from nn.module import Module, as_rng, check_count, check_number, shown
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "relu": lambda v: v.relu(),
@@ -26,11 +26,17 @@ INITS = ("uniform", "xavier", "he")
 """Weight initialisations: micrograd's U(-1, 1), Xavier/Glorot uniform, He (Kaiming) uniform."""
 
 
-def get_activation(name: object) -> Callable[[Value], Value]:
+def get_activation(name: object, where: str = "") -> Callable[[Value], Value]:
     """The activation function called `name`; unknown names list the known ones."""
     if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+        raise ValueError(f"{where + ': ' if where else ''}unknown activation {shown(name)}; "
+                         f"known: {', '.join(ACTIVATIONS)}")
     return ACTIVATIONS[name]
+
+
+def _check_init(scheme: object, where: str) -> None:
+    if not isinstance(scheme, str) or scheme not in INITS:
+        raise ValueError(f"{where}: unknown init {shown(scheme)}; known: {', '.join(INITS)}")
 
 
 def init_weights(scheme: object, fan_in: int, fan_out: int, rng: random.Random) -> list[float]:
@@ -40,32 +46,41 @@ def init_weights(scheme: object, fan_in: int, fan_out: int, rng: random.Random) 
     U(+-sqrt(6 / (fan_in + fan_out))). He compensates for relu zeroing half its inputs:
     U(+-sqrt(6 / fan_in)). "uniform" is micrograd's U(-1, 1), whatever the fan.
     """
+    _check_init(scheme, "init_weights")
     if scheme == "uniform":
         bound = 1.0
     elif scheme == "xavier":
         bound = math.sqrt(6.0 / (fan_in + fan_out))
-    elif scheme == "he":
+    else:  # "he"
         bound = math.sqrt(6.0 / fan_in)
-    else:
-        raise ValueError(f"unknown init {scheme!r}; known: {', '.join(INITS)}")
     return [rng.uniform(-bound, bound) for _ in range(fan_in)]
 
 
-def check_inputs(x: object, nin: int, where: str) -> list:
-    """`x` as a list of `nin` Values or numbers; a clear error for anything else."""
-    if isinstance(x, (Value, int, float, str)) or not isinstance(x, Sequence):
+_NOT_A_LIST = (Value, int, float, str, bytes, bytearray, memoryview)  # str and bytes are Sequences
+
+
+def check_inputs(x: object, nin: int | None, where: object) -> list:
+    """`x` as a list of `nin` (None: any number of) Values or numbers; else a clear error.
+
+    `where` is the module reading `x` (named by its repr, built only for an error) or a name.
+    """
+    if isinstance(x, _NOT_A_LIST) or not isinstance(x, Sequence):
         raise TypeError(
-            f"{where}: expected a list of {nin} inputs (Values or numbers), "
-            f"got {type(x).__name__}"
+            f"{_named(where)}: expected a list of {'' if nin is None else f'{nin} '}inputs "
+            f"(Values or numbers), got {type(x).__name__} ({shown(x)})"
         )
-    if len(x) != nin:
-        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
+    if nin is not None and len(x) != nin:
+        raise ValueError(f"{_named(where)}: expected a list of {nin} inputs, "
+                         f"got a list of {len(x)}")
     for i, xi in enumerate(x):
         if not isinstance(xi, Value) and (isinstance(xi, bool) or not isinstance(xi, (int, float))):
-            raise TypeError(
-                f"{where}: input {i} must be a Value or a number, got {type(xi).__name__}"
-            )
+            raise TypeError(f"{_named(where)}: input {i} must be a Value or a number, "
+                            f"got {type(xi).__name__} ({shown(xi)})")
     return list(x)
+
+
+def _named(where: object) -> str:
+    return where if isinstance(where, str) else repr(where)
 
 
 class Neuron(Module):
@@ -77,7 +92,8 @@ class Neuron(Module):
     ) -> None:
         check_count(nin, "nin", "Neuron")
         check_count(fan_out, "fan_out", "Neuron")
-        get_activation(activation)  # validate the name before building anything
+        get_activation(activation, "Neuron")  # validate the name before building anything
+        _check_init(init, "Neuron")
         weights = init_weights(init, nin, fan_out, as_rng(rng, "Neuron"))
         self.w = [Value(w) for w in weights]
         self.b = Value(0.0)
@@ -91,7 +107,7 @@ class Neuron(Module):
 
     def forward(self, x: Sequence[Value | float]) -> Value:
         """One output Value for `nin` inputs."""
-        return self.fire(check_inputs(x, len(self.w), "Neuron"))
+        return self.fire(check_inputs(x, len(self.w), self))
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
@@ -104,7 +120,10 @@ class Layer(Module):
         self, nin: int, nout: int, activation: str = "relu", *, init: str = "uniform",
         rng: random.Random | int | None = None,
     ) -> None:
+        check_count(nin, "nin", "Layer")
         check_count(nout, "nout", "Layer")
+        get_activation(activation, "Layer")
+        _check_init(init, "Layer")
         rng = as_rng(rng, "Layer")
         self.neurons = [
             Neuron(nin, activation, init=init, rng=rng, fan_out=nout) for _ in range(nout)
@@ -113,7 +132,7 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """Every neuron's output for `nin` inputs, in order."""
-        xs = check_inputs(x, self.nin, "Layer")
+        xs = check_inputs(x, self.nin, self)
         return [n.fire(xs) for n in self.neurons]
 
     @property
@@ -133,12 +152,13 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float = 0.5, *, rng: random.Random | int | None = None) -> None:
-        self.p = check_number(p, "p", "Dropout", 0.0, below=1.0, type_error=ValueError)
+        self.p = check_number(p, "p (the probability of zeroing an input)", "Dropout", 0.0,
+                              below=1.0, type_error=ValueError)
         self.rng = as_rng(rng, "Dropout")
 
     def forward(self, x: Sequence[Value | float]) -> list:
         """The inputs, some zeroed and the rest scaled up (training), or as they are (eval)."""
-        xs = check_inputs(x, len(x) if isinstance(x, Sequence) else 0, "Dropout")
+        xs = check_inputs(x, None, self)
         if not self.training or self.p == 0:
             return xs
         scale = 1.0 / (1.0 - self.p)
@@ -161,15 +181,16 @@ class MLP(Module):
     ) -> None:
         check_count(nin, "nin", "MLP")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+            raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes, "
+                            f"got {shown(nouts)}")
         for n in nouts:
             check_count(n, "every layer size in nouts", "MLP")
-        get_activation(activation)
-        get_activation(output_activation)
-        if init not in INITS:
-            raise ValueError(f"MLP: unknown init {init!r}; known: {', '.join(INITS)}")
-        if dropout:
-            Dropout(dropout)  # validate p before building anything
+        get_activation(activation, "MLP")
+        get_activation(output_activation, "MLP")
+        _check_init(init, "MLP")
+        # validate before building anything
+        check_number(dropout, "dropout (the probability of zeroing a hidden output)", "MLP", 0.0,
+                     below=1.0, type_error=ValueError)
         rng = as_rng(rng, "MLP")
         sizes = [nin, *nouts]
         last = len(nouts) - 1
@@ -184,7 +205,7 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
         """The last layer's outputs (a list, even for one output)."""
-        out = check_inputs(x, self.layers[0].nin, "MLP")
+        out = check_inputs(x, self.layers[0].nin, self)
         for i, layer in enumerate(self.layers):
             out = [n.fire(out) for n in layer.neurons]
             if self.dropout is not None and i < len(self.layers) - 1:
@@ -215,12 +236,16 @@ class Sequential(Module):
 
     def forward(self, x: Sequence[Value | float]) -> list:
         """Each module's output fed to the next."""
-        out = list(x)
+        out = check_inputs(x, _widths(self)[0], self)
         for layer in self.layers:
             out = layer(out)
             if isinstance(out, Value):  # a bare Neuron: keep the "always a list" promise
                 out = [out]
         return out
+
+
+    def __repr__(self) -> str:
+        return f"Sequential({', '.join(repr(m) for m in self.layers)})"
 
 
 def _widths(m: Module) -> tuple[int | None, int | None]:

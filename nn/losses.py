@@ -6,10 +6,11 @@ classification losses take raw scores (logits) and are written so that no `exp` 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 from autograd import Value, mean_of, sum_of
-from nn.module import check_number
+from nn.module import check_number, check_params, shown
 
 Scalar = Value | float
 
@@ -76,8 +77,9 @@ def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence[i
                              f"example 0 has {k}")
         if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < k:
             raise ValueError(f"softmax_cross_entropy: label {i} must be a class index in "
-                             f"0..{k - 1}, got {label!r}")
-        zs = [_value(z, "softmax_cross_entropy", "logit") for z in row]
+                             f"0..{k - 1}, got {shown(label)}")
+        zs = [_value(z, "softmax_cross_entropy", f"example {i} logit {j}")
+              for j, z in enumerate(row)]
         losses.append((zs, label))
     out = []
     for zs, label in losses:
@@ -94,20 +96,20 @@ def hinge(scores: Sequence[Scalar], labels: Sequence[float]) -> Value:
     ys = [check_number(y, f"label {i}", "hinge") for i, y in enumerate(labels)]
     for i, y in enumerate(ys):
         if y not in (-1.0, 1.0):
-            raise ValueError(f"hinge: label {i} must be -1 or +1, got {labels[i]!r}")
+            raise ValueError(f"hinge: label {i} must be -1 or +1, got {shown(labels[i])}")
     return mean_of([(1 - y * s).relu() for s, y in zip(ss, ys)])
 
 
-def l2_penalty(params: Iterable[Value], alpha: float) -> Value:
+def l2_penalty(params: Iterable[Scalar], alpha: float) -> Value:
     """alpha * sum(p^2): weight decay as a loss term, pulls every weight toward 0."""
-    alpha = check_number(alpha, "alpha", "l2_penalty")
-    return alpha * sum_of([p * p for p in params])
+    alpha = check_number(alpha, "alpha", "l2_penalty", 0.0, below=math.inf)
+    return alpha * sum_of([p * p for p in check_params(params, "l2_penalty", numbers=True)])
 
 
-def l1_penalty(params: Iterable[Value], alpha: float) -> Value:
+def l1_penalty(params: Iterable[Scalar], alpha: float) -> Value:
     """alpha * sum(|p|): pushes small weights to exactly 0 (sparsity)."""
-    alpha = check_number(alpha, "alpha", "l1_penalty")
-    return alpha * sum_of([p.abs() for p in params])
+    alpha = check_number(alpha, "alpha", "l1_penalty", 0.0, below=math.inf)
+    return alpha * sum_of([abs(p) for p in check_params(params, "l1_penalty", numbers=True)])
 
 
 def accuracy(predicted: Sequence[int], labels: Sequence[int]) -> float:

@@ -2,7 +2,8 @@
 
 An optimizer reads each parameter's `.grad` and changes its `.data` (plain floats, no graph).
 Its state (momentum buffers, Adam's moments, the step count) lives in the optimizer, in lists
-aligned with its parameters, never on the Values themselves.
+aligned with its parameters, never on the Values themselves. A step reads and checks every
+`.grad` first and changes nothing (no parameter, no state) if one is unusable.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from collections.abc import Iterable
 
 from autograd import Value
-from nn.module import check_count, check_number
+from nn.module import check_count, check_number, check_params, shown
 
 
 def _rate(x: object, name: str, where: str, below: float = math.inf) -> float:
@@ -19,17 +20,38 @@ def _rate(x: object, name: str, where: str, below: float = math.inf) -> float:
     return check_number(x, name, where, 0.0, below=below, type_error=ValueError)
 
 
+def _named(p: Value, i: int) -> str:
+    """How an error names parameter `i`: by its label where it has one."""
+    return f"parameter {i} ({p.label!r})" if p.label else f"parameter {i}"
+
+
+def read_grads(params: list[Value], where: str) -> list[float]:
+    """Every parameter's `.grad` as a float, all checked before any is used.
+
+    A Value grad (after `backward(create_graph=True)`) counts by its value; anything else that is
+    not a number (None, a str, a bool) is a TypeError naming the parameter.
+    """
+    grads = []
+    for i, p in enumerate(params):
+        g = p.grad.data if isinstance(p.grad, Value) else p.grad
+        grads.append(check_number(g, f"the .grad of {_named(p, i)}", where))
+    return grads
+
+
+def _read_data(params: list[Value], where: str) -> list[float]:
+    """Every parameter's `.data` as a float (a user may have assigned anything to it)."""
+    return [check_number(p.data, f"the .data of {_named(p, i)}", where)
+            for i, p in enumerate(params)]
+
+
 class Optimizer:
     """Holds the parameters and the learning rate `lr` (which schedules change)."""
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         where = type(self).__name__
-        params = list(params)
+        params = check_params(params, where)
         if not params:
             raise ValueError(f"{where}: got an empty parameter list")
-        for i, p in enumerate(params):
-            if not isinstance(p, Value):
-                raise TypeError(f"{where}: parameter {i} must be a Value, got {type(p).__name__}")
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{where}: a parameter appears twice; it would be updated twice")
         self.lr = _rate(lr, "lr", where)
@@ -43,6 +65,17 @@ class Optimizer:
 
     def step(self) -> None:
         raise NotImplementedError
+
+    def _inputs(self) -> tuple[float, list[float], list[float]]:
+        """(lr, every .data, every .grad), all checked before a step changes anything."""
+        where = type(self).__name__
+        lr = check_number(self.lr, "lr", where, 0.0)  # a schedule may have set it
+        return lr, _read_data(self.params, where), read_grads(self.params, where)
+
+    def _commit(self, data: list[float]) -> None:
+        for p, x in zip(self.params, data):
+            p.data = x
+        self.steps += 1
 
 
 class SGD(Optimizer):
@@ -59,6 +92,8 @@ class SGD(Optimizer):
         momentum = _rate(momentum, "momentum", "SGD", below=1.0)
         dampening = check_number(dampening, "dampening", "SGD", 0.0, 1.0, type_error=ValueError)
         weight_decay = _rate(weight_decay, "weight_decay", "SGD")
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"SGD: nesterov must be a bool, got {type(nesterov).__name__}")
         if nesterov and (momentum == 0 or dampening != 0):
             raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
         super().__init__(params, lr)
@@ -69,17 +104,18 @@ class SGD(Optimizer):
     def step(self) -> None:
         """One update of every parameter's `.data` from its `.grad`."""
         mu, wd = self.momentum, self.weight_decay
-        for i, p in enumerate(self.params):
-            g = float(p.grad)
+        lr, data, grads = self._inputs()
+        buffers, new = list(self.buffers), []
+        for i, (x, g) in enumerate(zip(data, grads)):
             if wd:
-                g += wd * p.data
+                g += wd * x
             if mu:
-                b = self.buffers[i]
-                b = g if b is None else mu * b + (1.0 - self.dampening) * g
-                self.buffers[i] = b
+                b = buffers[i]
+                b = buffers[i] = g if b is None else mu * b + (1.0 - self.dampening) * g
                 g = g + mu * b if self.nesterov else b
-            p.data -= self.lr * g
-        self.steps += 1
+            new.append(x - lr * g)
+        self.buffers = buffers
+        self._commit(new)
 
 
 class Adam(Optimizer):
@@ -87,6 +123,7 @@ class Adam(Optimizer):
 
     torch.optim.Adam: g = grad + wd*p; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2;
     p = p - lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps).
+    NB: eps must be > 0 (PyTorch allows 0, and then a zero gradient gives 0/0 = nan).
     """
 
     decoupled = False  # AdamW decays the weights directly instead of through the gradient
@@ -97,10 +134,10 @@ class Adam(Optimizer):
     ) -> None:
         where = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {betas!r}")
+            raise ValueError(f"{where}: betas must be a pair (beta1, beta2), got {shown(betas)}")
         b1 = _rate(betas[0], "beta1", where, below=1.0)
         b2 = _rate(betas[1], "beta2", where, below=1.0)
-        eps = _rate(eps, "eps", where)
+        eps = check_number(eps, "eps", where, above=0.0, below=math.inf, type_error=ValueError)
         weight_decay = _rate(weight_decay, "weight_decay", where)
         super().__init__(params, lr)
         self.betas, self.eps, self.weight_decay = (b1, b2), eps, weight_decay
@@ -109,19 +146,21 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """One update of every parameter's `.data` from its `.grad`."""
-        (b1, b2), lr, wd = self.betas, self.lr, self.weight_decay
-        self.steps += 1
-        t = self.steps
-        fix1, fix2 = 1.0 - b1**t, 1.0 - b2**t
-        for i, p in enumerate(self.params):
-            g = float(p.grad)
+        (b1, b2), wd = self.betas, self.weight_decay
+        lr, data, grads = self._inputs()
+        t = self.steps + 1
+        fix1, fix2 = 1.0 - b1**t, 1.0 - b2**t  # > 0: each beta is < 1
+        ms, vs, new = list(self.m), list(self.v), []
+        for i, (x, g) in enumerate(zip(data, grads)):
             if wd and self.decoupled:
-                p.data -= lr * wd * p.data
+                x -= lr * wd * x
             elif wd:
-                g += wd * p.data
-            m = self.m[i] = b1 * self.m[i] + (1.0 - b1) * g
-            v = self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g
-            p.data -= lr * (m / fix1) / (math.sqrt(v / fix2) + self.eps)
+                g += wd * x
+            m = ms[i] = b1 * ms[i] + (1.0 - b1) * g
+            v = vs[i] = b2 * vs[i] + (1.0 - b2) * g * g
+            new.append(x - lr * (m / fix1) / (math.sqrt(v / fix2) + self.eps))
+        self.m, self.v = ms, vs
+        self._commit(new)
 
 
 class AdamW(Adam):
@@ -170,7 +209,14 @@ class StepLR(Schedule):
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
-        return self.base_lr * self.gamma ** (epoch // self.step_size)
+        """IEEE policy, as the engine's ops: a gamma > 1 that overflows gives lr = inf."""
+        if self.base_lr == 0:
+            return 0.0  # 0 * inf would be nan; a zero rate stays zero
+        try:
+            factor = self.gamma ** (epoch // self.step_size)
+        except OverflowError:
+            factor = math.inf
+        return self.base_lr * factor
 
 
 class ExponentialLR(StepLR):
@@ -196,17 +242,39 @@ class CosineLR(Schedule):
         return self.min_lr + (self.base_lr - self.min_lr) * (1 + math.cos(math.pi * progress)) / 2
 
 
-def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
+def clip_grad_norm(
+    params: Iterable[Value], max_norm: float, *, error_if_nonfinite: bool = False
+) -> float:
     """Scale all gradients together so their global L2 norm is at most `max_norm`.
 
     Returns the norm before clipping. Keeps the direction, bounds the step: the fix for
-    exploding gradients (as torch.nn.utils.clip_grad_norm_, with its 1e-6 guard).
+    exploding gradients (as torch.nn.utils.clip_grad_norm_, with its 1e-6 guard). The norm is
+    `math.hypot` of the gradients: no overflow on the way, and finite gradients are clipped
+    correctly even when their norm is beyond the float range (it is then returned as inf). An inf
+    or nan gradient changes no gradient and the norm (inf or nan) is returned (NB: PyTorch scales
+    anyway, making every grad 0 or nan); `error_if_nonfinite=True` raises a ValueError instead.
     """
     max_norm = _rate(max_norm, "max_norm", "clip_grad_norm")
-    params = list(params)
-    total = math.sqrt(sum(float(p.grad) ** 2 for p in params))
-    scale = max_norm / (total + 1e-6)
-    if scale < 1.0:
-        for p in params:
-            p.grad = float(p.grad) * scale
+    if not isinstance(error_if_nonfinite, bool):
+        raise TypeError(f"clip_grad_norm: error_if_nonfinite must be a bool, "
+                        f"got {type(error_if_nonfinite).__name__}")
+    params = check_params(params, "clip_grad_norm")
+    grads = read_grads(params, "clip_grad_norm")
+    total = math.hypot(*grads)  # inf if the norm overflows, even when every grad is finite
+    bad = next((i for i, g in enumerate(grads) if not math.isfinite(g)), None)
+    if bad is not None:
+        if error_if_nonfinite:
+            raise ValueError(f"clip_grad_norm: the gradient norm is {total}: the .grad of "
+                             f"{_named(params[bad], bad)} is {grads[bad]}")
+        return total
+    if max_norm < total + 1e-6:
+        if math.isfinite(total):
+            clipped = [g / (total + 1e-6) * max_norm for g in grads]  # |g| / total <= 1
+        else:  # finite grads whose norm is beyond the float range: scale by the largest first
+            biggest = max(abs(g) for g in grads)
+            units = [g / biggest for g in grads]
+            norm = math.hypot(*units)  # in [1, sqrt(len(grads))]
+            clipped = [u / norm * max_norm for u in units]
+        for p, g in zip(params, clipped):
+            p.grad = g
     return total

@@ -16,7 +16,7 @@ def test_quick_run_writes_pictures_weights_and_names_the_folder(demo, tmp_path, 
     for name in ("decision_boundary.png", "loss.png"):
         assert (tmp_path / name).read_bytes().startswith(PNG)
     svg = (tmp_path / "neuron_graph.svg").read_text()
-    assert "<svg" in svg and "layers.0.neurons.0.w0" in svg  # parameters drawn by name
+    assert "<svg" in svg and "layers.0.neurons.0.w.0" in svg  # parameters drawn by name
     saved = json.loads((tmp_path / "model.json").read_text())
     assert len(saved["parameters"]) == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1
     assert len(result["history"]["test loss"]) == 3

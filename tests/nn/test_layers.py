@@ -127,10 +127,13 @@ def test_bad_nouts_are_rejected():
 
 
 @pytest.mark.parametrize("x, error, message", [
-    ([1.0], ValueError, "expected 2 inputs, got 1"),
-    ([1.0, 2.0, 3.0], ValueError, "expected 2 inputs, got 3"),
+    ([1.0], ValueError, "expected a list of 2 inputs, got a list of 1"),
+    ([1.0, 2.0, 3.0], ValueError, "expected a list of 2 inputs, got a list of 3"),
     (1.0, TypeError, "list of 2 inputs"),
     ("ab", TypeError, "list of 2 inputs"),
+    (b"ab", TypeError, r"list of 2 inputs \(Values or numbers\), got bytes"),  # 2 ints else
+    (bytearray(b"ab"), TypeError, "got bytearray"),
+    (memoryview(b"ab"), TypeError, "got memoryview"),
     ([1.0, "b"], TypeError, "input 1"),
     ([1.0, None], TypeError, "input 1"),
 ])
@@ -140,6 +143,46 @@ def test_wrong_inputs_raise_and_change_nothing(x, error, message):
         with pytest.raises(error, match=message):
             model(x)
         assert model.state_dict() == before
+
+
+@pytest.mark.parametrize(("model", "name"), [
+    (Neuron(2, rng=0), "Neuron(2, activation='relu')"),
+    (Layer(2, 3, rng=0), "Layer(2, 3, activation='relu')"),
+    (MLP(2, [3, 1], rng=0), "MLP(2, [3, 1], 13 parameters)"),
+    (Sequential(Layer(2, 3, rng=0), Dropout(0.5)),
+     "Sequential(Layer(2, 3, activation='relu'), Dropout(p=0.5))"),
+])
+def test_an_input_error_names_the_layer_and_the_expected_and_given_shape(model, name):
+    with pytest.raises(ValueError) as caught:
+        model([1.0])
+    assert str(caught.value) == f"{name}: expected a list of 2 inputs, got a list of 1"
+    with pytest.raises(TypeError) as caught:
+        model(3)  # Sequential used to say "'int' object is not iterable"
+    assert str(caught.value) == (f"{name}: expected a list of 2 inputs (Values or numbers), "
+                                 f"got int (3)")
+
+
+def test_dropout_refuses_bytes_and_non_lists():
+    for x in (b"ab", 3, None):
+        with pytest.raises(TypeError, match=r"^Dropout\(p=0.5\): expected a list of inputs"):
+            Dropout(0.5)(x)
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: Layer("2", 3), TypeError, "^Layer: nin must be a positive int, got str"),
+    (lambda: Layer(2, 3, activation=3), ValueError, "^Layer: unknown activation 3; known: relu"),
+    (lambda: Layer(2, 3, init="glorot"), ValueError, "^Layer: unknown init 'glorot'; known"),
+    (lambda: Neuron(2, init=["he"]), ValueError, r"^Neuron: unknown init \['he'\]"),
+    (lambda: MLP(2, [3], dropout=3.0), ValueError,
+     r"^MLP: dropout \(the probability of zeroing a hidden output\) must be a number in "
+     r"\[0, 1\), got 3.0$"),
+    (lambda: Dropout(3.0), ValueError,
+     r"^Dropout: p \(the probability of zeroing an input\) must be a number in \[0, 1\), "
+     r"got 3.0$"),
+])
+def test_bad_layer_arguments_name_the_class_that_was_called(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
 
 
 def test_dropout_is_active_only_in_training():

@@ -150,3 +150,30 @@ def test_plain_number_predictions_give_the_same_loss_as_values(loss, preds, labe
     got = loss(preds, labels)
     assert isinstance(got, Value)
     assert got.data == loss(as_values, labels).data
+
+
+def test_l1_and_l2_penalties_take_the_same_arguments():
+    w = Value(-2.0)
+    assert l1_penalty([w, 3.0], 0.5).data == 2.5 and l2_penalty([w, 3.0], 0.5).data == 6.5
+    l1_penalty([w], 1.0).backward()
+    assert w.grad == -1.0  # numbers are constants; Values get gradients
+    for penalty in (l1_penalty, l2_penalty):
+        name = penalty.__name__
+        with pytest.raises(TypeError, match=rf"^{name}: parameter 1 must be a number, got str"):
+            penalty([w, "a"], 1.0)
+        with pytest.raises(TypeError, match=rf"^{name}: params must be a list of Values"):
+            penalty(3, 1.0)
+        with pytest.raises(TypeError, match=rf"^{name}: params must be a list of Values"):
+            penalty(w, 1.0)
+
+
+def test_a_bad_logit_is_named_by_example_and_position():
+    with pytest.raises(TypeError, match="example 1 logit 0 must be a number, got str"):
+        softmax_cross_entropy([[1.0, 2.0], ["a", 2.0]], [0, 1])
+
+
+@pytest.mark.parametrize("alpha", [-0.1, math.nan, math.inf])
+def test_a_penalty_weight_must_be_finite_and_not_negative(alpha):
+    for penalty in (l1_penalty, l2_penalty):
+        with pytest.raises(ValueError, match=r"alpha must be a number in \[0, inf\)"):
+            penalty([1.0], alpha)

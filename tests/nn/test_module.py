@@ -12,10 +12,10 @@ from nn.module import check_number
 def test_mlp_parameter_names_are_dotted_paths_and_labels():
     model = MLP(2, [3, 1], rng=0)
     names = [name for name, _ in model.named_parameters()]
-    assert names[:3] == ["layers.0.neurons.0.w0", "layers.0.neurons.0.w1", "layers.0.neurons.0.b"]
+    assert names[:3] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b"]
     assert names[-1] == "layers.1.neurons.0.b"
     assert len(names) == 3 * 3 + 4
-    assert model.layers[0].neurons[2].w[1].label == "layers.0.neurons.2.w1"
+    assert model.layers[0].neurons[2].w[1].label == "layers.0.neurons.2.w.1"
     assert [p.label for p in model.parameters()] == names
 
 
@@ -101,3 +101,115 @@ def test_check_number_rejects_non_numbers_with_the_type_error_asked_for(x):
         check_number(x, "x", "f", 0.0)
     with pytest.raises(ValueError, match="x must be a number"):
         check_number(x, "x", "f", type_error=ValueError)
+
+
+class Collide(Module):
+    """The audit's model: under the old `w0, w1` scheme `w[1]` and `w1` were both "w1"."""
+
+    def __init__(self):
+        self.w = [Value(1.0), Value(2.0)]
+        self.w1 = Value(3.0)
+
+
+def test_parameter_names_are_unique_by_construction():
+    model = Collide()
+    assert [name for name, _ in model.named_parameters()] == ["w.0", "w.1", "w1"]
+    state = model.state_dict()
+    assert state == {"w.0": 1.0, "w.1": 2.0, "w1": 3.0}
+    other = Collide()
+    for p in other.parameters():
+        p.data = 0.0
+    other.load_state_dict(state)
+    assert [p.data for p in other.parameters()] == [1.0, 2.0, 3.0]
+
+
+def test_nested_lists_name_each_level_with_its_index():
+    class Grid(Module):
+        def __init__(self):
+            self.weight = [[Value(1.0), Value(2.0)], [(Value(3.0),)]]
+            self.layers = [[Neuron(1, rng=0)]]
+
+    names = [name for name, _ in Grid().named_parameters()]
+    assert names == ["weight.0.0", "weight.0.1", "weight.1.0.0",
+                     "layers.0.0.w.0", "layers.0.0.b"]
+
+
+def test_a_list_that_contains_itself_is_read_once():
+    class Loop(Module):
+        def __init__(self):
+            self.w = [Value(1.0)]
+            self.w.append(self.w)
+
+    assert [name for name, _ in Loop().named_parameters()] == ["w.0"]
+
+
+def test_two_parameters_with_one_name_are_refused():
+    model = Collide()
+    setattr(model, "w.0", Value(9.0))  # not an identifier: the one way to make a name twice
+    with pytest.raises(ValueError, match="two different parameters are both named 'w.0'"):
+        model.named_parameters()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda s: s.pop("w1"), "missing 'w1'"),
+    (lambda s: s.update({"w2": 0.0}), "unexpected 'w2'"),
+    (lambda s: s.update({"w.1": "x"}), "must be a number"),
+])
+def test_load_state_dict_needs_a_one_to_one_match_and_changes_nothing(change, message):
+    model = Collide()
+    state = {"w.0": 5.0, "w.1": 6.0, "w1": 7.0}
+    change(state)
+    with pytest.raises((TypeError, ValueError), match=message):
+        model.load_state_dict(state)
+    assert [p.data for p in model.parameters()] == [1.0, 2.0, 3.0]
+
+
+def test_load_state_dict_refuses_a_mapping_that_gives_a_key_twice():
+    from collections.abc import Mapping
+
+    class Twice(Mapping):  # a Mapping whose keys repeat: one value would silently win
+        def __getitem__(self, key):
+            return 5.0
+
+        def __iter__(self):
+            return iter(["w.0", "w.1", "w1", "w1"])
+
+        def __len__(self):
+            return 4
+
+    model = Collide()
+    with pytest.raises(ValueError, match="given more than once 'w1'"):
+        model.load_state_dict(Twice())
+    assert [p.data for p in model.parameters()] == [1.0, 2.0, 3.0]
+
+
+def test_a_module_that_refers_back_to_its_parent_is_walked_once():
+    class Body(Module):
+        def __init__(self):
+            self.w = Value(1.0)
+
+    class Owner(Module):
+        def __init__(self):
+            self.body = Body()
+            self.body.owner = self  # a cycle: owner -> body -> owner
+            self.twin = self.body  # and a shared submodule
+            self.b = Value(2.0)
+
+    model = Owner()
+    assert [name for name, _ in model.named_modules()] == ["", "body"]
+    assert [name for name, _ in model.named_parameters()] == ["b", "body.w"]
+    model.eval()
+    assert not model.training and not model.body.training
+    assert model.state_dict() == {"b": 2.0, "body.w": 1.0}
+
+
+def test_a_long_cycle_of_modules_needs_no_recursion():
+    first = Module()
+    node = first
+    for _ in range(5000):  # deeper than the recursion limit
+        node.next = Module()
+        node.next.w = Value(1.0)
+        node = node.next
+    node.next = first
+    assert len(first.named_modules()) == 5001
+    assert len(first.parameters()) == 5000

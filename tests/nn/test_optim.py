@@ -178,3 +178,121 @@ def test_clip_grad_norm_scales_all_gradients_together():
     assert ps[0].grad == pytest.approx(0.6, rel=1e-5) and ps[1].grad == pytest.approx(0.8, rel=1e-5)
     assert clip_grad_norm(ps, 10.0) == pytest.approx(1.0, rel=1e-5)
     assert ps[0].grad == pytest.approx(0.6, rel=1e-5)  # under the limit: unchanged
+
+
+OPTIMIZERS = [
+    lambda ps: SGD(ps, lr=0.1),
+    lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1),
+    lambda ps: Adam(ps, lr=0.1, weight_decay=0.1),
+    lambda ps: AdamW(ps, lr=0.1),
+]
+
+
+def optimizer_state(opt):
+    return {k: list(v) if isinstance(v, list) else v for k, v in vars(opt).items()
+            if k != "params"}
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+@pytest.mark.parametrize("bad", [None, "0.5", True, [1.0]])
+def test_an_unusable_grad_changes_no_parameter_and_no_state(make, bad):
+    ps = [Value(1.0, "a"), Value(2.0, "b"), Value(3.0, "c")]
+    for p in ps:
+        p.grad = 0.5
+    opt = make(ps)
+    opt.step()  # some state to keep: moments, buffers, one step
+    before, state = [p.data for p in ps], optimizer_state(opt)
+    ps[2].grad = bad  # the last one: the earlier ones would already have moved
+    with pytest.raises(TypeError, match=r"the \.grad of parameter 2 \('c'\) must be a number, "
+                                        rf"got {type(bad).__name__}"):
+        opt.step()
+    assert [p.data for p in ps] == before
+    assert optimizer_state(opt) == state
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_an_unusable_data_or_lr_changes_nothing(make):
+    ps = [Value(1.0), Value(2.0)]
+    opt = make(ps)
+    ps[1].data = "2.0"
+    with pytest.raises(TypeError, match=r"the \.data of parameter 1 must be a number"):
+        opt.step()
+    assert ps[0].data == 1.0 and opt.steps == 0
+    ps[1].data, opt.lr = 2.0, math.nan
+    with pytest.raises(ValueError, match="lr must be a number >= 0, got nan"):
+        opt.step()
+    assert [p.data for p in ps] == [1.0, 2.0] and opt.steps == 0
+
+
+def test_adam_refuses_eps_zero_so_a_zero_gradient_cannot_divide_by_zero():
+    for cls in (Adam, AdamW):
+        with pytest.raises(ValueError, match=r"eps must be a number in \(0, inf\), got 0"):
+            cls([Value(1.0)], eps=0)
+    p = Value(1.0)  # the smallest eps allowed still gives a zero step for a zero gradient
+    Adam([p], lr=0.1, eps=5e-324).step()
+    assert p.data == 1.0
+
+
+@pytest.mark.parametrize(("make", "error", "message"), [
+    (lambda: SGD(3), TypeError, "SGD: params must be a list of Values, got int"),
+    (lambda: Adam(Value(1.0)), TypeError, "Adam: params must be a list of Values, got Value"),
+    (lambda: SGD([Value(1.0)], momentum=0.9, nesterov="yes"), TypeError, "nesterov must be a bool"),
+])
+def test_bad_optimizer_arguments_say_what_was_expected(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def grads_set(*grads):
+    ps = [Value(0.0, f"p{i}") for i in range(len(grads))]
+    for p, g in zip(ps, grads):
+        p.grad = g
+    return ps
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e-200, 1e200, 1e300])
+def test_clip_grad_norm_works_at_every_scale(scale):
+    ps = grads_set(3.0 * scale, -4.0 * scale)
+    assert clip_grad_norm(ps, 1.0) == pytest.approx(5.0 * scale, rel=1e-15)
+    expected = [0.6, -0.8] if 5.0 * scale > 1.0 else [3.0 * scale, -4.0 * scale]
+    assert [p.grad for p in ps] == pytest.approx(expected, rel=1e-5)
+
+
+def test_clip_grad_norm_clips_finite_grads_whose_norm_is_beyond_the_float_range():
+    ps = grads_set(1.5e308, 1.5e308)
+    assert clip_grad_norm(ps, 2.0) == math.inf  # the true norm, 2.1e308, is not a float
+    assert [p.grad for p in ps] == pytest.approx([math.sqrt(2)] * 2, rel=1e-12)
+
+
+@pytest.mark.parametrize(("grads", "norm"), [
+    ((1.0, math.inf), math.inf), ((math.nan, 1.0), math.nan), ((math.nan, -math.inf), math.inf),
+])
+def test_clip_grad_norm_leaves_inf_and_nan_gradients_alone_or_refuses(grads, norm):
+    ps = grads_set(*grads)
+    total = clip_grad_norm(ps, 1.0)
+    assert total == norm or (math.isnan(total) and math.isnan(norm))
+    assert [p.grad for p in ps] == pytest.approx(list(grads), nan_ok=True)
+    bad = next(i for i, g in enumerate(grads) if not math.isfinite(g))
+    with pytest.raises(ValueError, match=rf"the \.grad of parameter {bad} \('p{bad}'\) is"):
+        clip_grad_norm(ps, 1.0, error_if_nonfinite=True)
+    assert [p.grad for p in ps] == pytest.approx(list(grads), nan_ok=True)
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    (3, "params must be a list of Values, got int"),
+    ([1.0], "parameter 0 must be a Value, got float"),
+    (grads_set(1.0, None), r"the \.grad of parameter 1 \('p1'\) must be a number, got NoneType"),
+])
+def test_clip_grad_norm_refuses_what_is_not_a_gradient(params, message):
+    with pytest.raises(TypeError, match=message):
+        clip_grad_norm(params, 1.0)
+
+
+def test_a_growing_schedule_overflows_to_inf_not_an_error():
+    opt = SGD([Value(1.0)], lr=1.0)
+    schedule = StepLR(opt, step_size=1, gamma=10.0)
+    lrs = [schedule.step() for _ in range(400)]
+    assert lrs[307] == pytest.approx(1e308) and lrs[308:] == [math.inf] * 92  # IEEE, as the ops
+    assert opt.lr == math.inf
+    still = StepLR(SGD([Value(1.0)], lr=0.0), step_size=1, gamma=10.0)
+    assert [still.step() for _ in range(400)] == [0.0] * 400  # a zero rate stays zero, not nan
