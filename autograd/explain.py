@@ -157,6 +157,12 @@ class Explanation(list):
 
     __repr__ = __str__
 
+    def _repr_html_(self) -> str:
+        """How Jupyter shows the table: as an HTML table."""
+        from autograd.display import explanation_html
+
+        return explanation_html(self)
+
 
 def explain(root: Value) -> Explanation:
     """Every node root depends on, in topological order: name, op, formula, data, grad."""
@@ -173,6 +179,12 @@ class TextGraph(str):
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        """How Jupyter shows the tree: preformatted, so the lines and columns hold."""
+        from autograd.display import pre_html
+
+        return pre_html(self)
 
 
 def text_graph(root: Value, max_depth: int = 40) -> TextGraph:

@@ -102,6 +102,16 @@ class Step:
         seed = " (seed)" if self.index == 0 else ""
         return f"step {self.index}/{self.total - 1}: {what}{seed}"
 
+    def _repr_html_(self) -> str:
+        """How Jupyter shows a step: its heading, then its chain-rule lines."""
+        from autograd.display import step_html
+
+        return step_html(self)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        """IPython's plain text for a step: the heading and the lines, not the dataclass repr."""
+        p.text(f"{self.heading}\n{self}")
+
 
 def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
     """Run `root.backward(grad)` one step per iteration, yielding each `Step` once it is applied.

@@ -105,6 +105,12 @@ class Value:
         shown = short(grad) if isinstance(grad, float) else repr(grad)
         return f"Value({short(self.data)}, grad={shown}{extra})"
 
+    def _repr_html_(self) -> str:
+        """How Jupyter shows a Value: a record `label | data | grad | op` (repr stays as is)."""
+        from autograd.display import value_html
+
+        return value_html(self)
+
     # -- arithmetic: each reads its op from the table -------------------------------------------
     __add__ = _fast_binary(ADD)
     __sub__ = _fast_binary(SUB)

@@ -5,11 +5,12 @@ Nothing here imports graphviz at import time: `import autograd` works without th
 
 from autograd.viz.dot import DEFAULT_MAX_NODES, draw_dot
 from autograd.viz.frames import PLAYER_MAX_NODES, PLAYER_MAX_WORK, Frame, step_frames, write_frames
+from autograd.viz.notebook import Player, player
 from autograd.viz.player import frames_folder, player_html, write_player
 from autograd.viz.rendering import DotNotFoundError, render, require_dot, to_svg
 
 __all__ = [
     "DEFAULT_MAX_NODES", "PLAYER_MAX_NODES", "PLAYER_MAX_WORK", "DotNotFoundError", "Frame",
-    "draw_dot", "frames_folder", "player_html", "render", "require_dot", "step_frames", "to_svg",
-    "write_frames", "write_player",
+    "Player", "draw_dot", "frames_folder", "player", "player_html", "render", "require_dot",
+    "step_frames", "to_svg", "write_frames", "write_player",
 ]

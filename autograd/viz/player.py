@@ -49,9 +49,13 @@ def write_player(root: Value, path: str | Path, *, grad: float = 1.0, title: str
                          max_work=max_work, **draw_options)
     write_frames(frames, frames_folder(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    title = title or f"backprop of {root.label or 'the output'}"
-    path.write_text(player_html(frames, title, delay_ms), encoding="utf-8")
+    path.write_text(player_html(frames, title or default_title(root), delay_ms), encoding="utf-8")
     return path
+
+
+def default_title(root: Value) -> str:
+    """The page's title when none is given: `backprop of <label>`."""
+    return f"backprop of {root.label or 'the output'}"
 
 
 def _check_paths(path: Path) -> None:

@@ -1,44 +1,13 @@
-"""Shared by the viz tests: the micrograd neuron, SVG parsing, and needing `dot` / Chromium."""
+"""Shared by the viz tests: the micrograd neuron and SVG parsing (`need`: tests/needs.py)."""
 
 from __future__ import annotations
 
-import importlib
-import os
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NoReturn
-
-import pytest
 
 from autograd import OPS, Value
 
 SVG = "{http://www.w3.org/2000/svg}"
-CHROMIUM = "/usr/bin/chromium"
-
-
-def need(program: str) -> str:
-    """The program's path; if missing, FAIL under CI (it must be installed there), else skip."""
-    found = shutil.which(program) or (program if Path(program).is_file() else None)
-    if found is None:
-        _missing(f"{program} is not installed (scripts/system-deps.sh installs it)")
-    return found
-
-
-def _missing(message: str) -> NoReturn:
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def need_module(name: str) -> Any:
-    """The imported module; if missing, FAIL under CI (it must be installed there), else skip."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        _missing(f"the Python package {name.split('.')[0]} is not installed "
-                 f"(pip install -e '.[dev]')")
 
 
 def neuron() -> tuple[Value, dict[str, Value]]:

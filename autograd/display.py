@@ -1,0 +1,57 @@
+"""How Jupyter shows stepgrad's objects: small HTML renderings, read by their `_repr_html_`.
+
+Each keeps the plain text as its fallback (the REPL is unchanged), uses the same names and
+numbers as the text, escapes every label, and sets no colours, so dark themes still read.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from autograd.explain import fmt
+
+if TYPE_CHECKING:
+    from autograd.explain import Explanation
+    from autograd.stepper import Step
+    from autograd.value import Value
+
+_SEP = "border-left:1px solid #888"
+
+
+def value_html(v: Value) -> str:
+    """A Value as a one-line record, as drawings show it: label | data | grad | op."""
+    texts = [f"data {fmt(v.data)}", f"grad {fmt(v.grad)}"] + ([f"op {v.op}"] if v.op else [])
+    cells = [f"<b>{html.escape(v.label)}</b>"] if v.label else []
+    cells += [html.escape(text) for text in texts]
+    inner = "".join(f'<span style="padding:1px 6px{";" + _SEP if k else ""}">{cell}</span>'
+                    for k, cell in enumerate(cells))
+    return (f'<span class="stepgrad-value" title="{html.escape(repr(v))}" style="display:'
+            f'inline-flex;border:1px solid #888;border-radius:3px;font-family:monospace">'
+            f"{inner}</span>")
+
+
+def explanation_html(rows: Explanation) -> str:
+    """`explain()`'s table as an HTML table: the same columns, numbers aligned right."""
+    right = ' style="text-align:right"'
+    head = "".join(f"<th{right if name in ('#', 'data', 'grad') else ''}>{name}</th>"
+                   for name in ("#", "node", "op", "formula", "data", "grad"))
+    body = "".join(
+        f"<tr><td{right}>{r.index}</td><td><code>{html.escape(r.name)}</code></td>"
+        f"<td>{html.escape(r.op or 'leaf')}</td><td><code>{html.escape(r.formula)}</code></td>"
+        f"<td{right}>{fmt(r.data)}</td><td{right}>{html.escape(fmt(r.grad))}</td></tr>"
+        for r in rows
+    )
+    return (f'<table class="stepgrad-explain"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def pre_html(text: str) -> str:
+    """Text that must keep its lines and columns (`text_graph()`), as an escaped <pre>."""
+    return f'<pre class="stepgrad-text">{html.escape(text)}</pre>'
+
+
+def step_html(step: Step) -> str:
+    """A backprop step: its heading, then its chain-rule lines."""
+    return (f'<div class="stepgrad-step"><b>{html.escape(step.heading)}</b>'
+            f"{pre_html(str(step))}</div>")
