@@ -31,19 +31,27 @@ def value_html(v: Value) -> str:
             f"{inner}</span>")
 
 
+# explain()'s columns and how each aligns: explicitly both ways, as notebook front ends
+# right-align every table cell by default.
+_COLUMNS = (("#", "right"), ("node", "left"), ("op", "left"), ("formula", "left"),
+            ("data", "right"), ("grad", "right"))
+
+
 def explanation_html(rows: Explanation) -> str:
     """`explain()`'s table as an HTML table: the same columns, numbers aligned right."""
-    right = ' style="text-align:right"'
-    head = "".join(f"<th{right if name in ('#', 'data', 'grad') else ''}>{name}</th>"
-                   for name in ("#", "node", "op", "formula", "data", "grad"))
-    body = "".join(
-        f"<tr><td{right}>{r.index}</td><td><code>{html.escape(r.name)}</code></td>"
-        f"<td>{html.escape(r.op or 'leaf')}</td><td><code>{html.escape(r.formula)}</code></td>"
-        f"<td{right}>{fmt(r.data)}</td><td{right}>{html.escape(fmt(r.grad))}</td></tr>"
-        for r in rows
-    )
+    head = "".join(f'<th style="text-align:{side}">{name}</th>' for name, side in _COLUMNS)
+    body = []
+    for r in rows:
+        cells = (str(r.index), _code(r.name), html.escape(r.op or "leaf"), _code(r.formula),
+                 fmt(r.data), html.escape(fmt(r.grad)))
+        body.append("<tr>" + "".join(f'<td style="text-align:{side}">{cell}</td>'
+                                     for (_, side), cell in zip(_COLUMNS, cells)) + "</tr>")
     return (f'<table class="stepgrad-explain"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def _code(text: str) -> str:
+    return f"<code>{html.escape(text)}</code>" if text else ""
 
 
 def pre_html(text: str) -> str:

@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Installs the system programs stepgrad's tests and demos use, if missing: Graphviz's `dot`
-# (drawings) and Chromium (the HTML player's browser test). Debian/Ubuntu via apt.
+# Installs the system programs named as arguments, if missing (Debian/Ubuntu, via apt):
+#   graphviz  Graphviz's `dot`, for drawings (the demos and the tests)
+#   chromium  the browser the player and notebook tests drive (the tests only)
+# e.g. `bash scripts/system-deps.sh graphviz chromium`. The Makefile says which target needs which.
 set -euo pipefail
+declare -A command_of=([graphviz]=dot [chromium]=chromium)
 missing=()
-command -v dot >/dev/null 2>&1 || missing+=(graphviz)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+for package in "$@"; do
+    program="${command_of[$package]:-}"
+    if [ -z "$program" ]; then
+        echo "stepgrad: system-deps.sh knows graphviz and chromium, not '$package'" >&2
+        exit 2
+    fi
+    command -v "$program" >/dev/null 2>&1 || missing+=("$package")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "stepgrad: please install ${missing[*]} with your system's package manager" >&2

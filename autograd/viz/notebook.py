@@ -22,7 +22,7 @@ class Player:
     """
 
     def __init__(self, frames: list[Frame], title: str, *, delay_ms: int = 1200,
-                 height: int = 520) -> None:
+                 height: int = 420) -> None:
         if not frames:
             raise ValueError("Player: needs at least one frame")
         self.frames, self.title, self.height = frames, title, int(height)
@@ -39,7 +39,7 @@ class Player:
 
 
 def player(root: Value, *, grad: float = 1.0, title: str = "", delay_ms: int = 1200,
-           height: int = 520, timeout: float = 60.0, max_nodes: int = PLAYER_MAX_NODES,
+           height: int = 420, timeout: float = 60.0, max_nodes: int = PLAYER_MAX_NODES,
            **draw_options: Any) -> Player:
     """Step through `root.backward(grad)` and return the player, for a notebook to show inline.
 
