@@ -23,7 +23,8 @@ def test_stored_without_outputs(name):
     dirty = [c["id"] for c in code if c["outputs"] or c["execution_count"] is not None]
     assert dirty == [], f"{name}: clear the outputs of cells {dirty} before committing"
     assert all(c["metadata"] == {} for c in notebook["cells"]), "cell metadata (e.g. collapsed)"
-    assert set(notebook["metadata"]) <= {"kernelspec", "language_info"}
+    extra = set(notebook["metadata"]) - {"kernelspec", "language_info"}
+    assert not extra, f"{name}: notebook metadata {sorted(extra)} (e.g. saved widget state)"
     assert notebook["metadata"]["kernelspec"]["name"] == "python3"
 
 

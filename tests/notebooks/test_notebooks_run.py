@@ -89,6 +89,9 @@ def test_02_steps_one_per_cell_then_the_player_and_the_graph_of_a_gradient(execu
     for heading, text in steps:  # every step's words are in the page's frames
         assert heading in page and text.replace("<", "\\u003c").splitlines()[0] in page
     assert result(notebook, "player") == "<Player: 4 steps, 'backprop of o'>"
+    assert shown(notebook, "widget", "application/vnd.jupyter.widget-view+json")
+    assert result(notebook, "widget") == "<StepperWidget of o: no step yet>"
+    assert result(notebook, "after-widget") == "(0.0, 0.0, 0.0)"  # "nothing clicked yet"
 
     assert result(notebook, "create-graph").startswith("Value(27.0,")  # dy/dx = 3x² = 27
     svg = result(notebook, "grad-graph", "image/svg+xml")

@@ -1,0 +1,91 @@
+"""A live backprop stepper for Jupyter: buttons that advance a real `backward_steps()` pass.
+
+Unlike `player` (pictures of a finished pass), the pass happens in the kernel as you click, so
+the `.grad`s that later cells read are the paused pass's. Needs `ipywidgets` (the `notebooks`
+extra), imported only here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from autograd.value import Value
+from autograd.viz.dot import draw_dot
+from autograd.viz.frames import PLAYER_MAX_NODES
+from autograd.viz.rendering import require_dot, to_svg
+
+
+class StepperWidget:
+    """`next` applies one more step of the pass, `finish` the rest; the graph is redrawn each time.
+
+    `.step` is the last applied `Step` (None before the first click), `.done` says the pass ended.
+    """
+
+    def __init__(self, root: Value, *, grad: float = 1.0, timeout: float = 60.0,
+                 max_nodes: int = PLAYER_MAX_NODES, **draw_options: Any) -> None:
+        try:
+            import ipywidgets
+        except ImportError as error:
+            raise ImportError("stepper_widget needs ipywidgets: pip install 'stepgrad[notebooks]' "
+                              "(or pip install ipywidgets)") from error
+        from autograd.display import step_html
+        from autograd.stepper import backward_steps
+
+        draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
+        require_dot()
+        self.root, self.step, self.done = root, None, False
+        self._steps = backward_steps(root, grad)
+        self._draw = lambda step: to_svg(
+            draw_dot(root, step=step, max_nodes=max_nodes, **draw_options), timeout=timeout)
+        self._step_html = step_html
+        self.next_button = ipywidgets.Button(description="next ▶", tooltip="apply one step")
+        self.finish_button = ipywidgets.Button(description="finish ⏭", tooltip="the rest")
+        self.status = ipywidgets.HTML()
+        self.graph = ipywidgets.HTML()
+        self.next_button.on_click(lambda _: self.next())
+        self.finish_button.on_click(lambda _: self.finish())
+        self.box = ipywidgets.VBox([
+            ipywidgets.HBox([self.next_button, self.finish_button]), self.status, self.graph])
+        self.box.add_class("stepgrad-stepper")
+        self._show()
+
+    def next(self) -> None:
+        """Apply the next step of the pass (nothing once it is done)."""
+        if self.done:
+            return
+        try:
+            self.step = next(self._steps)
+        except StopIteration:
+            self.done = True
+        else:
+            self.done = self.step.index == self.step.total - 1
+        self._show()
+
+    def finish(self) -> None:
+        """Apply every remaining step."""
+        while not self.done:
+            self.next()
+
+    def _show(self) -> None:
+        step = self.step
+        self.status.value = (self._step_html(step) if step is not None else
+                             "<b>no step yet</b>: click next to seed the pass")
+        self.graph.value = self._draw(step)
+        self.next_button.disabled = self.finish_button.disabled = self.done
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)  # what shows where widgets do not (an HTML export)
+        return bundle
+
+    def __repr__(self) -> str:
+        at = "no step yet" if self.step is None else self.step.heading
+        return f"<StepperWidget of {self.root.label or 'the output'}: {at}>"
+
+
+def stepper_widget(root: Value, *, grad: float = 1.0, **options: Any) -> StepperWidget:
+    """A widget whose buttons step `root.backward(grad)` in the kernel (see `StepperWidget`).
+
+    NB: as with `backward_steps()`, the paused pass owns the `.grad`s it is filling in.
+    """
+    return StepperWidget(root, grad=grad, **options)
