@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from autograd.display import step_html
+from autograd.stepper import backward_steps
 from autograd.value import Value
 from autograd.viz.dot import draw_dot
 from autograd.viz.frames import PLAYER_MAX_NODES
@@ -28,16 +30,12 @@ class StepperWidget:
         except ImportError as error:
             raise ImportError("stepper_widget needs ipywidgets: pip install 'stepgrad[notebooks]' "
                               "(or pip install ipywidgets)") from error
-        from autograd.display import step_html
-        from autograd.stepper import backward_steps
 
         draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
         require_dot()
         self.root, self.step, self.done = root, None, False
         self._steps = backward_steps(root, grad)
-        self._draw = lambda step: to_svg(
-            draw_dot(root, step=step, max_nodes=max_nodes, **draw_options), timeout=timeout)
-        self._step_html = step_html
+        self._timeout, self._draw_options = timeout, {"max_nodes": max_nodes, **draw_options}
         self.next_button = ipywidgets.Button(description="next ▶", tooltip="apply one step")
         self.finish_button = ipywidgets.Button(description="finish ⏭", tooltip="the rest")
         self.status = ipywidgets.HTML()
@@ -51,26 +49,28 @@ class StepperWidget:
 
     def next(self) -> None:
         """Apply the next step of the pass (nothing once it is done)."""
-        if self.done:
-            return
-        try:
-            self.step = next(self._steps)
-        except StopIteration:
-            self.done = True
-        else:
-            self.done = self.step.index == self.step.total - 1
+        self._advance()
         self._show()
 
     def finish(self) -> None:
-        """Apply every remaining step."""
-        while not self.done:
-            self.next()
+        """Apply every remaining step, then draw the last one (one `dot` run, not one per step)."""
+        while self._advance():
+            pass
+        self._show()
+
+    def _advance(self) -> bool:
+        if self.done:
+            return False
+        self.step = next(self._steps)  # a pass has at least its seed step, and stops at total
+        self.done = self.step.index == self.step.total - 1
+        return True
 
     def _show(self) -> None:
         step = self.step
-        self.status.value = (self._step_html(step) if step is not None else
+        self.status.value = (step_html(step) if step is not None else
                              "<b>no step yet</b>: click next to seed the pass")
-        self.graph.value = self._draw(step)
+        drawing = draw_dot(self.root, step=step, **self._draw_options)
+        self.graph.value = to_svg(drawing, timeout=self._timeout)
         self.next_button.disabled = self.finish_button.disabled = self.done
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
