@@ -75,7 +75,7 @@ class StepperWidget:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.box._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)  # what shows where widgets do not (an HTML export)
+        bundle["text/plain"] = repr(self)  # what a front end without widgets shows
         return bundle
 
     def __repr__(self) -> str:

@@ -45,8 +45,9 @@ def lab(tmp_path):
                 "nbformat": 4, "nbformat_minor": 5}
     (tmp_path / "widget.ipynb").write_text(json.dumps(notebook))
     port, token = free_port(), secrets.token_hex(16)
-    home = tmp_path / "home"  # no user settings, news or workspaces from this machine
+    home = tmp_path / "home"  # no user settings, kernels or workspaces from this machine
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTER_DATA_DIR": str(home / "data"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
