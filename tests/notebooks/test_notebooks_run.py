@@ -123,6 +123,10 @@ def test_03_gradcheck_passes_catches_a_detach_and_hypothesis_finds_the_hidden_bu
     expression, value = re.fullmatch(r"\((Expression\(.*\)), (\S+)\)",
                                      result(notebook, "smallest")).groups()
     assert float(value) > 2 and expression.count(" = ") <= 2
+    # ... and it is the case the table above reports: the same point.
+    first_variable = re.match(r"Expression\(\w+=([^,:]+)", expression).group(1)
+    at = float(re.search(r"at \(x0=([^,)]+)", found).group(1))  # printed with 6 digits
+    assert float(first_variable) == pytest.approx(at, rel=1e-5)
 
 
 def test_04_training_lowers_the_loss_and_scores_at_least_90_percent(executed):
