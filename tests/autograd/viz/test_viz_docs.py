@@ -6,8 +6,7 @@ import math
 from pathlib import Path
 
 from docs_images import cube_grad, main
-from needs import need
-from viz_helpers import evaluate, neuron, parse_svg
+from viz_helpers import evaluate, need, neuron, parse_svg
 
 from autograd.viz import draw_dot, to_svg
 

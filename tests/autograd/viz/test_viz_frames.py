@@ -7,8 +7,7 @@ import re
 import time
 
 import pytest
-from needs import need
-from viz_helpers import neuron, parse_svg
+from viz_helpers import need, neuron, parse_svg
 
 from autograd import Value
 from autograd.viz import frames_folder, player_html, step_frames, write_player

@@ -7,8 +7,7 @@ import math
 import re
 
 import pytest
-from needs import need
-from viz_helpers import neuron
+from viz_helpers import need, neuron
 
 from autograd.stepper import backward_steps
 from autograd.viz import Player, player, player_html, write_player

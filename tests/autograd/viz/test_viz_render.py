@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from needs import need, need_module
-from viz_helpers import evaluate, neuron, parse_svg
+from viz_helpers import evaluate, need, need_module, neuron, parse_svg
 
 from autograd import Value
 from autograd.viz import DotNotFoundError, draw_dot, render, to_svg

@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from needs import need, need_module
-from viz_helpers import neuron, parse_svg
+from viz_helpers import need, need_module, neuron, parse_svg
 
 from autograd.display import step_html
 from autograd.stepper import backward_steps

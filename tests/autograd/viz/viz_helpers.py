@@ -1,11 +1,18 @@
-"""Shared by the viz tests: the micrograd neuron and SVG parsing (`need`: tests/needs.py)."""
+"""Shared by the viz tests: the micrograd neuron, SVG parsing, and needing `dot` / Chromium."""
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from autograd import OPS, Value
+
+# need, need_module and CHROMIUM live in tests/needs.py, shared by every test; pytest puts tests/
+# on sys.path, and this puts it there for a script that imports this file alone (a subprocess).
+sys.path.append(str(Path(__file__).resolve().parents[2]))
+from needs import CHROMIUM, need, need_module  # noqa: E402, F401, I001
 
 SVG = "{http://www.w3.org/2000/svg}"
 
