@@ -52,6 +52,13 @@ def test_a_label_cannot_end_the_attribute():
     assert '<title>backprop of x&quot; onload=&quot;alert(1)</title>' in srcdoc(markup)
 
 
+def test_a_graph_too_big_is_refused_before_the_pass():
+    o, v = neuron()
+    with pytest.raises(ValueError, match="max_nodes"):
+        player(o, max_nodes=3)
+    assert all(node.grad == 0.0 for node in v.values())
+
+
 @pytest.mark.parametrize("height", [0, -5, 2.5, True, "400"])
 def test_a_bad_height_is_refused_before_the_pass(height):
     o, v = neuron()
