@@ -11,7 +11,7 @@ import html
 from typing import Any
 
 from autograd.value import Value
-from autograd.viz.frames import PLAYER_MAX_NODES, Frame, step_frames
+from autograd.viz.frames import PLAYER_MAX_NODES, PLAYER_MAX_WORK, Frame, step_frames
 from autograd.viz.player import default_title, player_html
 
 
@@ -40,13 +40,15 @@ class Player:
 
 def player(root: Value, *, grad: float = 1.0, title: str = "", delay_ms: int = 1200,
            height: int = 420, timeout: float = 60.0, max_nodes: int = PLAYER_MAX_NODES,
-           **draw_options: Any) -> Player:
+           max_work: int = PLAYER_MAX_WORK, **draw_options: Any) -> Player:
     """Step through `root.backward(grad)` and return the player, for a notebook to show inline.
 
     NB: as `write_player`, it runs a real backward pass (`root.zero_grad()` first to start from
-    zero). `height` is the iframe's in pixels; `draw_options` go to `draw_dot`.
+    zero), after the same checks (`max_nodes`, `max_work`; `timeout` is for all the frames).
+    `height` is the iframe's in pixels; `draw_options` go to `draw_dot`.
     """
     if not isinstance(height, int) or isinstance(height, bool) or height <= 0:
         raise ValueError(f"player: height must be a positive int (pixels), got {height!r}")
-    frames = step_frames(root, grad=grad, timeout=timeout, max_nodes=max_nodes, **draw_options)
+    frames = step_frames(root, grad=grad, timeout=timeout, max_nodes=max_nodes,
+                         max_work=max_work, **draw_options)
     return Player(frames, title or default_title(root), delay_ms=delay_ms, height=height)
