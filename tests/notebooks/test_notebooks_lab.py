@@ -1,5 +1,6 @@
 """The live stepper widget in a real JupyterLab, driven by headless Chromium: the test starts the
-server on 127.0.0.1, runs a notebook, clicks the widget, and reads `.grad` in the next cell."""
+server on 127.0.0.1, runs a notebook, clicks the widget, and reads `.grad` in the next cell; the
+inline player steps there too."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ CELLS = [
     "o = n.tanh(); o.label = 'o'\n"
     "stepper_widget(o)",
     "print('grads', o.grad, n.grad, x.grad)",
+    "from autograd.viz import player\n"
+    "player(o)",
 ]
 
 
@@ -127,5 +130,15 @@ def test_the_widget_steps_the_real_pass_in_the_kernel(lab, browser):
         page.evaluate(RUN, 1)
         page.wait_for_function(f"() => ({OUTPUT})(1).includes('-1.4999')")
         assert next_button.is_disabled()
+
+        # The inline player, in JupyterLab's own output area, steps too.
+        page.evaluate(RUN, 2)
+        frame = page.locator(".jp-OutputArea iframe.stepgrad-player")
+        frame.wait_for()
+        frame.scroll_into_view_if_needed()
+        inside = page.frame_locator(".jp-OutputArea iframe.stepgrad-player")
+        assert inside.locator("#heading").text_content() == "step 0/3: o = tanh(n) (seed)"
+        inside.locator("#next").click()
+        assert inside.locator("#heading").text_content() == "step 1/3: o = tanh(n)"
     finally:
         page.close()
