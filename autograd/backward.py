@@ -1,15 +1,16 @@
 """Reverse mode: the chain rule over a topological order, and the functional API built on it.
 
-Each pass computes its gradients on its own and only then adds them to `.grad`. So calling
-`backward()` twice exactly doubles every gradient, an error midway changes no `.grad`, and
-`grad()` can return gradients without touching any `.grad` at all.
+Each pass computes its gradients on its own, then every new `.grad`, and only then stores them
+(`commit`). So calling `backward()` twice exactly doubles every gradient, an error midway (or a
+Ctrl-C) changes no `.grad`, and `grad()` can return gradients without touching any `.grad`.
 """
 
 from __future__ import annotations
 
 import gc
+import reprlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from itertools import islice
@@ -61,19 +62,19 @@ def gradients(
             with mode.enable_grad():
                 grads = _recorded_pass(order, root, seed, cut)
         else:
-            _float_pass(order, root, seed, cut)
-            try:
+            with _scratch(order):
+                _float_pass(order, root, seed, cut)
                 grads = {node: node._pass_grad for node in order}
-            finally:
-                _clear_pass(order)
     if mode.get_mode().anomaly:
         anomaly.on_gradients(order, grads)
     return order, grads
 
 
 _PASSES = threading.RLock()
-"""One float pass at a time: a pass keeps its running sums on the nodes (`_pass_grad`), and two
-graphs can share nodes (one model, several losses). With the GIL, threads lose no speed here."""
+"""One pass at a time, and every write to `.grad` under it: a float pass keeps its running sums
+on the nodes (`_pass_grad`), and two graphs can share nodes (one model, several losses), so a
+pass holds it from its first read of a `.grad` to its last write. The stepper takes it for each
+step's writes. With the GIL, threads lose no speed here."""
 
 
 @contextmanager
@@ -122,17 +123,53 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0) -> N
                 else:
                     (da,) = op.partials(math, a.data, param, node.data)
                 a._pass_grad += da * upstream
-    except BaseException as error:
-        _clear_pass(order)
-        if isinstance(error, ArithmeticError):
-            raise _not_finite(node, error) from None
-        raise
+    except ArithmeticError as error:
+        raise _not_finite(node, error) from None
+
+
+_unclean: list[Value] | None = None  # a float pass's order until its scratch is 0.0 again
+
+
+@contextmanager
+def _scratch(order: list[Value]) -> Iterator[None]:
+    """A float pass on `order` runs inside: after it, every `_pass_grad` is 0.0 again.
+
+    Even after a Ctrl-C: the clearing finishes (see `whole`), and if a second interrupt cuts
+    it short, the next pass (they take turns) clears what this one left first.
+    """
+    global _unclean
+    if _unclean is not None:
+        whole(_clear_pass, _unclean)
+    _unclean = order
+    try:
+        yield
+    finally:
+        whole(_clear_pass, order)
+        _unclean = None
 
 
 def _clear_pass(order: list[Value]) -> None:
     """Put every node's scratch gradient back to 0.0 (its resting value)."""
     for node in order:
         node._pass_grad = 0.0
+
+
+def whole(store: Callable[..., None], *args: Any) -> None:
+    """Run `store(*args)` to its end even through Ctrl-C, then raise the KeyboardInterrupt.
+
+    `store` writes values computed beforehand, so running it again from the start is harmless:
+    an interrupt midway runs it again. Only a second interrupt landing within the few bytecodes
+    where the first is caught can still cut it short.
+    """
+    interrupted = None
+    while True:
+        try:
+            store(*args)
+            break
+        except KeyboardInterrupt as error:
+            interrupted = error
+    if interrupted is not None:
+        raise interrupted
 
 
 def _recorded_pass(order: list[Value], root: Value, seed: Any, cut: int = 0) -> dict:
@@ -181,29 +218,78 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
         grad = grad if create_graph else grad.data
     else:
         grad = as_float(grad, "backward")
-    if not create_graph and not mode.get_mode().anomaly:  # the fast path: no dict at all
-        with _PASSES, _gc_paused():
-            order = topological_order(root)
-            _float_pass(order, root, grad)
-            try:  # every sum first: if one fails (a .grad set to None), no .grad has changed
-                totals = [node.grad + node._pass_grad for node in order]
-            finally:
-                _clear_pass(order)
-        for node, total in zip(order, totals):
-            node.grad = total
-        return
-    order, grads = gradients(root, grad, create_graph=create_graph)
-    if not create_graph:
-        for node in order:
-            node.grad += grads[node]
-        return
-    fresh = _Fresh([*order, grad])  # the seed is the caller's: the root's grad is a copy
+    # The lock is held from reading each .grad to writing it: a pass in another thread that
+    # shares a node waits, so no contribution is lost (see README, Threads).
+    with _PASSES:
+        if not create_graph and not mode.get_mode().anomaly:  # the fast path: no dict at all
+            with _gc_paused():
+                order = topological_order(root)
+                with _scratch(order):
+                    _float_pass(order, root, grad)
+                    try:  # every sum first: if one fails (a .grad set to None), none is stored
+                        totals = [node.grad + node._pass_grad for node in order]
+                    except TypeError:
+                        raise unusable_grad(order, "backward") from None
+        else:
+            order, grads = gradients(root, grad, create_graph=create_graph)
+            totals = _recorded_totals(order, grads, grad) if create_graph else _totals(order, grads)
+        commit(order, totals)
+
+
+def _totals(order: list[Value], grads: dict[Value, Any]) -> list[Any]:
+    """Every node's new .grad, `before + this pass`, computed before any is stored."""
+    try:
+        return [node.grad + grads[node] for node in order]
+    except TypeError:
+        raise unusable_grad(order, "backward") from None
+
+
+def _recorded_totals(order: list[Value], grads: dict[Value, Any], seed: Any) -> list[Value]:
+    """`_totals` for `create_graph`: each new .grad a fresh Value whose graph records the sum."""
+    fresh = _Fresh([*order, seed])  # the seed is the caller's: the root's grad is a copy
+    totals = []
     with mode.enable_grad():
         for node in order:
             g = fresh(grads[node])
             before = node.grad
             # Adding to an exact 0.0 would record a useless `0 + g` node in the gradient's graph.
-            node.grad = g if (isinstance(before, float) and before == 0.0) else before + g
+            if isinstance(before, float) and before == 0.0:
+                totals.append(g)
+            elif is_number(before) or isinstance(before, Value):
+                totals.append(before + g)
+            else:
+                raise unusable_grad([node], "backward")
+    return totals
+
+
+def commit(nodes: list[Value], totals: list[Any]) -> None:
+    """Store each node's new .grad (computed beforehand), all of them even through Ctrl-C."""
+    whole(_store_grads, nodes, totals)
+
+
+def zero_grads(root: Value) -> None:
+    """`root.zero_grad()`: every node's `.grad` back to 0.0, in its turn (a pass is not halved)."""
+    with _PASSES:
+        order = topological_order(root)
+        commit(order, [0.0] * len(order))
+
+
+def _store_grads(nodes: list[Value], totals: list[Any]) -> None:
+    for node, total in zip(nodes, totals):
+        node.grad = total
+
+
+def unusable_grad(nodes: Iterable[Value], where: str) -> TypeError:
+    """The error for a pass that cannot add to a `.grad` (a user set it to None, say): names it."""
+    for node in nodes:
+        before = node.grad
+        if not (is_number(before) or isinstance(before, Value)):
+            made = f"{node._op.name} node" if node._op is not None else "leaf"
+            return TypeError(
+                f"{where}: the .grad of the {made} {describe(node)} is {type(before).__name__} "
+                f"({reprlib.repr(before)}), not a number or a Value, so the pass cannot add to "
+                "it; set it to 0.0 (zero_grad() does). No .grad was changed")
+    return TypeError(f"{where}: a .grad could not be added to")
 
 
 class _Fresh:

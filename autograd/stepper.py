@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd import anomaly, mode
-from autograd.backward import _check_root, local_partials
+from autograd.backward import _PASSES, _check_root, commit, local_partials, unusable_grad
 from autograd.explain import Names, fmt
 from autograd.graph import topological_order
 from autograd.symbolic import rule_texts
@@ -120,7 +120,8 @@ def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
     graph partly propagated (by design: that is what there is to look at).
     """
     _check_root(root, "backward_steps")
-    seed = as_float(grad, "backward_steps (grad)")
+    # A Value seed counts by its number, as in backward() without create_graph.
+    seed = grad.data if isinstance(grad, Value) else as_float(grad, "backward_steps (grad)")
     return _steps(root, seed)
 
 
@@ -132,11 +133,11 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
     if checking:
         anomaly.check_seed(root, seed)
     # This pass's own gradients, accumulated exactly as backward's float pass does (each starts
-    # at 0.0, the root at the seed), and what each .grad held before the pass: .grad is always
-    # `before + this pass so far`, as backward() adds it. So even the sign of a zero agrees.
+    # at 0.0, the root at the seed); `.grad` is `base + this pass so far`, as backward() adds it.
+    # So even the sign of a zero agrees.
     grads: dict[Value, float] = {root: seed}
-    before: dict[Value, Any] = {root: root.grad}
-    _write(root, before[root], seed)
+    writer = _Writer()
+    writer.write([root], grads)
     yield Step(0, total, root, seed, (), _Words(names, root))
     index = 0
     for node in reversed(order):
@@ -152,17 +153,47 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
         ]
         # Last operand first, as backward's float pass adds them: with `a*a` the sum then rounds
         # the same way, so the finished pass equals backward() exactly.
+        before = {c.parent: grads.get(c.parent, 0.0) for c in contributions}
         for c in reversed(contributions):
             grads[c.parent] = grads.get(c.parent, 0.0) + c.added  # 0.0 + -0.0 is 0.0
         if checking:
             anomaly.check_step(node, [(c.parent, c.added, grads[c.parent]) for c in contributions])
-        for parent in node.parents:
-            if parent not in before:
-                before[parent] = parent.grad
-            _write(parent, before[parent], grads[parent])
+        try:
+            writer.write(list(before), grads)
+        except BaseException:  # the step did not happen: the next one must not count it
+            grads.update(before)
+            raise
         yield Step(index, total, node, upstream, tuple(contributions), words)
 
 
-def _write(node: Value, before: Any, this_pass: float) -> None:
-    # The same addition backward() does (`grad += pass`, even onto 0.0): equal bit for bit.
-    node.grad = before + this_pass
+class _Writer:
+    """Each step's new `.grad`s, stored together under backward's lock, onto what is there.
+
+    A node's `.grad` is `base + this pass so far`, `base` being what it held when the pass first
+    reached it. If something else wrote it between two steps (a pass in another thread, a
+    `zero_grad()`), the base moves by what that write changed: nothing is lost or overwritten.
+    """
+
+    def __init__(self) -> None:
+        self.base: dict[Value, Any] = {}
+        self.stored: dict[Value, tuple[Any, Any]] = {}  # node -> (its .grad, this pass's part)
+
+    def write(self, nodes: list[Value], grads: dict[Value, float]) -> None:
+        with _PASSES:
+            totals = []
+            for node in nodes:
+                current = node.grad
+                try:
+                    if node not in self.base:
+                        self.base[node] = current
+                    else:
+                        stored, part = self.stored[node]
+                        if not (current is stored or current == stored):
+                            self.base[node] = current - part
+                    # The same addition backward() does (`grad + pass`): equal bit for bit.
+                    totals.append(self.base[node] + grads[node])
+                except TypeError:
+                    raise unusable_grad([node], "backward_steps") from None
+            commit(nodes, totals)
+            for node, new in zip(nodes, totals):
+                self.stored[node] = (new, grads[node])

@@ -209,10 +209,9 @@ class Value:
 
     def zero_grad(self) -> None:
         """Set the `.grad` of every node reachable from this one back to 0.0."""
-        from autograd.graph import topological_order
+        from autograd.backward import zero_grads
 
-        for node in topological_order(self):
-            node.grad = 0.0
+        zero_grads(self)
 
     def backward_steps(self, grad: Any = 1.0):
         """Backprop one node at a time: iterate to advance; each step explains its chain rule."""

@@ -225,3 +225,35 @@ def test_reused_operands_round_exactly_like_backward():
     root.zero_grad()
     list(root.backward_steps())
     assert exactly(grads_of(root)) == exactly(expected)
+
+
+def test_a_write_between_two_steps_is_kept_and_the_later_steps_add_onto_it():
+    x = Value(2.0, "x")
+    y = x * 3.0 + x  # dy/dx = 4: 1 from the add's step, then 3 from the product's
+    steps = y.backward_steps()
+    next(steps), next(steps)
+    assert x.grad == 1.0
+    (x * 5.0).backward()  # another pass writes x.grad while the stepper is paused
+    assert x.grad == 6.0
+    list(steps)
+    assert x.grad == 9.0  # nothing written over: 1 + 5 + 3
+
+
+def test_a_zero_grad_between_two_steps_keeps_only_the_later_steps():
+    x = Value(2.0, "x")
+    y = x * 3.0 + x
+    steps = y.backward_steps()
+    next(steps), next(steps)
+    y.zero_grad()
+    list(steps)
+    assert x.grad == 3.0 and y.grad == 0.0
+
+
+def test_a_value_seed_counts_by_its_number_as_in_backward():
+    x = Value(2.0, "x")
+    y = x * x
+    list(y.backward_steps(Value(3.0)))
+    stepped = x.grad
+    x.grad = 0.0
+    y.backward(Value(3.0))
+    assert stepped == x.grad == 12.0

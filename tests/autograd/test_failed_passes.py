@@ -1,0 +1,155 @@
+"""A pass that fails, or is interrupted, changes no `.grad`; its error names the unusable one."""
+
+from __future__ import annotations
+
+import _thread
+import random
+import signal
+import threading
+import time
+
+import pytest
+
+from autograd import Value, detect_anomaly, sum_of, topological_order
+
+
+def plain(y):
+    y.backward()
+
+
+def anomaly(y):
+    with detect_anomaly():
+        y.backward()
+
+
+def create_graph(y):
+    y.backward(create_graph=True)
+
+
+def stepped(y):
+    for _ in y.backward_steps():
+        pass
+
+
+PASSES = [pytest.param(f, id=f.__name__) for f in (plain, anomaly, create_graph)]
+
+
+def number(g):
+    return g.data if isinstance(g, Value) else g
+
+
+@pytest.mark.parametrize("run", PASSES)
+@pytest.mark.parametrize("bad", [None, "0.0", [0.0]], ids=["None", "str", "list"])
+def test_a_pass_over_an_unusable_grad_changes_nothing_and_names_it(run, bad):
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    h = (x * w).tanh()
+    h.label = "h"
+    y = h * 5.0 + x  # x comes first in the order, h late: a half-done commit would show
+    y.backward()
+    h.grad = bad
+    nodes = topological_order(y)
+    before = {node: node.grad for node in nodes}
+    with pytest.raises(TypeError) as caught:
+        run(y)
+    assert {node: node.grad for node in nodes} == before
+    message = str(caught.value)
+    assert "tanh node h=" in message and type(bad).__name__ in message
+    assert "No .grad was changed" in message
+    h.grad = 0.0
+    run(y)  # and the graph is not left broken: the next pass works
+
+
+def test_a_step_over_an_unusable_grad_changes_nothing_and_names_it():
+    x = Value(2.0, "x")
+    y = x * 3.0 + x
+    steps = y.backward_steps()
+    next(steps)
+    x.grad = None
+    before = {node: node.grad for node in topological_order(y)}
+    with pytest.raises(TypeError, match=r"backward_steps: the \.grad of the leaf x=2\.0 is "
+                                        r"NoneType"):
+        next(steps)
+    assert {node: node.grad for node in topological_order(y)} == before
+
+
+@pytest.mark.parametrize("run", [*PASSES, pytest.param(stepped, id="stepped")])
+def test_a_grad_set_to_a_str_before_the_pass_is_named(run):
+    x = Value(1.0, "x")
+    y = x * 2.0
+    x.grad = "oops"
+    with pytest.raises(TypeError, match=r"the \.grad of the leaf x=1\.0 is str \('oops'\)"):
+        run(y)
+    # The stepper applies a pass one step at a time: step 0 (the seed) happened.
+    assert x.grad == "oops" and y.grad == (1.0 if run is stepped else 0.0)
+
+
+@pytest.fixture
+def interruptible():
+    """SIGINT raises KeyboardInterrupt only while `armed` is set: only inside a pass."""
+    armed = threading.Event()
+
+    def handler(signum, frame):
+        if armed.is_set():
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    yield armed
+    signal.signal(signal.SIGINT, previous)
+
+
+def interrupted(armed: threading.Event, work) -> None:
+    """Run `work` with interrupts armed: only the pass itself, not entering anomaly mode."""
+    armed.set()
+    try:
+        work()
+    finally:
+        armed.clear()
+
+
+def plain_armed(armed, y):
+    interrupted(armed, y.backward)
+
+
+def anomaly_armed(armed, y):
+    with detect_anomaly():
+        interrupted(armed, y.backward)
+
+
+def create_graph_armed(armed, y):
+    interrupted(armed, lambda: y.backward(create_graph=True))
+
+
+@pytest.mark.parametrize("run", [plain_armed, anomaly_armed, create_graph_armed],
+                         ids=["plain", "anomaly", "create_graph"])
+def test_an_interrupt_lands_before_or_after_a_commit_never_inside(interruptible, run):
+    # Every node of a sum has gradient 1 each pass: after any number of passes, whole or not at
+    # all, every .grad is the same number. Interrupts arrive at random moments, as Ctrl-C does.
+    leaves = [Value(1.0) for _ in range(300)]
+    y = sum_of(leaves)
+    nodes = topological_order(y)
+    stop = threading.Event()
+    rng = random.Random(7)
+
+    def interrupter():
+        while not stop.is_set():
+            time.sleep(rng.uniform(0, 0.003))
+            _thread.interrupt_main(signal.SIGINT)
+
+    thread = threading.Thread(target=interrupter)
+    thread.start()
+    count = 0
+    try:
+        for _ in range(5000):
+            if count == 40:
+                break
+            try:
+                run(interruptible, y)
+            except KeyboardInterrupt:
+                count += 1
+            grads = {number(node.grad) for node in nodes}
+            assert len(grads) == 1, f"a pass was half committed: {sorted(grads)[:5]}"
+            assert all(node._pass_grad == 0.0 for node in nodes)
+    finally:
+        stop.set()
+        thread.join()
+    assert count == 40  # the test interrupted passes, not only the gaps between them
