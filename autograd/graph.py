@@ -18,16 +18,18 @@ def topological_order(
     roots = [roots] if isinstance(roots, Value) else list(roots)
     stops = list(dict.fromkeys(stop_at))
     if not stops:
-        return _depth_first(roots, set())
-    order = _depth_first(roots, set(stops))  # stops count as seen: never expanded
+        return depth_first(roots, set())
+    order = depth_first(roots, set(stops))  # stops count as seen: never expanded
     cut = set(stops)
     reached = {p for node in order for p in node.parents if p in cut}
     reached.update(root for root in roots if root in cut)
     return [node for node in stops if node in reached] + order
 
 
-def _depth_first(roots: list[Value], seen: set[Value]) -> list[Value]:
+def depth_first(roots: list[Value], seen: set[Value]) -> list[Value]:
     """Post-order depth-first search from the roots, skipping (and not emitting) `seen` nodes.
+
+    Every node emitted is added to `seen`, so walks that share it emit each node once.
 
     Explicit stacks instead of recursion, so a chain a million nodes deep is fine: `path` holds
     the nodes being expanded and `pending` an iterator over each one's parents. A node is
