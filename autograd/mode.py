@@ -7,8 +7,9 @@ identity test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import functools
+import inspect
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -28,16 +29,53 @@ _mode: ContextVar[Mode] = ContextVar("stepgrad_mode", default=DEFAULT)
 get_mode = _mode.get
 
 
-@contextmanager
-def switched(**changes: bool) -> Iterator[None]:
-    """Run a block with some fields of the current mode changed; restored on exit."""
-    current = _mode.get()
-    wanted = Mode(**{**current.__dict__, **changes})
-    token = _mode.set(DEFAULT if wanted == DEFAULT else wanted)
-    try:
-        yield
-    finally:
-        _mode.reset(token)
+_saved: ContextVar[tuple[Mode, ...]] = ContextVar("stepgrad_saved_modes", default=())
+
+
+class switched:  # noqa: N801 - used like a function: `with switched(grad=False):`
+    """A block (or a decorated function) run with some fields of the mode changed.
+
+    Reusable and re-entrant: what to restore is kept per context (thread, asyncio task), not
+    on the object. NB: it refuses to decorate generator and async functions, whose bodies run
+    later, a step at a time: use `with no_grad():` inside them.
+    """
+
+    def __init__(self, **changes: bool) -> None:
+        self.changes = changes
+
+    def __enter__(self) -> None:
+        current = _mode.get()
+        wanted = Mode(**{**current.__dict__, **self.changes})
+        _saved.set((*_saved.get(), current))
+        _mode.set(DEFAULT if wanted == DEFAULT else wanted)
+
+    def __exit__(self, *exc: object) -> None:
+        saved = _saved.get()
+        _saved.set(saved[:-1])
+        _mode.set(saved[-1])
+
+    def __call__(self, func: Callable) -> Callable:
+        if not callable(func):
+            raise TypeError(f"{_name(self)}: expected a function to decorate, "
+                            f"got {type(func).__name__}")
+        if inspect.isgeneratorfunction(func) or inspect.iscoroutinefunction(func) or \
+                inspect.isasyncgenfunction(func):
+            raise TypeError(
+                f"{_name(self)}: cannot decorate {func.__qualname__}: it is a generator or async "
+                "function, whose body runs after the call returns, so the mode would not apply; "
+                f"write `with {_name(self)}():` inside its body instead")
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+def _name(switch: switched) -> str:
+    names = {(("grad", False),): "no_grad", (("grad", True),): "enable_grad"}
+    return names.get(tuple(switch.changes.items()), "switched")
 
 
 def no_grad(func: Callable | None = None) -> Any:

@@ -117,3 +117,40 @@ def test_no_grad_is_also_a_decorator_with_or_without_parentheses():
     x = Value(1.0)
     assert bare(x).parents == () and called(x).parents == ()
     assert (x * 2).parents[0] is x  # recording is back on outside
+
+
+def test_one_no_grad_object_is_reusable_and_reentrant():
+    block = no_grad()
+    for _ in range(2):
+        with block:
+            assert not is_grad_enabled()
+            with block:
+                assert not is_grad_enabled()
+            assert not is_grad_enabled()
+        assert is_grad_enabled()
+
+
+def test_generator_and_async_functions_are_refused_as_decorated():
+    def gen():
+        yield Value(1.0) * 2
+
+    async def coro():
+        return Value(1.0) * 2
+
+    async def agen():
+        yield Value(1.0) * 2
+
+    for func in (gen, coro, agen):
+        for decorate in (no_grad, no_grad(), enable_grad, enable_grad()):
+            with pytest.raises(TypeError, match=r"cannot decorate .*(gen|coro).*inside its body"):
+                decorate(func)
+
+
+def test_a_decorated_function_keeps_its_name_and_passes_keywords():
+    @no_grad
+    def f(x, *, y):
+        """Doc."""
+        return x * y
+
+    assert f.__name__ == "f" and f.__doc__ == "Doc."
+    assert f(Value(2.0), y=3.0).parents == ()
