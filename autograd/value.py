@@ -8,6 +8,7 @@ plain data that refcounting frees at once, and that drawings and the stepper can
 from __future__ import annotations
 
 import math
+import numbers
 import reprlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -262,15 +263,21 @@ def short(x: float) -> str:
 
 
 def is_number(x: object) -> bool:
-    """An int or float, and not a bool: what may stand beside Values in arithmetic."""
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
+    """A real number and not a bool: what may stand beside Values in arithmetic.
+
+    Any `numbers.Real` counts (int, float, numpy's float32 and int64, Fraction), on either side
+    of an operator alike; it is converted with `float()`.
+    """
+    if isinstance(x, (int, float)):
+        return not isinstance(x, bool)
+    return isinstance(x, numbers.Real)  # numpy's bool_ is not a numbers.Real
 
 
 def as_float(x: object, where: str) -> float:
     """`x` as a float if it is a number (see `is_number`); else a TypeError naming `where`."""
     if not is_number(x):
-        raise TypeError(f"{where}: expected an int or float, got {type(x).__name__} "
-                        f"({reprlib.repr(x)})")
+        raise TypeError(f"{where}: expected a real number (int, float, ...; not bool), got "
+                        f"{type(x).__name__} ({reprlib.repr(x)})")
     try:
         return float(x)
     except OverflowError:  # an int beyond float range: +-inf, the IEEE policy
@@ -286,7 +293,7 @@ def _lift(x: object, op: Op) -> Value:
     if isinstance(x, Value):  # a subclass of Value
         return x  # type: ignore[return-value]
     if not is_number(x):
-        raise TypeError(f"{op.name}: operands must be Values, ints or floats, "
+        raise TypeError(f"{op.name}: operands must be Values or real numbers (not bool), "
                         f"got {type(x).__name__} ({reprlib.repr(x)})")
     leaf = _new(Value)
     leaf.data = as_float(x, op.name)
@@ -373,6 +380,10 @@ def _raise_domain_error(op: Op, parents: tuple[Value, ...], error: type, reason:
 def sum_of(values: Iterable[Value | Number]) -> Value:
     """The sum of many Values as a balanced tree of adds: shallow, so drawings stay readable."""
     level = list(values)
+    for i, v in enumerate(level):
+        if not (isinstance(v, Value) or is_number(v)):
+            raise TypeError(f"sum_of: expected Values or real numbers (not bool), got "
+                            f"{type(v).__name__} ({reprlib.repr(v)}) at position {i}")
     if not level:
         return Value(0.0)
     while len(level) > 1:

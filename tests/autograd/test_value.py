@@ -8,7 +8,7 @@ import operator
 
 import pytest
 
-from autograd import OPS, Op, Value, topological_order
+from autograd import OPS, Op, Value, sum_of, topological_order
 from autograd.value import apply
 
 ALL_OPS = pytest.mark.parametrize("op", OPS.values(), ids=lambda op: op.name)
@@ -261,3 +261,25 @@ def test_the_inlined_operators_build_what_apply_builds(symbol):
     out, expected = fast(a, b), apply(op, a, b)
     assert (out.data, out.op, out.parents, out.grad, out.label) == (
         expected.data, expected.op, expected.parents, expected.grad, expected.label)
+
+
+def test_numpy_scalars_are_numbers_on_either_side_alike():
+    import numpy as np  # in the dev extra
+    for scalar in (np.float32(3), np.float64(3), np.int64(3), np.int8(3)):
+        x, y = Value(2.0, "x"), Value(2.0, "y")
+        left, right = x * scalar, scalar * y
+        assert isinstance(left, Value) and isinstance(right, Value)
+        assert left.data == right.data == 6.0
+        left.backward(), right.backward()
+        assert x.grad == y.grad == 3.0
+        assert Value(scalar).data == 3.0 and type(Value(scalar).data) is float
+    with pytest.raises(TypeError, match="not bool"):
+        Value(2.0) * np.bool_(True)
+
+
+def test_sum_of_refuses_bools_and_other_non_numbers():
+    for bad in ([True, True], [Value(1.0), "2"], [None]):
+        with pytest.raises(TypeError, match=r"sum_of: expected Values or real numbers .* at "
+                                            r"position"):
+            sum_of(bad)
+    assert sum_of([1, 2.5, Value(1.0)]).data == 4.5
