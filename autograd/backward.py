@@ -8,6 +8,7 @@ Ctrl-C) changes no `.grad`, and `grad()` can return gradients without touching a
 from __future__ import annotations
 
 import gc
+import numbers
 import reprlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -327,11 +328,9 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
     With plain numbers you get floats. If any argument is a Value you get Values that carry
     their graph, so `grad(grad(f))` is the second derivative. No `.grad` is touched.
     """
-    positions = (argnums,) if isinstance(argnums, (int, float)) else tuple(argnums)
-    if not positions or any(isinstance(i, bool) or not isinstance(i, int) for i in positions):
-        raise TypeError(f"grad: argnums must be an int or a non-empty tuple, got {argnums!r}")
+    positions = _positions(argnums)
 
-    def wrapped(*args: Any) -> tuple:
+    def wrapped(*args: Any, **kwargs: Any) -> tuple:
         for i in positions:
             if not -len(args) <= i < len(args):
                 raise IndexError(f"grad: argnums {i} is out of range for {len(args)} arguments")
@@ -349,7 +348,7 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
         token = _nesting.set(_nesting.get() + 1)
         try:
             with mode.enable_grad():
-                out = f(*args)
+                out = f(*args, **kwargs)  # keywords pass through, not differentiated (as JAX)
         finally:
             _nesting.reset(token)
         if not isinstance(out, Value):
@@ -364,12 +363,21 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
             value: Any = out
         else:  # a float pass: the gradients are floats already
             value = out.data
-        return value, (found[0] if isinstance(argnums, int) else tuple(found))
+        return value, (tuple(found) if isinstance(argnums, (tuple, list)) else found[0])
 
     return wrapped
+
+
+def _positions(argnums: object) -> tuple[int, ...]:
+    """`argnums` as a tuple of ints (any integer type but bool), else a TypeError saying so."""
+    items = argnums if isinstance(argnums, (tuple, list)) else (argnums,)
+    if items and all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in items):
+        return tuple(int(i) for i in items)
+    raise TypeError(f"grad: argnums must be an int or a non-empty tuple of ints, got "
+                    f"{type(argnums).__name__} ({reprlib.repr(argnums)})")
 
 
 def grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..., Any]:
     """The gradient of `f` with respect to the arguments at `argnums` (see `value_and_grad`)."""
     both = value_and_grad(f, argnums)
-    return lambda *args: both(*args)[1]
+    return lambda *args, **kwargs: both(*args, **kwargs)[1]

@@ -28,8 +28,11 @@ def gradcheck(
     second derivatives are checked too: each first partial is itself gradchecked.
     Raises `GradcheckError` with a readable table otherwise.
     """
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise TypeError(f"gradcheck: order must be an int >= 1, got {type(order).__name__} "
+                        f"({order!r})")
     if order < 1:
-        raise ValueError(f"gradcheck: order must be at least 1, got {order}")
+        raise ValueError(f"gradcheck: order must be an int >= 1, got {order}")
     if not eps > 0:
         raise ValueError(f"gradcheck: eps must be > 0, got {eps!r}")
     if not args:

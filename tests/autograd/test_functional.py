@@ -137,3 +137,25 @@ def test_returned_gradients_are_new_values():
 def test_argnums_must_be_ints(argnums):
     with pytest.raises(TypeError, match="argnums"):
         grad(lambda x, y: x * y, argnums)
+
+
+def test_bad_argnums_say_what_was_expected_and_given():
+    for bad in (None, "0", 1.0, True, (), (0, None)):
+        with pytest.raises(TypeError, match=r"grad: argnums must be an int or a non-empty tuple "
+                                            r"of ints, got"):
+            grad(lambda x: x, bad)
+
+
+def test_numpy_integer_argnums_count_as_ints():
+    import numpy as np  # in the dev extra
+
+    f = lambda x, y: x * y  # noqa: E731
+    assert grad(f, np.int64(1))(3.0, 5.0) == 3.0
+    assert grad(f, (np.int32(0), 1))(3.0, 5.0) == (5.0, 3.0)
+
+
+def test_keywords_pass_through_to_f_undifferentiated():
+    f = lambda x, *, scale: x * x * scale  # noqa: E731
+    assert grad(f)(3.0, scale=2.0) == 12.0
+    assert value_and_grad(f)(3.0, scale=2.0) == (18.0, 12.0)
+    assert grad(grad(f))(3.0, scale=2.0) == 4.0

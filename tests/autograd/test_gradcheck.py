@@ -100,3 +100,12 @@ def test_the_failure_table_names_the_inputs(f, names):
 
 def test_a_callable_without_a_signature_is_checked_with_numbered_inputs():
     assert gradcheck(max, 1.0, 2.0) is True  # inspect.signature(max) raises ValueError
+
+
+def test_order_must_be_an_int_of_at_least_one():
+    f = lambda x: x * x  # noqa: E731
+    for bad in (1.5, "2", True, None):
+        with pytest.raises(TypeError, match=r"gradcheck: order must be an int >= 1, got"):
+            gradcheck(f, 1.0, order=bad)
+    with pytest.raises(ValueError, match=r"order must be an int >= 1, got 0"):
+        gradcheck(f, 1.0, order=0)
