@@ -31,6 +31,8 @@ def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
     op = node._op
     if op is None:
         raise ValueError(f"local_partials: {describe(node)} is a leaf: it has no op, no partials")
+    if len(node.parents) != op.arity:
+        raise _wrong_arity(node)
     if m is FLOAT_MATH:
         args = [p.data for p in node.parents]
         out = node.data
@@ -126,6 +128,17 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0) -> N
                 a._pass_grad += da * upstream
     except ArithmeticError as error:
         raise _not_finite(node, error) from None
+    except (TypeError, ValueError):
+        if len(node.parents) != node._op.arity:
+            raise _wrong_arity(node) from None
+        raise
+
+
+def _wrong_arity(node: Value) -> ValueError:
+    """The error for a node whose `.parents` no longer fits its op (they were edited)."""
+    return ValueError(f"backward: the {node._op.name} node {describe(node)} has "
+                      f"{len(node.parents)} parent(s), but {node._op.name} takes "
+                      f"{node._op.arity}: was .parents edited?")
 
 
 _unclean: list[Value] | None = None  # a float pass's order until its scratch is 0.0 again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 
 from autograd.value import Value
@@ -36,22 +37,40 @@ def depth_first(roots: list[Value], seen: set[Value]) -> list[Value]:
     emitted when its iterator is exhausted, i.e. after all its parents.
     """
     order: list[Value] = []
-    for root in roots:
-        if root in seen:
-            continue
-        seen.add(root)
-        path, pending = [root], [iter(root.parents)]
-        while pending:
-            for parent in pending[-1]:
-                if parent not in seen:
-                    seen.add(parent)
-                    path.append(parent)
-                    pending.append(iter(parent.parents))
-                    break
-            else:  # every parent is emitted: now the node can be
-                pending.pop()
-                order.append(path.pop())
+    path: list[Value] = []
+    try:
+        for root in roots:
+            if root in seen:
+                continue
+            seen.add(root)
+            path, pending = [root], [iter(root.parents)]
+            while pending:
+                for parent in pending[-1]:
+                    if parent not in seen:
+                        seen.add(parent)
+                        path.append(parent)
+                        pending.append(iter(parent.parents))
+                        break
+                else:  # every parent is emitted: now the node can be
+                    pending.pop()
+                    order.append(path.pop())
+    except (AttributeError, TypeError):  # .parents edited to hold a non-Value, or a non-tuple
+        raise _bad_parents([*path, *roots]) from None
     return order
+
+
+def _bad_parents(candidates: list[Value]) -> TypeError:
+    """The error for a walk that met `.parents` that are not a tuple of Values: names the node."""
+    from autograd.value import describe
+
+    for node in candidates:
+        parents = getattr(node, "parents", None)
+        if isinstance(node, Value) and not (
+                isinstance(parents, tuple) and all(isinstance(p, Value) for p in parents)):
+            return TypeError(f"topological_order: the .parents of {describe(node)} is "
+                             f"{reprlib.repr(parents)}: expected a tuple of Values "
+                             "(was .parents edited?)")
+    return TypeError("topological_order: expected Values whose .parents are tuples of Values")
 
 
 def edges(order: Iterable[Value]) -> list[tuple[Value, Value, int]]:

@@ -153,3 +153,27 @@ def test_an_interrupt_lands_before_or_after_a_commit_never_inside(interruptible,
         stop.set()
         thread.join()
     assert count == 40  # the test interrupted passes, not only the gaps between them
+
+
+@pytest.mark.parametrize("run", [*PASSES, pytest.param(stepped, id="stepped")])
+@pytest.mark.parametrize("parents", [1, 3], ids=["too few", "too many"])
+def test_parents_edited_to_the_wrong_arity_are_named(run, parents):
+    a = Value(1.0, "a")
+    b = a * 2.0
+    b.label = "b"
+    b.parents = (a,) * parents
+    with pytest.raises(ValueError, match=rf"the mul node b=2\.0 has {parents} parent\(s\), but "
+                                         r"mul takes 2: was \.parents edited\?"):
+        run(b)
+    assert a.grad == 0.0 and b.grad == (1.0 if run is stepped else 0.0)  # the stepper's seed
+
+
+@pytest.mark.parametrize("bad", [(1.0,), None, 3.0])
+def test_parents_edited_to_non_values_are_named(bad):
+    a = Value(1.0, "a")
+    b = a * 2.0
+    b.label = "b"
+    b.parents = bad if bad is None or isinstance(bad, float) else (*bad, a)
+    with pytest.raises(TypeError, match=r"topological_order: the \.parents of b=2\.0 is .*"
+                                        r"expected a tuple of Values"):
+        b.backward()
