@@ -88,8 +88,8 @@ def _gc_paused() -> Iterator[None]:
     and each full collection would walk the whole graph again: measured, a fifth of the time.
     """
     was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    try:  # disabled inside the try: a Ctrl-C right after it still re-enables the GC
+        gc.disable()
         yield
     finally:
         if was_enabled:

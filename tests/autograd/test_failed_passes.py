@@ -83,13 +83,19 @@ def test_a_grad_set_to_a_str_before_the_pass_is_named(run):
     assert x.grad == "oops" and y.grad == (1.0 if run is stepped else 0.0)
 
 
+class Armed:
+    """A plain flag (no lock inside, unlike threading.Event, so an interrupt cannot strand one)."""
+
+    on = False
+
+
 @pytest.fixture
 def interruptible():
-    """SIGINT raises KeyboardInterrupt only while `armed` is set: only inside a pass."""
-    armed = threading.Event()
+    """SIGINT raises KeyboardInterrupt only while armed: only inside a pass."""
+    armed = Armed()
 
     def handler(signum, frame):
-        if armed.is_set():
+        if armed.on:
             raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGINT, handler)
@@ -97,13 +103,13 @@ def interruptible():
     signal.signal(signal.SIGINT, previous)
 
 
-def interrupted(armed: threading.Event, work) -> None:
+def interrupted(armed: Armed, work) -> None:
     """Run `work` with interrupts armed: only the pass itself, not entering anomaly mode."""
-    armed.set()
+    armed.on = True
     try:
         work()
     finally:
-        armed.clear()
+        armed.on = False
 
 
 def plain_armed(armed, y):
