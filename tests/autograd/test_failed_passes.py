@@ -125,6 +125,9 @@ def create_graph_armed(armed, y):
     interrupted(armed, lambda: y.backward(create_graph=True))
 
 
+# An interrupt that lands while Python runs a finalizer cannot be raised there: Python reports
+# it as unraisable and drops it. That is the interpreter's rule, not a half-done pass.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("run", [plain_armed, anomaly_armed, create_graph_armed],
                          ids=["plain", "anomaly", "create_graph"])
 def test_an_interrupt_lands_before_or_after_a_commit_never_inside(interruptible, run):
