@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import _thread
-import random
-import signal
-import threading
-import time
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from autograd import Value, detect_anomaly, sum_of, topological_order
+from autograd import Value, detect_anomaly, topological_order
 
 
 def plain(y):
@@ -83,85 +81,17 @@ def test_a_grad_set_to_a_str_before_the_pass_is_named(run):
     assert x.grad == "oops" and y.grad == (1.0 if run is stepped else 0.0)
 
 
-class Armed:
-    """A plain flag (no lock inside, unlike threading.Event, so an interrupt cannot strand one)."""
-
-    on = False
+PROBE = Path(__file__).with_name("interrupt_probe.py")
 
 
-@pytest.fixture
-def interruptible():
-    """SIGINT raises KeyboardInterrupt only while armed: only inside a pass."""
-    armed = Armed()
-
-    def handler(signum, frame):
-        if armed.on:
-            raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGINT, handler)
-    yield armed
-    signal.signal(signal.SIGINT, previous)
-
-
-def interrupted(armed: Armed, work) -> None:
-    """Run `work` with interrupts armed: only the pass itself, not entering anomaly mode."""
-    armed.on = True
-    try:
-        work()
-    finally:
-        armed.on = False
-
-
-def plain_armed(armed, y):
-    interrupted(armed, y.backward)
-
-
-def anomaly_armed(armed, y):
-    with detect_anomaly():
-        interrupted(armed, y.backward)
-
-
-def create_graph_armed(armed, y):
-    interrupted(armed, lambda: y.backward(create_graph=True))
-
-
-# An interrupt that lands while Python runs a finalizer cannot be raised there: Python reports
-# it as unraisable and drops it. That is the interpreter's rule, not a half-done pass.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-@pytest.mark.parametrize("run", [plain_armed, anomaly_armed, create_graph_armed],
-                         ids=["plain", "anomaly", "create_graph"])
-def test_an_interrupt_lands_before_or_after_a_commit_never_inside(interruptible, run):
-    # Every node of a sum has gradient 1 each pass: after any number of passes, whole or not at
-    # all, every .grad is the same number. Interrupts arrive at random moments, as Ctrl-C does.
-    leaves = [Value(1.0) for _ in range(300)]
-    y = sum_of(leaves)
-    nodes = topological_order(y)
-    stop = threading.Event()
-    rng = random.Random(7)
-
-    def interrupter():
-        while not stop.is_set():
-            time.sleep(rng.uniform(0, 0.003))
-            _thread.interrupt_main(signal.SIGINT)
-
-    thread = threading.Thread(target=interrupter)
-    thread.start()
-    count = 0
-    try:
-        for _ in range(5000):
-            if count == 40:
-                break
-            try:
-                run(interruptible, y)
-            except KeyboardInterrupt:
-                count += 1
-            grads = {number(node.grad) for node in nodes}
-            assert len(grads) == 1, f"a pass was half committed: {sorted(grads)[:5]}"
-            assert all(node._pass_grad == 0.0 for node in nodes)
-    finally:
-        stop.set()
-        thread.join()
-    assert count == 40  # the test interrupted passes, not only the gaps between them
+# Ctrl-C at random moments runs in a child process of its own: an interrupt that lands in the
+# test runner's own machinery (its finalizers, its hooks) would fail the runner, not the pass.
+@pytest.mark.parametrize("path", ["plain", "anomaly", "create_graph"])
+def test_an_interrupt_lands_before_or_after_a_commit_never_inside(path):
+    done = subprocess.run([sys.executable, str(PROBE), path], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split() == ["interrupted", "40", "passes;", "none", "half", "committed"]
 
 
 @pytest.mark.parametrize("run", [*PASSES, pytest.param(stepped, id="stepped")])
