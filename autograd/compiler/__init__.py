@@ -1,0 +1,209 @@
+"""`autograd.compile`: trace f once, then run its forward and backward as straight-line Python.
+
+`compile(f, *example_args)` traces f on the example numbers and generates one statement per
+node forward and one per chain-rule product backward, in the order `backward()` computes them,
+so values and gradients are equal bit for bit. Captured Values (a model's parameters) stay live:
+read at every call, their gradients added to `.grad`. `compiled.source` is the program.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd.backward import gradients
+from autograd.compiler.codegen import generate
+from autograd.compiler.program import Program, build
+from autograd.compiler.trace import LIVE, OP, SLOT, Spec, Trace, flatten, refuse_mode, run_f, \
+    trace, unflatten
+
+__all__ = ["CheckError", "Compiled", "compile"]
+
+
+class CheckError(AssertionError):
+    """With `check=True`: the compiled program and the dynamic engine disagree at a node."""
+
+
+class _Entry:
+    """One traced structure: its trace, its program, and where each returned gradient goes."""
+
+    def __init__(self, traced: Trace, program: Program, outputs: list[int]) -> None:
+        self.trace, self.program, self.outputs = traced, program, outputs
+        self.slot_node = {kind[1]: i for i, kind in enumerate(traced.kinds) if kind[0] == SLOT}
+
+
+class Compiled:
+    """f, traced and compiled: call it with numbers of the example arguments' structure."""
+
+    def __init__(self, f: Callable, args: tuple, argnums: int | Sequence[int] | None,
+                 check: bool) -> None:
+        if not callable(f):
+            raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
+        self.f, self.check = f, bool(check)
+        self._argnums = argnums
+        self._positions = None if argnums is None else _positions(argnums)
+        self._programs: dict[Spec, _Entry] = {}
+        self._names: list[str] = []
+        numbers, spec = flatten(args, self._names)
+        self._first = self._entry(args, numbers, spec)
+
+    @property
+    def source(self) -> str:
+        """The generated program for the example arguments' structure, as Python source."""
+        return self._first.program.source
+
+    @property
+    def traces(self) -> int:
+        """How many argument structures have been traced (one program each)."""
+        return len(self._programs)
+
+    def _entry(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
+        traced = trace(self.f, spec, numbers)
+        self._names = traced.names
+        paths: list[str] = []
+        flatten(args, traced.names, paths)
+        order = traced.order
+        if self.check:
+            outputs = list(range(len(order)))
+        elif self._positions is None:
+            outputs = [i for i, kind in enumerate(traced.kinds) if kind[0] == LIVE]
+        else:
+            wanted = set(self._slots(args))
+            outputs = [i for i, kind in enumerate(traced.kinds)
+                       if kind[0] == SLOT and kind[1] in wanted]
+        code = generate(traced, outputs, paths, every_value=self.check)
+        program = build(code, _header(self.f, traced, self._positions, paths))
+        entry = _Entry(traced, program, outputs)
+        self._programs[spec] = entry
+        return entry
+
+    def _slots(self, args: tuple) -> list[int]:
+        """The input slots of the arguments at `argnums`, in argnums order."""
+        starts = [0]
+        for arg in args:
+            starts.append(starts[-1] + len(flatten((arg,))[0]))
+        out: list[int] = []
+        for i in self._positions:
+            if not -len(args) <= i < len(args):
+                raise IndexError(f"compile: argnums {i} is out of range for {len(args)} "
+                                 "arguments")
+            out.extend(range(starts[i % len(args)], starts[i % len(args) + 1]))
+        return out
+
+    def __call__(self, *args: Any) -> Any:
+        """f's value at `args`; with argnums also the gradients, else `.grad` updated."""
+        refuse_mode("compiled f")
+        numbers, spec = flatten(args, self._names)
+        entry = self._programs.get(spec)
+        if entry is None:
+            entry = self._entry(args, numbers, spec)
+        live = entry.trace.live
+        try:
+            result = entry.program.run(numbers, live)
+        except Exception as error:  # noqa: BLE001 - replayed below, for the engine's own error
+            failed: Exception | None = error
+        else:
+            failed = None
+        if failed is not None:
+            _replay(self.f, spec, numbers, failed)
+        value, grads = result[0], result[1]
+        if self.check:
+            _compare(self.f, spec, numbers, entry.trace, result[2], grads)
+        position = {node: k for k, node in enumerate(entry.outputs)}
+        if self._positions is None:
+            ours = [0.0 + grads[position[i]] for i, kind in enumerate(entry.trace.kinds)
+                    if kind[0] == LIVE]
+            totals = [v.grad + g for v, g in zip(live, ours)]  # all first: a failure changes none
+            for v, total in zip(live, totals):
+                v.grad = total
+            return value
+        per_slot = [0.0] * entry.trace.slots
+        for slot, i in entry.slot_node.items():
+            if i in position:
+                per_slot[slot] = 0.0 + grads[position[i]]  # backward() adds each sum to 0.0
+        structured = unflatten(spec, per_slot)
+        found = tuple(structured[i] for i in self._positions)
+        return value, (found[0] if isinstance(self._argnums, int) else found)
+
+
+def _positions(argnums: Any) -> tuple[int, ...]:
+    positions = (argnums,) if isinstance(argnums, int) else tuple(argnums) \
+        if isinstance(argnums, (tuple, list)) else ()
+    if not positions or any(isinstance(i, bool) or not isinstance(i, int) for i in positions):
+        raise TypeError(f"compile: argnums must be an int or a non-empty tuple of ints, "
+                        f"got {argnums!r}")
+    return positions
+
+
+def _header(f: Callable, traced: Trace, positions: tuple | None, paths: list[str]) -> list[str]:
+    name = getattr(f, "__qualname__", type(f).__name__)
+    ops = sum(1 for kind in traced.kinds if kind[0] == OP)
+    what = ("the gradients of the arguments at argnums " + ", ".join(map(str, positions))
+            if positions is not None else
+            "the gradient of every captured Value, added to its .grad by the caller")
+    return [
+        f"autograd.compile({name}): {len(traced.order)} nodes ({ops} ops), "
+        f"{traced.slots} input slots, {len(traced.live)} captured Values.",
+        f"Computes f's value, then by the chain rule {what}.",
+        "Frozen when traced: f's control flow and the graph's shape, every constant made in f "
+        "(numbers",
+        "read from .data included). Captured Values are read afresh at every call.",
+        "",
+    ]
+
+
+def _replay(f: Callable, spec: Spec, numbers: list[float], error: Exception) -> None:
+    """Run f and its backward pass on the dynamic engine: it raises the engine's own error."""
+    out, _ = run_f(f, spec, numbers)
+    gradients(out)  # touches no .grad
+    raise RuntimeError(f"compile: the compiled program raised {error!r} where f on the dynamic "
+                       "engine does not (f's graph has changed since it was traced?)") from error
+
+
+def _same(x: float, y: float) -> bool:
+    if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
+        return True
+    return type(x) is type(y) and struct.pack("<d", x) == struct.pack("<d", y)
+
+
+def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,
+             values: tuple, grads: tuple) -> None:
+    """check=True: the dynamic engine's value and gradient at every node must equal ours."""
+    out, _ = run_f(f, spec, numbers)
+    order, dynamic = gradients(out)
+    index = {node: i for i, node in enumerate(order)}
+    was_index = {node: i for i, node in enumerate(traced.order)}
+    if len(order) != len(traced.order):
+        raise CheckError(f"compile(check=True): f's graph now has {len(order)} nodes, the traced "
+                         f"one {len(traced.order)}: its structure changed")
+    for i, (node, was) in enumerate(zip(order, traced.order)):
+        if node._op is not was._op or [index[p] for p in node.parents] != \
+                [was_index[p] for p in was.parents]:
+            raise CheckError(f"compile(check=True): node {i} ({_name(node, i)}) is no longer "
+                             "the op it was when traced: f's structure changed")
+        if not _same(values[i], node.data):
+            raise CheckError(f"compile(check=True): node {i} ({_name(node, i)}) has value "
+                             f"{values[i]!r} compiled, {node.data!r} on the dynamic engine")
+    for i, node in enumerate(order):
+        ours = 0.0 + grads[i]
+        if not _same(ours, dynamic[node]):
+            raise CheckError(f"compile(check=True): node {i} ({_name(node, i)}) has gradient "
+                             f"{ours!r} compiled, {dynamic[node]!r} on the dynamic engine")
+
+
+def _name(node: Any, i: int) -> str:
+    what = node._op.name if node._op is not None else "leaf"
+    return f"{node.label!r}, {what}" if node.label else f"node{i}, {what}"
+
+
+def compile(f: Callable, *example_args: Any, argnums: int | Sequence[int] | None = None,
+            check: bool = False) -> Compiled:  # noqa: A001 - the name users ask for
+    """Trace `f` on `example_args` and compile its forward and backward to straight-line Python.
+
+    `compiled(*args)` returns f's value and adds the gradients to captured Values' `.grad`, as
+    `f(*args).backward()` does; with `argnums` it returns `(value, gradients)` as
+    `value_and_grad(f, argnums)` does, touching no `.grad`.
+    """
+    return Compiled(f, example_args, argnums, check)

@@ -1,0 +1,160 @@
+"""Code symbols: evaluating an op's rule on them writes the rule out as Python source.
+
+A `Sym` stands for a variable of the generated program. Its operators return new Syms whose
+text is the operation written out with explicit parentheses, so the generated expression does
+the same floating-point operations in the same order as the rule run on floats. `SymMath` is
+the math namespace: `m.exp(a)` becomes a call to the very function `FLOAT_MATH.exp`, bound by
+name in the program's globals. A rule that does anything else with a Sym (compare it, branch on
+it) raises `NotSymbolic`, and the generator calls the rule itself instead.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from collections.abc import Callable
+from typing import Any
+
+from autograd.ops import FLOAT_MATH
+
+
+class NotSymbolic(TypeError):
+    """A rule used a symbol in a way that cannot be written as one expression (e.g. `if a > 0`)."""
+
+
+class Names:
+    """Unique Python names for one program: variables, and the globals the program calls."""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.globals: dict[str, Any] = {}
+        self._bound: dict[int, str] = {}  # id(object) -> its global name
+
+    def fresh(self, wanted: str) -> str:
+        """`wanted` as a valid identifier not used yet (suffixed _2, _3, ... if it is)."""
+        name = "".join(c if c.isalnum() or c == "_" else "_" for c in wanted).strip("_") \
+            or "node"
+        if name[0].isdigit() or not name.isidentifier() or keyword.iskeyword(name):
+            name = "v_" + name
+        candidate, n = name, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{name}_{n}"
+        self.taken.add(candidate)
+        return candidate
+
+    def bind(self, wanted: str, obj: Any) -> str:
+        """A global name for `obj` (the same name every time it is asked for)."""
+        known = self._bound.get(id(obj))
+        if known is not None:
+            return known
+        name = self.fresh(wanted)
+        self.globals[name] = obj
+        self._bound[id(obj)] = name
+        return name
+
+    def literal(self, x: Any) -> str:
+        """A number as exact source: `repr` for finite floats and ints, a bound name otherwise."""
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise NotSymbolic(f"not a number: {x!r}")
+        if isinstance(x, float) and not math.isfinite(x):  # bound by identity: exact bits
+            return self.bind("nan" if x != x else ("inf" if x > 0 else "minus_inf"), x)
+        return repr(x)
+
+
+class Sym:
+    """A value of the generated program: its source text, and whether it needs parentheses."""
+
+    __slots__ = ("text", "atomic", "names", "may_raise")
+
+    def __init__(self, text: str, names: Names, atomic: bool = True,
+                 may_raise: bool = False) -> None:
+        self.text, self.names, self.atomic, self.may_raise = text, names, atomic, may_raise
+
+    def operand(self) -> str:
+        return self.text if self.atomic else f"({self.text})"
+
+    def _binary(self, other: Any, symbol: str, reflected: bool = False) -> Sym:
+        mine, theirs = self.operand(), _operand(other, self.names)
+        left, right = (theirs, mine) if reflected else (mine, theirs)
+        # + - * on floats never raise (overflow is inf); / and ** can, as can calls
+        raises = self.may_raise or symbol in ("/", "**") or getattr(other, "may_raise", False)
+        return Sym(f"{left} {symbol} {right}", self.names, False, raises)
+
+    def __add__(self, o: Any) -> Sym:
+        return self._binary(o, "+")
+
+    def __radd__(self, o: Any) -> Sym:
+        return self._binary(o, "+", True)
+
+    def __sub__(self, o: Any) -> Sym:
+        return self._binary(o, "-")
+
+    def __rsub__(self, o: Any) -> Sym:
+        return self._binary(o, "-", True)
+
+    def __mul__(self, o: Any) -> Sym:
+        return self._binary(o, "*")
+
+    def __rmul__(self, o: Any) -> Sym:
+        return self._binary(o, "*", True)
+
+    def __truediv__(self, o: Any) -> Sym:
+        return self._binary(o, "/")
+
+    def __rtruediv__(self, o: Any) -> Sym:
+        return self._binary(o, "/", True)
+
+    def __pow__(self, o: Any) -> Sym:
+        return self._binary(o, "**")
+
+    def __rpow__(self, o: Any) -> Sym:
+        return self._binary(o, "**", True)
+
+    def __neg__(self) -> Sym:
+        return Sym(f"-{self.operand()}", self.names, False, self.may_raise)
+
+    def __pos__(self) -> Sym:
+        return Sym(f"+{self.operand()}", self.names, False, self.may_raise)
+
+    def __abs__(self) -> Sym:
+        return call(self.names, "abs", abs, (self,))
+
+    def _refuse(self, *_: Any) -> Any:
+        raise NotSymbolic("a rule compared or converted a symbol")
+
+    __bool__ = __float__ = __int__ = __index__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _operand(x: Any, names: Names) -> str:
+    if isinstance(x, Sym):
+        return x.operand()
+    text = names.literal(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def call(names: Names, wanted: str, function: Callable, args: tuple) -> Sym:
+    """`function(*args)` as source, `function` bound under a global name."""
+    name = names.bind(wanted, function)
+    shown = ", ".join(a.text if isinstance(a, Sym) else names.literal(a) for a in args)
+    return Sym(f"{name}({shown})", names, may_raise=True)
+
+
+class SymMath:
+    """The rules' math namespace on symbols: `m.f(x)` is a call to `FLOAT_MATH.f`."""
+
+    def __init__(self, names: Names) -> None:
+        self._names = names
+
+    def __getattr__(self, name: str) -> Callable[..., Sym]:
+        function = getattr(FLOAT_MATH, name, None)
+        if name.startswith("_") or not callable(function):
+            raise NotSymbolic(f"FLOAT_MATH has no function {name!r}")
+        return lambda *args: call(self._names, name, function, args)
+
+
+def text(x: Any, names: Names) -> str:
+    """A rule's result (a Sym or a number) as a full expression."""
+    return x.text if isinstance(x, Sym) else names.literal(x)

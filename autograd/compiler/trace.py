@@ -1,0 +1,215 @@
+"""Tracing for `autograd.compile`: arguments as input slots, and f's graph sorted into kinds.
+
+Every number in the (nested) arguments is an input slot. `f` runs twice on fresh leaves made
+from the same numbers: a node that is the same object in both runs existed outside `f` (a
+captured Value, e.g. a model parameter) and is *live*, read afresh at every call; a leaf that
+differs is a constant made inside `f`. The two graphs must agree node for node, else `f` is not
+replayable (it draws random numbers, as a Dropout in training mode does, or keeps state).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import random
+import reprlib
+import struct
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import mode
+from autograd.backward import _nesting
+from autograd.graph import topological_order
+from autograd.value import Value, is_number
+
+Spec = tuple  # preorder tokens: None for a number, (list, n) or (tuple, n) for a container
+
+SLOT, LIVE, CONST, OP = "slot", "live", "const", "op"
+
+
+def flatten(args: tuple, names: Sequence[str] = (),
+            paths: list[str] | None = None) -> tuple[list[float], Spec]:
+    """The numbers in `args` (depth first, in order) and the structure they sit in.
+
+    Raises TypeError naming the argument (by `names`, f's parameter names) that is not a number
+    or a list/tuple of them; fills `paths` with each number's name (`xs[0][1]`) if given.
+    Iterative: no recursion, however deep the nesting.
+    """
+    numbers: list[float] = []
+    spec: list = [(tuple, len(args))]
+    stack: list = [(arg, i) for i, arg in reversed(list(enumerate(args)))]
+    while stack:
+        item, where = stack.pop()
+        kind = item.__class__
+        if kind is float:
+            numbers.append(item)
+            spec.append(None)
+            if paths is not None:
+                paths.append(path_name(where, names))
+        elif kind is list or kind is tuple:
+            spec.append((kind, len(item)))
+            stack.extend((x, (where, i)) for i, x in reversed(list(enumerate(item))))
+        elif is_number(item):
+            numbers.append(_as_float(item))
+            spec.append(None)
+            if paths is not None:
+                paths.append(path_name(where, names))
+        else:
+            raise TypeError(f"compile: argument {path_name(where, names)} must be a number or a "
+                            f"(nested) list or tuple of numbers, got {type(item).__name__} "
+                            f"({reprlib.repr(item)})")
+    return numbers, tuple(spec)
+
+
+def _as_float(x: float) -> float:
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond float range: +-inf, as Value() does
+        return math.inf if x > 0 else -math.inf
+
+
+def path_name(where: Any, names: Sequence[str]) -> str:
+    """`xs[3][1]` for the nested position (((0, 3), 1)) of argument `xs`."""
+    indices = []
+    while isinstance(where, tuple):
+        where, i = where
+        indices.append(i)
+    head = names[where] if where < len(names) else f"args[{where}]"
+    return head + "".join(f"[{i}]" for i in reversed(indices))
+
+
+def unflatten(spec: Spec, leaves: Sequence[Any]) -> Any:
+    """Rebuild the structure `spec` with `leaves` in the numbers' places (the top is a tuple)."""
+    it = iter(leaves)
+    frames: list[list] = []  # [container type, remaining, items]
+    for token in spec:
+        if token is None:
+            item = next(it)
+        elif token[1]:
+            frames.append([token[0], token[1], []])
+            continue
+        else:
+            item = token[0]()
+        while frames:
+            top = frames[-1]
+            top[2].append(item)
+            top[1] -= 1
+            if top[1]:
+                break
+            frames.pop()
+            item = top[0](top[2])
+        else:
+            return item
+    return ()  # only for an empty top tuple with no tokens after it
+
+
+@dataclass
+class Trace:
+    """f's graph in topological order, each node with its kind, and what the program reads."""
+
+    order: list[Value]
+    kinds: list[tuple]  # per node: (SLOT, k) | (LIVE, j) | (CONST, x) | (OP,)
+    live: list[Value]  # captured Values, read at every call, in order
+    slots: int  # how many input slots
+    names: list[str]  # f's parameter names, for naming slots
+    spec: Spec
+
+
+def parameter_names(f: Callable) -> list[str]:
+    """f's positional parameter names (empty if it has no signature)."""
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def refuse_mode(where: str) -> None:
+    """Raise if the current mode makes a compiled program mean something else than backward()."""
+    current = mode.get_mode()
+    if current.anomaly:
+        raise RuntimeError(f"{where}: anomaly mode records where each node was made and checks "
+                           "every gradient, which a compiled program does not replay; call f "
+                           "itself inside detect_anomaly()")
+    if not current.grad:
+        raise RuntimeError(f"{where}: inside no_grad nothing is recorded, so there is no graph "
+                           "to compile or gradient to compute; call it outside no_grad")
+    if _nesting.get() > 0:
+        raise RuntimeError(f"{where}: inside grad()/value_and_grad()'s f the gradients must be "
+                           "recorded Values (create_graph), which a compiled program does not "
+                           "make; call f itself there")
+
+
+def run_f(f: Callable, spec: Spec, numbers: list[float]) -> tuple[Value, list[Value]]:
+    """f's output on fresh leaves made from `numbers`, and those leaves (the dynamic engine)."""
+    leaves = [Value(x) for x in numbers]
+    out = f(*unflatten(spec, leaves))
+    if not isinstance(out, Value):
+        raise TypeError(f"compile: f must return a Value, got {type(out).__name__} "
+                        f"({reprlib.repr(out)})")
+    return out, leaves
+
+
+def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
+    """Run f twice on the same numbers and sort its nodes into slots, live, constants and ops."""
+    refuse_mode("compile")
+    state = random.getstate()
+    first, leaves1 = run_f(f, spec, numbers)
+    order1 = topological_order(first)
+    out, leaves = run_f(f, spec, numbers)
+    if random.getstate() != state:
+        random.setstate(state)
+        raise ValueError("compile: f drew numbers from the random module while tracing; the "
+                         "compiled program would replay the same draws at every call. Pass "
+                         "random numbers in as arguments instead")
+    order = topological_order(out)
+    slot1 = {leaf: k for k, leaf in enumerate(leaves1)}
+    slot2 = {leaf: k for k, leaf in enumerate(leaves)}
+    index = {node: i for i, node in enumerate(order)}
+    index1 = {node: i for i, node in enumerate(order1)}
+    if len(order1) != len(order):
+        _differs(f"{len(order1)} nodes, then {len(order)}")
+    kinds: list[tuple] = []
+    live: list[Value] = []
+    for i, (n1, node) in enumerate(zip(order1, order)):
+        if n1 is node:
+            kinds.append((LIVE, len(live)))
+            live.append(node)
+        elif node in slot2:
+            if slot1.get(n1) != slot2[node]:
+                _differs(f"node {i} is input slot {slot2[node]}, first {_what(n1, slot1)}")
+            kinds.append((SLOT, slot2[node]))
+        elif node._op is None:
+            if n1._op is not None or n1 in slot1 or _bits(n1.data) != _bits(node.data):
+                _differs(f"node {i} is the constant {node.data!r}, first {_what(n1, slot1)}")
+            kinds.append((CONST, node.data))
+        else:
+            same = (n1._op is node._op and _bits(n1._param) == _bits(node._param)
+                    and [index1[p] for p in n1.parents] == [index[p] for p in node.parents])
+            if not same:
+                _differs(f"node {i} is {node._op.name} of nodes "
+                         f"{[index[p] for p in node.parents]}, first {_what(n1, slot1, index1)}")
+            kinds.append((OP,))
+    return Trace(order, kinds, live, len(numbers), parameter_names(f), spec)
+
+
+def _bits(x: float | None) -> bytes | None:
+    return None if x is None else struct.pack("<d", x)
+
+
+def _what(node: Value, slots: dict, index: dict | None = None) -> str:
+    if node in slots:
+        return f"input slot {slots[node]}"
+    if node._op is None:
+        return f"a leaf {node.data!r}"
+    parents = [index[p] for p in node.parents] if index else "?"
+    return f"{node._op.name} of nodes {parents}"
+
+
+def _differs(detail: str) -> None:
+    raise ValueError(
+        "compile: f built two different graphs from the same arguments (" + detail + "), so one "
+        "trace cannot stand for every call. f must be deterministic: a Dropout in training mode "
+        "draws a new mask each call (call model.eval(), or pass masks in as arguments), and f "
+        "must not keep state between calls")
