@@ -10,6 +10,7 @@ symbols. So the program does the same float operations in the same order as the 
 from __future__ import annotations
 
 import operator
+import struct
 from dataclasses import dataclass
 
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
@@ -140,38 +141,43 @@ def _backward(trace: Trace, names: Names, var: list[str], index: dict, forward_t
     if needed[root]:
         grad[root] = names.fresh(f"{var[root]}_grad")
         lines.append(Line(f"{grad[root]} = 1.0", (grad[root],)))
-    math = SymMath(names)
+    rules = _Rules(names)
+    owned: set[int] = set()  # gradients in a variable of their own (others share one, see below)
     for i in range(root, -1, -1):
         node = order[i]
         if node._op is None:
             continue
         up = grad.get(i)
-        locals_, call_line = _partials(node, i, index, var, names, math)
-        if call_line is not None:
-            lines.append(call_line)
-        targets = list(enumerate(node.parents))[::-1]  # backward() adds b, then a
-        for pos, parent in targets:
-            j, local = index[parent], locals_[pos]
+        reads = _reads(node, index, var)
+        locals_, call = rules.partials(node, [var[index[p]] for p in node.parents], var[i])
+        if call is not None:
+            lines.append(Line(call[0], call[1], reads))
+        comment = f"  # {forward_text[i]}"
+        for pos in range(len(node.parents) - 1, -1, -1):  # backward() adds b, then a
+            j = index[node.parents[pos]]
+            local, may_raise = locals_[pos]
             if not needed[j] or up is None:
-                if isinstance(local, Sym) and local.may_raise:  # evaluated for its errors only
-                    lines.append(Line(f"{local.text}  # unused, as backward() computes it",
-                                      (), _reads(node, index, var)))
+                if may_raise:  # evaluated for its errors only, as backward() computes it
+                    lines.append(Line(f"{local}  # unused: evaluated as backward() does", (),
+                                      reads))
                 continue
-            if isinstance(local, (int, float)) and not isinstance(local, bool) and local == 1:
-                product = up  # 1.0 * g is g, bit for bit
-            else:
-                shown = local.operand() if isinstance(local, Sym) else text(local, names)
-                shown = f"({shown})" if shown.startswith("-") else shown
-                product = f"{shown} * {up}"
-            reads = (*_reads(node, index, var), up)
-            comment = f"  # {forward_text[i]}"
-            if j in grad:
-                lines.append(Line(f"{grad[j]} += {product}{comment}", (grad[j],),
-                                  (*reads, grad[j])))
-            else:
+            product = up if local is None else f"{local} * {up}"  # None: the rule said 1
+            if j not in grad:
+                if local is None and not order[j].label and kinds[j][0] != SLOT:
+                    grad[j] = up  # an unlabelled node passed g unchanged shares g's variable
+                    continue
                 grad[j] = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
                                       f"node{j}_grad")
-                lines.append(Line(f"{grad[j]} = {product}{comment}", (grad[j],), reads))
+                owned.add(j)
+                lines.append(Line(f"{grad[j]} = {product}{comment}", (grad[j],), (*reads, up)))
+            elif j in owned:
+                lines.append(Line(f"{grad[j]} += {product}{comment}", (grad[j],),
+                                  (*reads, up, grad[j])))
+            else:  # the shared variable must not change: the sum gets a variable of its own
+                shared, grad[j] = grad[j], names.fresh(f"{var[j]}_grad")
+                owned.add(j)
+                lines.append(Line(f"{grad[j]} = {shared} + {product}{comment}", (grad[j],),
+                                  (*reads, up, shared)))
     return grad
 
 
@@ -179,29 +185,68 @@ def _reads(node, index: dict, var: list[str]) -> tuple[str, ...]:
     return (*(var[index[p]] for p in node.parents), var[index[node]])
 
 
-def _partials(node, i: int, index: dict, var: list[str], names: Names,
-              math: SymMath) -> tuple[list, Line | None]:
-    """The local derivatives as symbols, or as variables set by a call to the rule itself."""
-    op = node._op
-    operands = [Sym(var[index[p]], names, not var[index[p]].startswith("-"))
-                for p in node.parents]
-    args = [*operands, *(() if node._param is None else (node._param,)),
-            Sym(var[i], names)]
-    try:
-        found = op.partials(math, *args)
-        for local in found:
-            text(local, names)  # a number or a symbol, nothing else
-        if len(found) == len(operands):
-            return list(found), None
-    except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
-        pass
-    # The rule needs real numbers (it branches, say): call it, as backward() does.
-    targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(operands))]
-    rule = names.bind(f"partials_{op.name}", op.partials)
-    floats = names.bind("FLOAT_MATH", FLOAT_MATH)
-    shown = ", ".join((*(s.text for s in operands),
-                       *(() if node._param is None else (names.literal(node._param),)), var[i]))
-    line = Line(f"{', '.join(targets)}{',' if len(targets) == 1 else ''} = "
-                f"{rule}({floats}, {shown})  # {op.name}'s rule, called", tuple(targets),
-                _reads(node, index, var))
-    return [Sym(t, names) for t in targets], line
+class _Rules:
+    """Each op's rule written out once per shape (op, parameter, constant operands) as a
+    template, then filled in with each node's variable names: fast for big graphs."""
+
+    def __init__(self, names: Names) -> None:
+        self.names, self.math = names, SymMath(names)
+        self.templates: dict[tuple, tuple] = {}
+
+    def partials(self, node, operands: list[str], out: str) -> tuple[list, tuple | None]:
+        """Per operand (expression or None for exactly 1, may it raise); and a call line if
+        the rule had to be called (its text and the variables it sets)."""
+        consts = tuple(x if not x.isidentifier() else None for x in operands)
+        key = (node._op, _bits(node._param), consts)
+        template = self.templates.get(key)
+        if template is None:
+            template = self.templates[key] = self._template(node, consts)
+        found, call = template
+        fill = [x for x, c in zip(operands, consts) if c is None] + [out]
+        targets = {} if call is None else \
+            {f"t{k}": self.names.fresh(f"{out}_d{k}") for k in range(len(operands))}
+        locals_ = [(None if t is None else t.format(*fill, **targets), r) for t, r in found]
+        if call is None:
+            return locals_, None
+        return locals_, (call.format(*fill, **targets), tuple(targets.values()))
+
+    def _template(self, node, consts: tuple) -> tuple:
+        op, names, k = node._op, self.names, 0
+        args: list = []
+        for c in consts:
+            if c is None:
+                args.append(Sym("{%d}" % k, names))
+                k += 1
+            else:
+                args.append(Sym(c, names, not c.startswith("-")))
+        out = Sym("{%d}" % k, names)
+        param = () if node._param is None else (node._param,)
+        try:
+            found = op.partials(self.math, *args, *param, out)
+            if len(found) == len(args):
+                return [_product(local, names) for local in found], None
+        except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
+            pass
+        # The rule needs real numbers (it branches, say): call it, as backward() does.
+        rule = names.bind(f"partials_{op.name}", op.partials)
+        floats = names.bind("FLOAT_MATH", FLOAT_MATH)
+        targets = [f"{{t{j}}}" for j in range(len(args))]
+        shown = ", ".join((*(a.text for a in args),
+                           *(names.literal(p) for p in param), out.text))
+        call = (f"{', '.join(targets)}{',' if len(targets) == 1 else ''} = "
+                f"{rule}({floats}, {shown})  # {op.name}'s rule, called")
+        return [(t, False) for t in targets], call
+
+
+def _product(local: object, names: Names) -> tuple[str | None, bool]:
+    """A local derivative as the left factor of `local * g` (None when it is exactly 1)."""
+    if isinstance(local, Sym):
+        return local.operand(), local.may_raise
+    shown = text(local, names)  # a number: TypeError (NotSymbolic) for anything else
+    if local == 1:
+        return None, False  # 1.0 * g is g, bit for bit
+    return (f"({shown})" if shown.startswith("-") else shown), False
+
+
+def _bits(x: float | None) -> bytes | None:
+    return None if x is None else struct.pack("<d", x)

@@ -32,6 +32,10 @@ class Names:
 
     def fresh(self, wanted: str) -> str:
         """`wanted` as a valid identifier not used yet (suffixed _2, _3, ... if it is)."""
+        if wanted.isidentifier() and wanted not in self.taken and wanted[0] != "_" \
+                and not keyword.iskeyword(wanted):
+            self.taken.add(wanted)
+            return wanted
         name = "".join(c if c.isalnum() or c == "_" else "_" for c in wanted).strip("_") \
             or "node"
         if name[0].isdigit() or not name.isidentifier() or keyword.iskeyword(name):
