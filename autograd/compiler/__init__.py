@@ -16,8 +16,8 @@ from typing import Any
 from autograd.backward import gradients
 from autograd.compiler.codegen import generate
 from autograd.compiler.program import Program, build
-from autograd.compiler.trace import LIVE, OP, SLOT, Spec, Trace, flatten, refuse_mode, run_f, \
-    trace, unflatten
+from autograd.compiler.trace import LIVE, OP, SLOT, Spec, Trace, flatten, parameter_names, \
+    refuse_mode, run_f, trace, unflatten
 
 __all__ = ["CheckError", "Compiled", "compile"]
 
@@ -45,7 +45,7 @@ class Compiled:
         self._argnums = argnums
         self._positions = None if argnums is None else _positions(argnums)
         self._programs: dict[Spec, _Entry] = {}
-        self._names: list[str] = []
+        self._names = parameter_names(f)
         numbers, spec = flatten(args, self._names)
         self._first = self._entry(args, numbers, spec)
 
