@@ -1,8 +1,8 @@
 """stepgrad's engine: scalar reverse-mode autodiff you can step through, draw and property-test."""
 
 from autograd.anomaly import AnomalyError, detect_anomaly
-from autograd.compiler import compile
 from autograd.backward import backward, grad, gradients, local_partials, value_and_grad
+from autograd.compiler import compile
 from autograd.explain import explain, text_graph
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import edges, topological_order
@@ -13,7 +13,8 @@ from autograd.value import Value, mean_of, sum_of
 from autograd.viz import draw_dot  # graphviz itself is imported only when drawing
 
 __all__ = [
-    "OPS", "GradcheckError", "compile", "Op", "Value", "backward", "edges", "enable_grad", "gradcheck",
+    "OPS", "GradcheckError", "Op", "Value", "backward", "compile", "edges", "enable_grad",
+    "gradcheck",
     "gradgradcheck", "gradients", "grad", "is_grad_enabled", "local_partials", "mean_of",
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",

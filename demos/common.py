@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import autograd
 import nn
 from autograd import Value, no_grad
 from autograd.viz import draw_dot, render  # graphviz itself is imported only when rendering
@@ -17,10 +18,15 @@ from autograd.viz import draw_dot, render  # graphviz itself is imported only wh
 CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
 
-def parse_args(name: str, description: str, argv: Sequence[str] | None) -> argparse.Namespace:
-    """--quick (a few steps, for tests), --seed (data and weights), --out (the output folder)."""
+def parse_args(name: str, description: str, argv: Sequence[str] | None,
+               compiled: bool = False) -> argparse.Namespace:
+    """--quick (a few steps, for tests), --seed (data and weights), --out (the output folder);
+    with `compiled`, also --compile (training steps run by autograd.compile)."""
     parser = argparse.ArgumentParser(prog=f"demos/{name}.py", description=description)
     parser.add_argument("--quick", action="store_true", help="train for a few steps only")
+    if compiled:
+        parser.add_argument("--compile", action="store_true",
+                            help="run each training step as a compiled program (same numbers)")
     parser.add_argument("--seed", type=int, default=0, help="seed for data and weights")
     parser.add_argument("--out", type=Path, default=Path("out") / name,
                         help=f"folder for the pictures (default out/{name})")
@@ -44,6 +50,29 @@ def evaluate(model: nn.Module, points: list[list[float]], labels: list[int],
         value = loss(outputs, labels).data
     model.train()
     return value, nn.accuracy([predict(out) for out in outputs], labels)
+
+
+def training_step(loss: Callable[..., Value], compiled: bool) -> Callable[..., float]:
+    """`step(*batch)`: loss(*batch) forward and backward (into `.grad`), returning its value.
+
+    On the dynamic engine, or with `compiled` by `autograd.compile`, traced at the first call
+    (and again for each new batch shape, e.g. a shorter last batch): the same numbers, faster.
+    """
+    if not compiled:
+        def dynamic(*batch: object) -> float:
+            out = loss(*batch)
+            out.backward()
+            return out.data
+
+        return dynamic
+    programs: list = []
+
+    def run(*batch: object) -> float:
+        if not programs:
+            programs.append(autograd.compile(loss, *batch))
+        return programs[0](*batch)
+
+    return run
 
 
 def pyplot():

@@ -1,6 +1,6 @@
 """Train an MLP to separate two moons: forward, loss, backward, step, and a held-out test set.
 
-    python demos/moons.py [--quick] [--seed N] [--out DIR]
+    python demos/moons.py [--quick] [--seed N] [--out DIR] [--compile]
 
 Writes a decision-boundary PNG, a loss-curve PNG, an SVG of one neuron's graph with its
 gradients, and the trained weights (JSON) into the output folder, and names it at the end.
@@ -17,7 +17,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
 import common
-from common import batch_count, parse_args, plot_boundary, plot_curves, progress, write_graph_svg
+from common import (
+    batch_count,
+    parse_args,
+    plot_boundary,
+    plot_curves,
+    progress,
+    training_step,
+    write_graph_svg,
+)
 
 import nn
 from autograd import Value, no_grad
@@ -34,7 +42,8 @@ def evaluate(model: nn.MLP, points: list[list[float]], labels: list[int]) -> tup
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
-    args = parse_args("moons", "Train an MLP on two moons and draw what it learned.", argv)
+    args = parse_args("moons", "Train an MLP on two moons and draw what it learned.", argv,
+                      compiled=True)
     started = time.perf_counter()
     n, epochs = (80, 3) if args.quick else (300, 30)
 
@@ -51,20 +60,20 @@ def main(argv: Sequence[str] | None = None) -> dict:
     batch_rng = random.Random(args.seed)
     batch_size = 32
 
+    def loss_of(points: list[list[float]], targets: list[float]) -> Value:
+        logits = [model(x)[0] for x in points]                            # forward
+        loss = nn.bce_with_logits(logits, targets)                        # loss
+        return loss + nn.l2_penalty(model.parameters(), 1e-4)             # regularisation
+
+    step = training_step(loss_of, args.compile)  # forward + backward, compiled with --compile
     history: dict[str, list[float]] = {"train loss": [], "test loss": []}
     with progress(epochs * batch_count(len(x_train), batch_size), "moons") as bar:
         for _ in range(epochs):
             for batch in nn.batches(len(x_train), batch_size, batch_rng):
-                logits = [model(x_train[i])[0] for i in batch]            # forward
-                targets = [y_train[i] for i in batch]
-                loss = nn.bce_with_logits(logits, targets)                # loss
-                loss = loss + nn.l2_penalty(model.parameters(), 1e-4)     # regularisation
                 optimizer.zero_grad()
-                loss.backward()                                           # backward
+                loss = step([x_train[i] for i in batch], [y_train[i] for i in batch])
                 optimizer.step()                                          # gradient step
-                correct = nn.accuracy([int(z.data > 0) for z in logits], targets)
-                bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{correct:.0%}",
-                                lr=f"{optimizer.lr:.4f}")
+                bar.set_postfix(loss=f"{loss:.4f}", lr=f"{optimizer.lr:.4f}")
                 bar.update()
             schedule.step()
             # Measured after every epoch; the last epoch's accuracies are the final ones.

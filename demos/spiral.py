@@ -1,6 +1,6 @@
 """Three interleaved spirals: k-class classification with softmax cross-entropy and Adam.
 
-    python demos/spiral.py [--quick] [--seed N] [--out DIR]
+    python demos/spiral.py [--quick] [--seed N] [--out DIR] [--compile]
 
 Writes the decision regions and the loss curves as PNGs into the output folder.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
 import common
-from common import batch_count, parse_args, plot_boundary, plot_curves, progress
+from common import batch_count, parse_args, plot_boundary, plot_curves, progress, training_step
 
 import nn
 from autograd import Value, no_grad
@@ -35,7 +35,8 @@ def evaluate(model: nn.MLP, points: list[list[float]], labels: list[int]) -> tup
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
-    args = parse_args("spiral", "Classify three spirals with softmax cross-entropy.", argv)
+    args = parse_args("spiral", "Classify three spirals with softmax cross-entropy.", argv,
+                      compiled=True)
     started = time.perf_counter()
     n, epochs = (60, 2) if args.quick else (300, 40)
 
@@ -52,17 +53,20 @@ def main(argv: Sequence[str] | None = None) -> dict:
 
     history: dict[str, list[float]] = {"train loss": [], "test loss": []}
     batch_size = 32
+
+    def loss_of(points: list[list[float]], one_hot: list[list[float]]) -> Value:
+        return nn.softmax_cross_entropy([model(x) for x in points], one_hot)
+
+    step = training_step(loss_of, args.compile)  # forward + backward, compiled with --compile
     with progress(epochs * batch_count(len(x_train), batch_size), "spiral") as bar:
         for _ in range(epochs):
             for batch in nn.batches(len(x_train), batch_size, batch_rng):
-                scores = [model(x_train[i]) for i in batch]
-                targets = [y_train[i] for i in batch]
-                loss = nn.softmax_cross_entropy(scores, targets)
+                # Labels as one-hot rows: numbers a compiled step takes as inputs.
+                one_hot = [[float(k == y_train[i]) for k in range(CLASSES)] for i in batch]
                 optimizer.zero_grad()
-                loss.backward()
+                loss = step([x_train[i] for i in batch], one_hot)
                 optimizer.step()
-                correct = nn.accuracy([predict(s) for s in scores], targets)
-                bar.set_postfix(loss=f"{loss.data:.4f}", acc=f"{correct:.0%}")
+                bar.set_postfix(loss=f"{loss:.4f}")
                 bar.update()
             schedule.step()
             history["train loss"].append(evaluate(model, x_train, y_train)[0])

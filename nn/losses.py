@@ -39,11 +39,21 @@ def _scalar(x: object, where: str, i: int) -> Value:
     return _value(x, where, f"prediction {i}")
 
 
+def _label(y: object, what: str, where: str, low: float | None = None,
+           high: float | None = None) -> Scalar:
+    """A label or target: a number, checked; or a Value (a compiled step's input slot, say),
+    checked by its current `.data` and kept, so the loss is built on it."""
+    if isinstance(y, Value):
+        check_number(y.data, what, where, low, high)
+        return y
+    return check_number(y, what, where, low, high)
+
+
 def mse(preds: Sequence[Scalar], targets: Sequence[float]) -> Value:
     """Mean squared error, mean((pred - target)^2): the regression loss."""
     preds, targets = _pairs(preds, targets, "mse")
     ps = [_scalar(p, "mse", i) for i, p in enumerate(preds)]
-    ts = [check_number(t, f"target {i}", "mse") for i, t in enumerate(targets)]
+    ts = [_label(t, f"target {i}", "mse") for i, t in enumerate(targets)]
     return mean_of([(p - t) ** 2 for p, t in zip(ps, ts)])
 
 
@@ -54,13 +64,15 @@ def bce_with_logits(logits: Sequence[Scalar], labels: Sequence[float]) -> Value:
     """
     logits, labels = _pairs(logits, labels, "bce_with_logits")
     zs = [_scalar(z, "bce_with_logits", i) for i, z in enumerate(logits)]
-    ys = [check_number(y, f"label {i}", "bce_with_logits", 0.0, 1.0) for i, y in enumerate(labels)]
+    ys = [_label(y, f"label {i}", "bce_with_logits", 0.0, 1.0) for i, y in enumerate(labels)]
     return mean_of([z.softplus() - y * z for z, y in zip(zs, ys)])
 
 
-def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence[int]) -> Value:
+def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence) -> Value:
     """Mean of -log softmax(z)[label] over examples, for k-class classification.
 
+    A label is a class index, or a row of k probabilities (one-hot or soft labels; numbers, or
+    Values such as a compiled step's inputs): then the loss is -sum_k p_k log softmax(z)_k.
     Uses log-sum-exp shifted by the largest logit, m + log(sum(exp(z - m))), so no exp sees a
     positive argument. The shift is a constant: the gradient, softmax(z) - onehot, is unchanged.
     """
@@ -75,9 +87,11 @@ def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence[i
         if len(row) != k:
             raise ValueError(f"softmax_cross_entropy: example {i} has {len(row)} logits, "
                              f"example 0 has {k}")
-        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < k:
+        if isinstance(label, (list, tuple)) and len(label) == k:
+            label = [_label(p, f"label {i}", "softmax_cross_entropy", 0.0, 1.0) for p in label]
+        elif isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < k:
             raise ValueError(f"softmax_cross_entropy: label {i} must be a class index in "
-                             f"0..{k - 1}, got {shown(label)}")
+                             f"0..{k - 1} or a row of {k} probabilities, got {shown(label)}")
         zs = [_value(z, "softmax_cross_entropy", f"example {i} logit {j}")
               for j, z in enumerate(row)]
         losses.append((zs, label))
@@ -85,7 +99,10 @@ def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence[i
     for zs, label in losses:
         m = max(z.data for z in zs)
         lse = sum_of([(z - m).exp() for z in zs]).log() + m
-        out.append(lse - zs[label])
+        if isinstance(label, int):
+            out.append(lse - zs[label])
+        else:  # -sum_k p_k (z_k - lse)
+            out.append(sum_of([p * (lse - z) for p, z in zip(label, zs)]))
     return mean_of(out)
 
 
@@ -93,9 +110,9 @@ def hinge(scores: Sequence[Scalar], labels: Sequence[float]) -> Value:
     """Max-margin loss mean(relu(1 - y * score)) for labels -1 or +1: micrograd's demo loss."""
     scores, labels = _pairs(scores, labels, "hinge")
     ss = [_scalar(s, "hinge", i) for i, s in enumerate(scores)]
-    ys = [check_number(y, f"label {i}", "hinge") for i, y in enumerate(labels)]
+    ys = [_label(y, f"label {i}", "hinge") for i, y in enumerate(labels)]
     for i, y in enumerate(ys):
-        if y not in (-1.0, 1.0):
+        if float(y) not in (-1.0, 1.0):
             raise ValueError(f"hinge: label {i} must be -1 or +1, got {shown(labels[i])}")
     return mean_of([(1 - y * s).relu() for s, y in zip(ss, ys)])
 

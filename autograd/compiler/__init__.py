@@ -16,8 +16,19 @@ from typing import Any
 from autograd.backward import gradients
 from autograd.compiler.codegen import generate
 from autograd.compiler.program import Program, build
-from autograd.compiler.trace import LIVE, OP, SLOT, Spec, Trace, flatten, parameter_names, \
-    refuse_mode, run_f, trace, unflatten
+from autograd.compiler.trace import (
+    LIVE,
+    OP,
+    SLOT,
+    Spec,
+    Trace,
+    flatten,
+    parameter_names,
+    refuse_mode,
+    run_f,
+    trace,
+    unflatten,
+)
 
 __all__ = ["CheckError", "Compiled", "compile"]
 

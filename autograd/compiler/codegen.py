@@ -215,11 +215,11 @@ class _Rules:
         args: list = []
         for c in consts:
             if c is None:
-                args.append(Sym("{%d}" % k, names))
+                args.append(Sym(f"{{{k}}}", names))
                 k += 1
             else:
                 args.append(Sym(c, names, not c.startswith("-")))
-        out = Sym("{%d}" % k, names)
+        out = Sym(f"{{{k}}}", names)
         param = () if node._param is None else (node._param,)
         try:
             found = op.partials(self.math, *args, *param, out)

@@ -177,3 +177,29 @@ def test_a_penalty_weight_must_be_finite_and_not_negative(alpha):
     for penalty in (l1_penalty, l2_penalty):
         with pytest.raises(ValueError, match=r"alpha must be a number in \[0, inf\)"):
             penalty([1.0], alpha)
+
+
+def test_softmax_cross_entropy_takes_rows_of_probabilities():
+    rows = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]
+    by_index = softmax_cross_entropy([[Value(z) for z in r] for r in rows], [2, 0])
+    one_hot = softmax_cross_entropy([[Value(z) for z in r] for r in rows],
+                                    [[0.0, 0.0, 1.0], [Value(1.0), Value(0.0), Value(0.0)]])
+    assert one_hot.data == pytest.approx(by_index.data, rel=1e-12)
+    soft = softmax_cross_entropy([rows[0]], [[0.25, 0.25, 0.5]])
+    lse = math.log(sum(math.exp(z) for z in rows[0]))
+    assert soft.data == pytest.approx(-sum(p * (z - lse) for p, z in zip([0.25, 0.25, 0.5],
+                                                                         rows[0])), rel=1e-12)
+    with pytest.raises(ValueError, match="row of 3 probabilities"):
+        softmax_cross_entropy([rows[0]], [[0.5, 0.5]])
+
+
+@pytest.mark.parametrize("loss, label", [(mse, 0.5), (bce_with_logits, 1.0), (hinge, -1.0)])
+def test_labels_may_be_values_checked_by_their_data(loss, label):
+    """A label Value (a compiled step's input slot) gives the number label's loss and grads."""
+    z, z2 = Value(0.3), Value(0.3)
+    a, b = loss([z], [Value(label)]), loss([z2], [label])
+    a.backward()
+    b.backward()
+    assert (a.data, z.grad) == (b.data, z2.grad)
+    with pytest.raises(ValueError):
+        loss([z], [Value(7.0)]) if loss is not mse else bce_with_logits([z], [Value(7.0)])
