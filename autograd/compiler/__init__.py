@@ -40,9 +40,15 @@ class CheckError(AssertionError):
 class _Entry:
     """One traced structure: its trace, its program, and where each returned gradient goes."""
 
-    def __init__(self, traced: Trace, program: Program, outputs: list[int]) -> None:
-        self.trace, self.program, self.outputs = traced, program, outputs
-        self.slot_node = {kind[1]: i for i, kind in enumerate(traced.kinds) if kind[0] == SLOT}
+    def __init__(self, traced: Trace, program: Program, outputs: list[int], keep: bool) -> None:
+        self.program, self.live, self.slots = program, traced.live, traced.slots
+        position = {node: k for k, node in enumerate(outputs)}
+        # where each captured Value's, and each input slot's, gradient is in the result
+        self.live_at = [position[i] for i, kind in enumerate(traced.kinds) if kind[0] == LIVE]
+        self.slot_at = {kind[1]: position[i] for i, kind in enumerate(traced.kinds)
+                        if kind[0] == SLOT and i in position}
+        self.trace = traced if keep else None  # check=True compares node by node; else the
+        # traced graph is dropped: the program needs only the captured Values
 
 
 class Compiled:
@@ -86,7 +92,7 @@ class Compiled:
                        if kind[0] == SLOT and kind[1] in wanted]
         code = generate(traced, outputs, paths, every_value=self.check)
         program = build(code, _header(self.f, traced, self._positions, paths))
-        entry = _Entry(traced, program, outputs)
+        entry = _Entry(traced, program, outputs, keep=self.check)
         self._programs[spec] = entry
         return entry
 
@@ -110,7 +116,7 @@ class Compiled:
         entry = self._programs.get(spec)
         if entry is None:
             entry = self._entry(args, numbers, spec)
-        live = entry.trace.live
+        live = entry.live
         try:
             result = entry.program.run(numbers, live)
         except Exception as error:  # noqa: BLE001 - replayed below, for the engine's own error
@@ -122,18 +128,16 @@ class Compiled:
         value, grads = result[0], result[1]
         if self.check:
             _compare(self.f, spec, numbers, entry.trace, result[2], grads)
-        position = {node: k for k, node in enumerate(entry.outputs)}
         if self._positions is None:
-            ours = [0.0 + grads[position[i]] for i, kind in enumerate(entry.trace.kinds)
-                    if kind[0] == LIVE]
-            totals = [v.grad + g for v, g in zip(live, ours)]  # all first: a failure changes none
+            # backward() adds each gradient to 0.0 first, then to .grad; all sums before any
+            # assignment, so a failing one (a .grad set to None) changes no .grad
+            totals = [v.grad + (0.0 + grads[k]) for v, k in zip(live, entry.live_at)]
             for v, total in zip(live, totals):
                 v.grad = total
             return value
-        per_slot = [0.0] * entry.trace.slots
-        for slot, i in entry.slot_node.items():
-            if i in position:
-                per_slot[slot] = 0.0 + grads[position[i]]  # backward() adds each sum to 0.0
+        per_slot = [0.0] * entry.slots
+        for slot, k in entry.slot_at.items():
+            per_slot[slot] = 0.0 + grads[k]  # backward() adds each sum to 0.0
         structured = unflatten(spec, per_slot)
         found = tuple(structured[i] for i in self._positions)
         return value, (found[0] if isinstance(self._argnums, int) else found)

@@ -33,14 +33,18 @@ from pathlib import Path
 
 from floor import ALPHA, LR, flat, floor_step, init_net, two_moons
 
+import autograd
 from autograd import Value, sum_of, topological_order
 
 FULL = {"batch": 64, "w1_reps": 15, "chain": 1_000_000, "wide": 1_000_000, "fan": 100_000,
-        "reps": 3}
-QUICK = {"batch": 8, "w1_reps": 2, "chain": 2_000, "wide": 2_000, "fan": 2_000, "reps": 2}
+        "reps": 3, "compiled": 100_000}
+QUICK = {"batch": 8, "w1_reps": 2, "chain": 2_000, "wide": 2_000, "fan": 2_000, "reps": 2,
+         "compiled": 2_000}
 TOLERANCE = {"rel_tol": 1e-9, "abs_tol": 1e-12}  # floor vs engine: loss and every gradient
 MAX_FLOOR_RATIO = 20.0  # W1: the engine's step at most this many times the floor's
 MAX_BYTES_PER_NODE = 350.0  # W3: tracemalloc peak per graph node
+MAX_COMPILED_RATIO = 1.5  # W1 compiled: a step at most this many times the floor's
+MAX_COMPILE_SECONDS = 1.0  # W1: trace + code generation + compile()
 
 
 @contextmanager
@@ -84,9 +88,29 @@ def mlp_score(net: list[list[list[Value]]], x: list[Value]) -> Value:
 
 def engine_loss(net: list, params: list[Value], points: list, labels: list) -> Value:
     """The forward: SVM max-margin loss mean(relu(1 - y*score)) + ALPHA * sum(p*p)."""
-    scores = [mlp_score(net, [Value(a), Value(b)]) for a, b in points]
-    data_loss = fold([(1 - y * s).relu() for y, s in zip(labels, scores)]) / len(points)
+    return loss_on(net, params, [[Value(a), Value(b)] for a, b in points], labels)
+
+
+def loss_on(net: list, params: list[Value], inputs: list, labels: list) -> Value:
+    """The loss on inputs already Values (fresh leaves, or a compiled step's input slots)."""
+    scores = [mlp_score(net, list(x)) for x in inputs]
+    data_loss = fold([(1 - y * s).relu() for y, s in zip(labels, scores)]) / len(inputs)
     return data_loss + ALPHA * fold([p * p for p in params])
+
+
+def compile_w1(net: list, params: list[Value], points: list, labels: list) -> Callable:
+    """W1's loss compiled on the points: call it with the points, it fills every .grad."""
+    return autograd.compile(lambda inputs: loss_on(net, params, inputs, labels), points)
+
+
+def compiled_step(step: Callable, params: list[Value], points: list) -> float:
+    """One training step with the compiled loss: zero grads, forward + backward, SGD."""
+    for p in params:
+        p.grad = 0.0
+    loss = step(points)
+    for p in params:
+        p.data -= LR * p.grad
+    return loss
 
 
 def engine_update(loss: Value, params: list[Value]) -> None:
@@ -235,7 +259,10 @@ def bench_w1(size: dict, clock: Clock) -> list[Row]:
     """Floor, engine and engine with the GC on, interleaved; each from a copy of one start."""
     points, labels = two_moons(size["batch"])
     net = init_net()
-    engines = [as_values(net) for _ in range(2)]  # GC paused, GC on
+    engines = [as_values(net) for _ in range(3)]  # GC paused, GC on, compiled
+    compile_seconds = clock()
+    step = compile_w1(*engines[2], points, labels)
+    compile_seconds = clock() - compile_seconds
 
     def floor() -> tuple:
         return floor_step(net, points, labels), lambda: None
@@ -244,19 +271,29 @@ def bench_w1(size: dict, clock: Clock) -> list[Row]:
         vnet, params = engines[which]
         return lambda: (engine_step(vnet, params, points, labels), lambda: None)
 
-    best = [math.inf] * 3
+    def compiled() -> tuple:
+        return compiled_step(step, engines[2][1], points), lambda: None
+
+    best = [math.inf] * 4
+    works = ((floor, False), (engine(0), False), (engine(1), True), (compiled, False))
     for _ in range(size["w1_reps"]):
-        for i, (work, gc_on) in enumerate(((floor, False), (engine(0), False), (engine(1), True))):
+        for i, (work, gc_on) in enumerate(works):
             seconds, nodes = timed(work, clock, gc_on)
             best[i] = min(best[i], seconds)
     for _, params in engines:  # still in lockstep with the floor after every step
         for i, (p, q) in enumerate(zip(params, flat(net))):
             assert_close(f"parameter {i} after {size['w1_reps']} steps", p.data, q)
     peak = peak_bytes(engine(0))
+    program_bytes = peak_bytes(lambda: compile_w1(*as_values(net), points, labels))
     nodes = node_count(engine_loss(*engines[0], points, labels))
     ratios = [t / best[0] for t in best]
     target = f"<= {MAX_FLOOR_RATIO:g}x floor"
+    compiled_target = f"<= {MAX_COMPILED_RATIO:g}x floor"
     return [
+        Row("W1 MLP step, compiled", nodes, best[3], None, ratios[3], compiled_target,
+            ratios[3] <= MAX_COMPILED_RATIO),
+        Row("W1 compile (trace + codegen + compile())", nodes, compile_seconds, program_bytes,
+            None, f"<= {MAX_COMPILE_SECONDS:g} s", compile_seconds <= MAX_COMPILE_SECONDS),
         Row("W1 MLP step, engine", nodes, best[1], peak, ratios[1], target,
             ratios[1] <= MAX_FLOOR_RATIO),
         Row("W1 MLP step, engine, GC on", nodes, best[2], None, ratios[2], "(for information)"),
@@ -289,6 +326,50 @@ def run(size: dict, clock: Clock = time.process_time) -> list[Row]:
     rows.append(bench(f"W3 wide sum of {wide:,} products", lambda: wide_sum(wide), reps, clock,
                       f"<= {MAX_BYTES_PER_NODE:g} B/node", MAX_BYTES_PER_NODE))
     rows.append(bench(f"W4 fan-out x{fan:,}", lambda: fan_out(fan), reps, clock, "grad exact"))
+    rows.extend(bench_compiled(size["compiled"], reps, clock))
+    return rows
+
+
+def chain_of(n: int, w: Value, b: Value) -> Callable[[float], Value]:
+    """W2's chain as a function of y0, for compiling."""
+    def chain(y: Value) -> Value:
+        for _ in range(n):
+            y = (y * w + b).relu()
+        return y
+    return chain
+
+
+def products_of(n: int) -> Callable[[list, list], Value]:
+    """W3's sum of products as a function of the 2n numbers, for compiling."""
+    return lambda ws, xs: sum_of([w * x for w, x in zip(ws, xs)])
+
+
+def bench_compiled(n: int, reps: int, clock: Clock) -> list[Row]:
+    """W2 and W3 at n compiled: a call's time against the dynamic engine's at the same n."""
+    rows = []
+    w, b = Value(0.5), Value(1.0)
+    ws = [0.25 * (i % 8) - 1.0 for i in range(n)]
+    xs = [0.5 * (i % 5) + 0.5 for i in range(n)]
+    cases = [(f"W2 deep chain x{n:,}", chain_of(n, w, b), (1.0,), None, lambda: deep_chain(n)),
+             (f"W3 wide sum of {n:,} products", products_of(n), (ws, xs), (0, 1),
+              lambda: wide_sum(n))]
+    for name, f, args, argnums, dynamic in cases:
+        with gc_paused():
+            start = clock()
+            program = autograd.compile(f, *args, argnums=argnums)
+            seconds = clock() - start
+        dyn = bench(name, dynamic, reps, clock, "")
+        best = math.inf
+        for _ in range(reps):
+            with gc_paused():
+                start = clock()
+                result = program(*args)
+                best = min(best, clock() - start)
+        if argnums is not None:  # W3: d/dw_i = x_i and d/dx_i = w_i
+            assert result[1][0] == xs and result[1][1] == ws
+        rows.append(Row(f"{name}, compiled", dyn.nodes, best, None, best / dyn.seconds,
+                        "vs the engine (not the floor)"))
+        rows.append(Row(f"{name}, compile", dyn.nodes, seconds, None, None, "reported"))
     return rows
 
 
