@@ -155,17 +155,15 @@ def _positions(argnums: Any) -> tuple[int, ...]:
 def _header(f: Callable, traced: Trace, positions: tuple | None, paths: list[str]) -> list[str]:
     name = getattr(f, "__qualname__", type(f).__name__)
     ops = sum(1 for kind in traced.kinds if kind[0] == OP)
-    what = ("the gradients of the arguments at argnums " + ", ".join(map(str, positions))
+    what = ("the gradients of arguments " + ", ".join(map(str, positions))
             if positions is not None else
-            "the gradient of every captured Value, added to its .grad by the caller")
+            "the gradient of each captured Value (the caller adds it to .grad)")
     return [
         f"autograd.compile({name}): {len(traced.order)} nodes ({ops} ops), "
         f"{traced.slots} input slots, {len(traced.live)} captured Values.",
         f"Computes f's value, then by the chain rule {what}.",
-        "Frozen when traced: f's control flow and the graph's shape, every constant made in f "
-        "(numbers",
-        "read from .data included). Captured Values are read afresh at every call.",
-        "",
+        "Frozen when traced: f's control flow, the graph's shape and every constant made in f",
+        "(numbers read from .data included). Captured Values are read afresh at every call.",
     ]
 
 
