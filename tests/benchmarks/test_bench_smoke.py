@@ -26,7 +26,9 @@ def test_quick_run_prints_all_four_workloads():
                           text=True, timeout=300, cwd=HERE.parents[1])
     assert done.returncode == 0, done.stderr
     for workload in ("W1 MLP step, engine", "W1 MLP step, floor", "W2 deep chain",
-                     "W3 wide sum", "W4 fan-out"):
+                     "W3 wide sum", "W4 fan-out", "W1 MLP step, compiled", "W1 compile",
+                     "W2 deep chain x2,000, compiled", "W2 deep chain x2,000, compile",
+                     "W3 wide sum of 2,000 products, compiled"):
         assert f"| {workload}" in done.stdout, done.stdout
     assert "match the engine's to rel 1e-9" in done.stdout
 
