@@ -23,13 +23,12 @@ PREFIX = {operator.neg: "-", operator.pos: "+"}
 INPUTS, LIVE_VALUES = "inputs", "captured"  # the program's two parameters
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
-    """One statement: its text, the variables it assigns and those it reads."""
+    """One statement: its text and the variables it assigns (reads are found in the text)."""
 
     text: str
     defines: tuple[str, ...] = ()
-    reads: tuple[str, ...] = ()
 
 
 @dataclass
@@ -54,25 +53,26 @@ def generate(trace: Trace, outputs: list[int], slot_names: list[str],
     lines: list[Line] = [_unpack_inputs(trace, var)]
     forward_text: list[str] = [""] * len(order)
     index = {node: i for i, node in enumerate(order)}
+    parents = [[index[p] for p in node.parents] for node in order]
     lines.append(Line("# forward: each node from its operands, parents before children"))
     for i, (node, kind) in enumerate(zip(order, kinds)):
         if kind[0] == LIVE:
             lines.append(Line(f"{var[i]} = {LIVE_VALUES}[{kind[1]}].data  # captured Value"
-                              f"{_label(node)}", (var[i],), (LIVE_VALUES,)))
+                              f"{_label(node)}", (var[i],)))
             if node._op is not None:
-                forward_text[i] = f"{var[i]} = {_forward(node, index, var, names)[0]}"
+                forward_text[i] = f"{var[i]} = {_forward(node, parents[i], var, names)}"
         elif kind[0] == OP:
-            expr, reads = _forward(node, index, var, names)
+            expr = _forward(node, parents[i], var, names)
             check = node._op.check
             if check is not None:
-                args = ", ".join((*(var[index[p]] for p in node.parents),
+                args = ", ".join((*(var[j] for j in parents[i]),
                                   *(() if node._param is None else (names.literal(node._param),))))
                 fail = names.bind("DomainFailure", DomainFailure)
                 lines.append(Line(f"if {names.bind('check_' + node._op.name, check)}({args}) "
-                                  f"is not None: raise {fail}({i})", (), reads))
-            forward_text[i] = f"{var[i]} = {expr}"
-            lines.append(Line(f"{forward_text[i]}  # {node._op.name}", (var[i],), reads))
-    grad = _backward(trace, names, var, index, forward_text, outputs, lines)
+                                  f"is not None: raise {fail}({i})"))
+            forward_text[i] = text_i = f"{var[i]} = {expr}"
+            lines.append(Line(f"{text_i}  # {node._op.name}", (var[i],)))
+    grad = _backward(trace, names, var, parents, forward_text, outputs, lines)
     value = var[len(order) - 1]
     return Code(names, lines, value, [grad.get(i, "0.0") for i in outputs],
                 var if every_value else None)
@@ -100,41 +100,42 @@ def _unpack_inputs(trace: Trace, var: list[str]) -> Line:
     if not targets:
         return Line("# no input slots")
     shown = ", ".join(targets) + ("," if len(targets) == 1 else "")
-    return Line(f"{shown} = {INPUTS}", tuple(t for t in targets if t != "_"), (INPUTS,))
+    return Line(f"{shown} = {INPUTS}", tuple(t for t in targets if t != "_"))
 
 
 def _label(node) -> str:
     return f" {node.label!r}" if node.label else ""
 
 
-def _forward(node, index: dict, var: list[str], names: Names) -> tuple[str, tuple[str, ...]]:
-    """The expression computing `node` from its operands, and the variables it reads."""
+def _forward(node, parents: list[int], var: list[str], names: Names) -> str:
+    """The expression computing `node` from its operands."""
     op = node._op
-    operands = [var[index[p]] for p in node.parents]
-    reads = tuple(operands)
-    shown = [f"({x})" if x.startswith("-") else x for x in operands]
-    if len(shown) == 2 and op.forward in INFIX:
-        return f"{shown[0]} {INFIX[op.forward]} {shown[1]}", reads
-    if len(shown) == 1 and node._param is None and op.forward in PREFIX:
-        return f"{PREFIX[op.forward]}{shown[0]}", reads
-    args = operands + ([] if node._param is None else [names.literal(node._param)])
-    return f"{names.bind(op.name, op.forward)}({', '.join(args)})", reads
+    operands = [var[j] for j in parents]
+    if len(operands) == 2 and op.forward in INFIX:
+        a, b = (f"({x})" if x[0] == "-" else x for x in operands)
+        return f"{a} {INFIX[op.forward]} {b}"
+    if len(operands) == 1 and node._param is None and op.forward in PREFIX:
+        a = operands[0]
+        return f"{PREFIX[op.forward]}{f'({a})' if a[0] == '-' else a}"
+    args = operands if node._param is None else [*operands, names.literal(node._param)]
+    return f"{names.bind(op.name, op.forward)}({', '.join(args)})"
 
 
 class DomainFailure(Exception):
     """Raised by a program when an op's domain check fails: the caller replays f to say why."""
 
 
-def _backward(trace: Trace, names: Names, var: list[str], index: dict, forward_text: list[str],
-              outputs: list[int], lines: list[Line]) -> dict[int, str]:
+def _backward(trace: Trace, names: Names, var: list[str], parents: list[list[int]],
+              forward_text: list[str], outputs: list[int], lines: list[Line]) -> dict[int, str]:
     """The backward statements; returns each needed node's gradient variable."""
     order, kinds = trace.order, trace.kinds
     # A gradient is needed if it is returned or flows on into a needed one.
     needed = [False] * len(order)
     for i in outputs:
         needed[i] = True
-    for i, node in enumerate(order):
-        needed[i] = needed[i] or any(needed[index[p]] for p in node.parents)
+    for i, js in enumerate(parents):
+        if not needed[i]:
+            needed[i] = any(needed[j] for j in js)
     grad: dict[int, str] = {}
     root = len(order) - 1
     lines.append(Line("# backward: the chain rule from the root down, as backward() runs it"))
@@ -148,18 +149,17 @@ def _backward(trace: Trace, names: Names, var: list[str], index: dict, forward_t
         if node._op is None:
             continue
         up = grad.get(i)
-        reads = _reads(node, index, var)
-        locals_, call = rules.partials(node, [var[index[p]] for p in node.parents], var[i])
+        js = parents[i]
+        locals_, call = rules.partials(node, [var[j] for j in js], var[i])
         if call is not None:
-            lines.append(Line(call[0], call[1], reads))
+            lines.append(Line(call[0], call[1]))
         comment = f"  # {forward_text[i]}"
-        for pos in range(len(node.parents) - 1, -1, -1):  # backward() adds b, then a
-            j = index[node.parents[pos]]
+        for pos in range(len(js) - 1, -1, -1):  # backward() adds b, then a
+            j = js[pos]
             local, may_raise = locals_[pos]
             if not needed[j] or up is None:
                 if may_raise:  # evaluated for its errors only, as backward() computes it
-                    lines.append(Line(f"{local}  # unused: evaluated as backward() does", (),
-                                      reads))
+                    lines.append(Line(f"{local}  # unused: evaluated as backward() does"))
                 continue
             product = up if local is None else f"{local} * {up}"  # None: the rule said 1
             if j not in grad:
@@ -169,20 +169,14 @@ def _backward(trace: Trace, names: Names, var: list[str], index: dict, forward_t
                 grad[j] = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
                                       f"node{j}_grad")
                 owned.add(j)
-                lines.append(Line(f"{grad[j]} = {product}{comment}", (grad[j],), (*reads, up)))
+                lines.append(Line(f"{grad[j]} = {product}{comment}", (grad[j],)))
             elif j in owned:
-                lines.append(Line(f"{grad[j]} += {product}{comment}", (grad[j],),
-                                  (*reads, up, grad[j])))
+                lines.append(Line(f"{grad[j]} += {product}{comment}", (grad[j],)))
             else:  # the shared variable must not change: the sum gets a variable of its own
                 shared, grad[j] = grad[j], names.fresh(f"{var[j]}_grad")
                 owned.add(j)
-                lines.append(Line(f"{grad[j]} = {shared} + {product}{comment}", (grad[j],),
-                                  (*reads, up, shared)))
+                lines.append(Line(f"{grad[j]} = {shared} + {product}{comment}", (grad[j],)))
     return grad
-
-
-def _reads(node, index: dict, var: list[str]) -> tuple[str, ...]:
-    return (*(var[index[p]] for p in node.parents), var[index[node]])
 
 
 class _Rules:
@@ -192,15 +186,17 @@ class _Rules:
     def __init__(self, names: Names) -> None:
         self.names, self.math = names, SymMath(names)
         self.templates: dict[tuple, tuple] = {}
+        self.ops: list = []  # keeps the ops whose id() keys a template alive
 
     def partials(self, node, operands: list[str], out: str) -> tuple[list, tuple | None]:
         """Per operand (expression or None for exactly 1, may it raise); and a call line if
         the rule had to be called (its text and the variables it sets)."""
         consts = tuple(x if not x.isidentifier() else None for x in operands)
-        key = (node._op, _bits(node._param), consts)
+        key = (id(node._op), _bits(node._param), consts)
         template = self.templates.get(key)
         if template is None:
             template = self.templates[key] = self._template(node, consts)
+            self.ops.append(node._op)
         found, call = template
         fill = [x for x, c in zip(operands, consts) if c is None] + [out]
         targets = {} if call is None else \

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 import linecache
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograd.compiler.codegen import INPUTS, LIVE_VALUES, Code, Line
 
-PART = 2000  # statements per function
+PART = 50_000  # statements per function
+_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*")
 _serial = itertools.count()
 
 
@@ -31,8 +33,7 @@ def build(code: Code, header: list[str]) -> Program:
     """Make `code` into Python functions (one, or parts and a driver) and compile them."""
     returned = [code.grads] + ([] if code.values is None else [code.values])
     shown = ", ".join(f"({_items(names)})" for names in returned)
-    ret = Line(f"return {code.value}, {shown}", (),
-               (code.value, *(name for names in returned for name in names)))
+    ret = Line(f"return {code.value}, {shown}")
     lines = [*code.lines, ret]
     params = f"{INPUTS}, {LIVE_VALUES}"
     if len(lines) <= PART:
@@ -46,6 +47,14 @@ def build(code: Code, header: list[str]) -> Program:
     namespace["__name__"] = "autograd.compiled"
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     return Program(source, namespace["program"])
+
+
+def _reads(text: str) -> list[str]:
+    """The names a statement reads: its right-hand side's (and an augmented target's)."""
+    code = text.split("  #", 1)[0]
+    if " = " in code and " += " not in code:
+        code = code.split(" = ", 1)[1]
+    return _IDENTIFIER.findall(code)
 
 
 def _items(names: list[str]) -> str:
@@ -65,7 +74,7 @@ def _parts(lines: list[Line], params: str) -> list[str]:
         here: set[str] = set()
         wanted: dict[str, None] = {}
         for line in chunk:
-            for name in line.reads:
+            for name in _reads(line.text):
                 if name in defined and name not in here:
                     wanted[name] = None
             here.update(line.defines)
