@@ -13,7 +13,7 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.backward import gradients
+from autograd.backward import _gc_paused, gradients
 from autograd.compiler.codegen import generate
 from autograd.compiler.program import Program, build
 from autograd.compiler.trace import (
@@ -77,6 +77,10 @@ class Compiled:
         return len(self._programs)
 
     def _entry(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
+        with _gc_paused():  # compiling makes no cycles; collections would walk the whole graph
+            return self._compile(args, numbers, spec)
+
+    def _compile(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
         traced = trace(self.f, spec, numbers)
         self._names = traced.names
         paths: list[str] = []
