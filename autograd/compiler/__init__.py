@@ -9,7 +9,6 @@ read at every call, their gradients added to `.grad`. `compiled.source` is the p
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from autograd.compiler.trace import (
     SLOT,
     Spec,
     Trace,
+    bits,
     flatten,
     parameter_names,
     refuse_mode,
@@ -182,7 +182,7 @@ def _replay(f: Callable, spec: Spec, numbers: list[float], error: Exception) -> 
 def _same(x: float, y: float) -> bool:
     if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
         return True
-    return type(x) is type(y) and struct.pack("<d", x) == struct.pack("<d", y)
+    return type(x) is type(y) and bits(x) == bits(y)
 
 
 def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,

@@ -10,11 +10,10 @@ symbols. So the program does the same float operations in the same order as the 
 from __future__ import annotations
 
 import operator
-import struct
 from dataclasses import dataclass
 
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
-from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace
+from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
 from autograd.ops import FLOAT_MATH
 
 INFIX = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
@@ -192,7 +191,7 @@ class _Rules:
         """Per operand (expression or None for exactly 1, may it raise); and a call line if
         the rule had to be called (its text and the variables it sets)."""
         consts = tuple(x if not x.isidentifier() else None for x in operands)
-        key = (id(node._op), _bits(node._param), consts)
+        key = (id(node._op), bits(node._param), consts)
         template = self.templates.get(key)
         if template is None:
             template = self.templates[key] = self._template(node, consts)
@@ -242,7 +241,3 @@ def _product(local: object, names: Names) -> tuple[str | None, bool]:
     if local == 1:
         return None, False  # 1.0 * g is g, bit for bit
     return (f"({shown})" if shown.startswith("-") else shown), False
-
-
-def _bits(x: float | None) -> bytes | None:
-    return None if x is None else struct.pack("<d", x)

@@ -181,11 +181,11 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
                 _differs(f"node {i} is input slot {slot2[node]}, first {_what(n1, slot1)}")
             kinds.append((SLOT, slot2[node]))
         elif node._op is None:
-            if n1._op is not None or n1 in slot1 or _bits(n1.data) != _bits(node.data):
+            if n1._op is not None or n1 in slot1 or bits(n1.data) != bits(node.data):
                 _differs(f"node {i} is the constant {node.data!r}, first {_what(n1, slot1)}")
             kinds.append((CONST, node.data))
         else:
-            same = (n1._op is node._op and _bits(n1._param) == _bits(node._param)
+            same = (n1._op is node._op and bits(n1._param) == bits(node._param)
                     and [index1[p] for p in n1.parents] == [index[p] for p in node.parents])
             if not same:
                 _differs(f"node {i} is {node._op.name} of nodes "
@@ -194,7 +194,8 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
     return Trace(order, kinds, live, len(numbers), parameter_names(f), spec)
 
 
-def _bits(x: float | None) -> bytes | None:
+def bits(x: float | None) -> bytes | None:
+    """A float's exact bits (None stays None): equal floats, -0.0 and NaNs told apart."""
     return None if x is None else struct.pack("<d", x)
 
 
