@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.backward import _gc_paused, gradients
+from autograd.backward import _PASSES, _gc_paused, commit, gradients, unusable_grad
 from autograd.compiler.codegen import generate
 from autograd.compiler.program import Program, build
 from autograd.compiler.trace import (
@@ -135,9 +135,12 @@ class Compiled:
         if self._positions is None:
             # backward() adds each gradient to 0.0 first, then to .grad; all sums before any
             # assignment, so a failing one (a .grad set to None) changes no .grad
-            totals = [v.grad + (0.0 + grads[k]) for v, k in zip(live, entry.live_at)]
-            for v, total in zip(live, totals):
-                v.grad = total
+            with _PASSES:  # as backward(): from reading each .grad to writing it
+                try:
+                    totals = [v.grad + (0.0 + grads[k]) for v, k in zip(live, entry.live_at)]
+                except TypeError:
+                    raise unusable_grad(live, "backward") from None
+                commit(live, totals)
             return value
         per_slot = [0.0] * entry.slots
         for slot, k in entry.slot_at.items():

@@ -226,9 +226,12 @@ def test_a_failing_grad_commit_changes_no_grad():
     a, b = Value(1.0, "a"), Value(2.0, "b")
     compiled = autograd.compile(lambda: a * b)
     b.grad = None  # a + b fails on this one: neither may change
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as ours:
         compiled()
     assert a.grad == 0.0 and b.grad is None
+    with pytest.raises(TypeError) as theirs:
+        (a * b).backward()
+    assert str(ours.value) == str(theirs.value)
 
 
 # --- structure, source, check ---------------------------------------------------------------
