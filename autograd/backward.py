@@ -112,14 +112,12 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0) -> N
             if op is None:
                 continue
             upstream = node._pass_grad
-            parents = node.parents
-            if len(parents) == 2:
-                a, b = parents
+            a, b = node._a, node._b  # the parents' slots: `parents` would build a tuple
+            if b is not None:
                 da, db = op.partials(math, a.data, b.data, node.data)
                 b._pass_grad += db * upstream  # the stepper adds in this same order (a * a)
                 a._pass_grad += da * upstream
             else:
-                (a,) = parents
                 param = node._param
                 if param is None:
                     (da,) = op.partials(math, a.data, node.data)

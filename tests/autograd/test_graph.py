@@ -68,3 +68,48 @@ def test_edges_count_reused_operands_twice():
     a = Value(1.0)
     s = a + a
     assert edges(topological_order(s)) == [(a, s, 0), (a, s, 1)]
+
+
+def _reference_order(roots: list[Value], seen: set[Value]) -> list[Value]:
+    """The definition, written plainly: visit(n) = visit each new parent in operand order, then n.
+
+    A stack of (node, parents still to look at) stands in for recursion; it reads `parents`.
+    """
+    order: list[Value] = []
+    for root in roots:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, list(root.parents))]
+        while stack:
+            node, todo = stack[-1]
+            while todo and todo[0] in seen:
+                todo.pop(0)
+            if todo:
+                parent = todo.pop(0)
+                seen.add(parent)
+                stack.append((parent, list(parent.parents)))
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+@given(expressions(), expressions())
+def test_order_is_the_plain_depth_first_post_order(one, other):
+    """The walk reads the parent slots directly; it must list exactly what the definition does."""
+    first, second = one(*one.point), other(*other.point)
+    shared = first * second + first  # reuse: nodes reached twice, by two paths
+    assert topological_order(shared) == _reference_order([shared], set())
+    assert topological_order([first, shared]) == _reference_order([first, shared], set())
+    inner = first.parents[0] if first.parents else first
+    assert topological_order(shared, stop_at=[inner]) == (
+        [inner] + _reference_order([shared], {inner}))
+
+
+def test_order_on_reused_operands_and_unary_chains():
+    x = Value(0.5, "x")
+    y = (x * x).exp() + x
+    z = (y - y.tanh()) * (-y) ** 2
+    assert topological_order(z) == _reference_order([z], set())
+    assert topological_order(x) == [x]
