@@ -4,13 +4,15 @@
     .venv/bin/python tests/benchmarks/bench_engine.py --quick    # small sizes (the smoke test)
     .venv/bin/python tests/benchmarks/bench_engine.py --profile  # where the W1 step's time goes
 
-Prints a markdown table (paste it into the README's performance section). Times are the best of
-several repetitions of this process's CPU time (`--wall` for wall time), with the cyclic GC paused
-while timing (as `timeit` does; one W1 row keeps it on). A timed repetition builds the graph, runs
-backward (and for W1 the update) and frees the graph; counting nodes with `topological_order`
-happens outside the timer. Peak memory comes from a separate, untimed repetition: the tracemalloc
-peak during it, minus what was allocated before it started, divided by the node count. The GC and
-tracemalloc states are restored afterwards.
+Prints a markdown table (paste it into the README's performance section). Times are this
+process's CPU time (`--wall` for wall time). W1 leads with what a training loop pays: the median of
+back-to-back steps with the cyclic GC on, as it is (no `gc.collect()` between steps), engine and
+floor taking turns; then the same with the GC paused. W2-W4 are the best of a few repetitions with
+the GC paused (as `timeit` does). A timed run builds the graph, runs backward (and for W1 the
+update) and frees the graph; counting nodes with `topological_order` happens outside the timer.
+Memory per node comes from separate, untimed runs: the peak RSS growth of one run in a fresh
+process (`peak_rss.py`), and the tracemalloc peak of one run here. GC and tracemalloc states are
+restored afterwards.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import io
 import math
 import os
 import pstats
+import statistics
 import subprocess
 import sys
 import time
@@ -31,28 +34,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import peak_rss
 from floor import ALPHA, LR, flat, floor_step, init_net, two_moons
 
 import autograd
 from autograd import Value, sum_of, topological_order
 
-FULL = {"batch": 64, "w1_reps": 15, "chain": 1_000_000, "wide": 1_000_000, "fan": 100_000,
+FULL = {"batch": 64, "w1_steps": 40, "chain": 1_000_000, "wide": 1_000_000, "fan": 100_000,
         "reps": 3, "compiled": 100_000}
-QUICK = {"batch": 8, "w1_reps": 2, "chain": 2_000, "wide": 2_000, "fan": 2_000, "reps": 2,
+QUICK = {"batch": 8, "w1_steps": 3, "chain": 2_000, "wide": 2_000, "fan": 2_000, "reps": 2,
          "compiled": 2_000}
 TOLERANCE = {"rel_tol": 1e-9, "abs_tol": 1e-12}  # floor vs engine: loss and every gradient
-MAX_FLOOR_RATIO = 20.0  # W1: the engine's step at most this many times the floor's
-MAX_BYTES_PER_NODE = 350.0  # W3: tracemalloc peak per graph node
+MAX_FLOOR_RATIO = 20.0  # W1, GC on, back to back: the engine's median step / the floor's
+MAX_BYTES_PER_NODE = 350.0  # W3: peak RSS growth per graph node, in a fresh process
 MAX_COMPILED_RATIO = 1.5  # W1 compiled: a step at most this many times the floor's
 MAX_COMPILE_SECONDS = 1.0  # W1: trace + code generation + compile()
 
 
 @contextmanager
 def gc_paused(paused: bool = True) -> Iterator[None]:
-    """Collect, then pause the cyclic GC (if `paused`); the caller's GC state comes back after."""
+    """Collect, then pause the cyclic GC; the caller's GC state comes back after.
+
+    With `paused` False it does nothing: the GC runs as it is, as a training loop sees it.
+    """
     was_enabled = gc.isenabled()
-    gc.collect()
     if paused:
+        gc.collect()
         gc.disable()
     try:
         yield
@@ -249,67 +256,107 @@ class Row:
     name: str
     nodes: int | None  # None: no graph (the floor)
     seconds: float
-    peak: int | None = None
+    peak: int | None = None  # tracemalloc peak of one run, bytes
+    rss: int | None = None  # peak RSS growth of one run in a fresh process, bytes
     ratio: float | None = None
     target: str = ""
     ok: bool | None = None
 
 
-def bench_w1(size: dict, clock: Clock) -> list[Row]:
-    """Floor, engine and engine with the GC on, interleaved; each from a copy of one start."""
+def w1_medians(size: dict, clock: Clock, gc_on: bool,
+               compiled: bool = False) -> tuple[float, float]:
+    """Median seconds of an engine step and of a floor step, run back to back, taking turns.
+
+    With `compiled` the engine's step is `autograd.compile`'s (compiled before the steps).
+    With `gc_on` the cyclic GC runs as it is: no collection before or between steps, as in a
+    training loop. Otherwise it is collected once and paused for the whole run. Engine and floor
+    each step their own copy of one start, and must still agree at the end.
+    """
     points, labels = two_moons(size["batch"])
     net = init_net()
-    engines = [as_values(net) for _ in range(3)]  # GC paused, GC on, compiled
+    vnet, params = as_values(net)
+    if compiled:
+        program = compile_w1(vnet, params, points, labels)
+
+        def step() -> None:
+            compiled_step(program, params, points)
+    else:
+        def step() -> None:
+            engine_step(vnet, params, points, labels)  # its graph is freed before the clock
+    engine, floor = [], []
+    with gc_paused(not gc_on):
+        for _ in range(size["w1_steps"]):
+            start = clock()
+            step()
+            middle = clock()
+            floor_step(net, points, labels)
+            engine.append(middle - start)
+            floor.append(clock() - middle)
+    for i, (p, q) in enumerate(zip(params, flat(net))):  # still in lockstep with the floor
+        assert_close(f"parameter {i} after {size['w1_steps']} steps", p.data, q)
+    return statistics.median(engine), statistics.median(floor)
+
+
+def w1_once(batch: int) -> Callable[[], tuple]:
+    """One engine step from the initial weights, its inputs made beforehand (for memory)."""
+    points, labels = two_moons(batch)
+    vnet, params = as_values(init_net())
+    return lambda: (engine_step(vnet, params, points, labels), lambda: None)
+
+
+def bench_w1(size: dict, clock: Clock) -> list[Row]:
+    """Engine and floor back to back with the GC on (the headline), then with it paused; then
+    the compiled step back to back with the GC on, and what compiling costs."""
+    on, floor_on = w1_medians(size, clock, gc_on=True)
+    off, floor_off = w1_medians(size, clock, gc_on=False)
+    fast, floor_fast = w1_medians(size, clock, gc_on=True, compiled=True)
+    nodes = node_count(w1_once(size["batch"])()[0])
+    peak = peak_bytes(w1_once(size["batch"]))
+    rss = peak_rss.measure(SCRIPT, "w1", size["batch"])
+    points, labels = two_moons(size["batch"])
+    vnet, params = as_values(init_net())
     compile_seconds = clock()
-    step = compile_w1(*engines[2], points, labels)
+    compile_w1(vnet, params, points, labels)
     compile_seconds = clock() - compile_seconds
-
-    def floor() -> tuple:
-        return floor_step(net, points, labels), lambda: None
-
-    def engine(which: int) -> Callable[[], tuple]:
-        vnet, params = engines[which]
-        return lambda: (engine_step(vnet, params, points, labels), lambda: None)
-
-    def compiled() -> tuple:
-        return compiled_step(step, engines[2][1], points), lambda: None
-
-    best = [math.inf] * 4
-    works = ((floor, False), (engine(0), False), (engine(1), True), (compiled, False))
-    for _ in range(size["w1_reps"]):
-        for i, (work, gc_on) in enumerate(works):
-            seconds, nodes = timed(work, clock, gc_on)
-            best[i] = min(best[i], seconds)
-    for _, params in engines:  # still in lockstep with the floor after every step
-        for i, (p, q) in enumerate(zip(params, flat(net))):
-            assert_close(f"parameter {i} after {size['w1_reps']} steps", p.data, q)
-    peak = peak_bytes(engine(0))
-    program_bytes = peak_bytes(lambda: compile_w1(*as_values(net), points, labels))
-    nodes = node_count(engine_loss(*engines[0], points, labels))
-    ratios = [t / best[0] for t in best]
+    program_bytes = peak_bytes(lambda: compile_w1(*as_values(init_net()), points, labels))
     target = f"<= {MAX_FLOOR_RATIO:g}x floor"
     compiled_target = f"<= {MAX_COMPILED_RATIO:g}x floor"
     return [
-        Row("W1 MLP step, compiled", nodes, best[3], None, ratios[3], compiled_target,
-            ratios[3] <= MAX_COMPILED_RATIO),
+        Row("W1 MLP step, engine, GC on", nodes, on, peak, rss, on / floor_on, target,
+            on / floor_on <= MAX_FLOOR_RATIO),
+        Row("W1 MLP step, floor (floats), GC on", None, floor_on, ratio=1.0),
+        Row("W1 MLP step, engine, GC paused", nodes, off, ratio=off / floor_off,
+            target="(for information)"),
+        Row("W1 MLP step, floor (floats), GC paused", None, floor_off, ratio=1.0),
+        Row("W1 MLP step, compiled, GC on", nodes, fast, ratio=fast / floor_fast,
+            target=compiled_target, ok=fast / floor_fast <= MAX_COMPILED_RATIO),
         Row("W1 compile (trace + codegen + compile())", nodes, compile_seconds, program_bytes,
-            None, f"<= {MAX_COMPILE_SECONDS:g} s", compile_seconds <= MAX_COMPILE_SECONDS),
-        Row("W1 MLP step, engine", nodes, best[1], peak, ratios[1], target,
-            ratios[1] <= MAX_FLOOR_RATIO),
-        Row("W1 MLP step, engine, GC on", nodes, best[2], None, ratios[2], "(for information)"),
-        Row("W1 MLP step, floor (floats)", None, best[0], None, 1.0),
+            target=f"<= {MAX_COMPILE_SECONDS:g} s", ok=compile_seconds <= MAX_COMPILE_SECONDS),
     ]
 
 
-def bench(name: str, work: Callable[[], tuple], reps: int, clock: Clock, target: str,
+WORKLOADS: dict[str, Callable[[int], Callable[[], tuple]]] = {
+    "w1": w1_once,
+    "w2": lambda n: lambda: deep_chain(n),
+    "w3": lambda n: lambda: wide_sum(n),
+    "w4": lambda n: lambda: fan_out(n),
+}
+"""Each workload by name, from its size to one run (what `--peak-rss` runs in a fresh process)."""
+SCRIPT = Path(__file__).resolve()
+
+
+def bench(name: str, workload: str, n: int, reps: int, clock: Clock, target: str,
           max_bytes: float | None = None) -> Row:
+    """Best time of `reps` runs with the GC paused, and one run's memory (two ways)."""
+    work = WORKLOADS[workload](n)
     best, nodes = math.inf, 0
     for _ in range(reps):
         seconds, nodes = timed(work, clock)
         best = min(best, seconds)
     peak = peak_bytes(work)
-    ok = True if max_bytes is None else peak / nodes <= max_bytes
-    return Row(name, nodes, best, peak, None, target, ok)
+    rss = peak_rss.measure(SCRIPT, workload, n)
+    ok = True if max_bytes is None else (None if rss is None else rss / nodes <= max_bytes)
+    return Row(name, nodes, best, peak, rss, None, target, ok)
 
 
 def run(size: dict, clock: Clock = time.process_time) -> list[Row]:
@@ -321,11 +368,11 @@ def run(size: dict, clock: Clock = time.process_time) -> list[Row]:
     rows = bench_w1(size, clock)
     reps = size["reps"]
     chain, wide, fan = size["chain"], size["wide"], size["fan"]
-    rows.append(bench(f"W2 deep chain x{chain:,}", lambda: deep_chain(chain), reps, clock,
+    rows.append(bench(f"W2 deep chain x{chain:,}", "w2", chain, reps, clock,
                       "runs; grads = closed form"))
-    rows.append(bench(f"W3 wide sum of {wide:,} products", lambda: wide_sum(wide), reps, clock,
-                      f"<= {MAX_BYTES_PER_NODE:g} B/node", MAX_BYTES_PER_NODE))
-    rows.append(bench(f"W4 fan-out x{fan:,}", lambda: fan_out(fan), reps, clock, "grad exact"))
+    rows.append(bench(f"W3 wide sum of {wide:,} products", "w3", wide, reps, clock,
+                      f"<= {MAX_BYTES_PER_NODE:g} RSS B/node", MAX_BYTES_PER_NODE))
+    rows.append(bench(f"W4 fan-out x{fan:,}", "w4", fan, reps, clock, "grad exact"))
     rows.extend(bench_compiled(size["compiled"], reps, clock))
     return rows
 
@@ -350,15 +397,14 @@ def bench_compiled(n: int, reps: int, clock: Clock) -> list[Row]:
     w, b = Value(0.5), Value(1.0)
     ws = [0.25 * (i % 8) - 1.0 for i in range(n)]
     xs = [0.5 * (i % 5) + 0.5 for i in range(n)]
-    cases = [(f"W2 deep chain x{n:,}", chain_of(n, w, b), (1.0,), None, lambda: deep_chain(n)),
-             (f"W3 wide sum of {n:,} products", products_of(n), (ws, xs), (0, 1),
-              lambda: wide_sum(n))]
+    cases = [(f"W2 deep chain x{n:,}", chain_of(n, w, b), (1.0,), None, "w2"),
+             (f"W3 wide sum of {n:,} products", products_of(n), (ws, xs), (0, 1), "w3")]
     for name, f, args, argnums, dynamic in cases:
         with gc_paused():
             start = clock()
             program = autograd.compile(f, *args, argnums=argnums)
             seconds = clock() - start
-        dyn = bench(name, dynamic, reps, clock, "")
+        dyn = bench(name, dynamic, n, reps, clock, "")
         best = math.inf
         for _ in range(reps):
             with gc_paused():
@@ -367,26 +413,27 @@ def bench_compiled(n: int, reps: int, clock: Clock) -> list[Row]:
                 best = min(best, clock() - start)
         if argnums is not None:  # W3: d/dw_i = x_i and d/dx_i = w_i
             assert result[1][0] == xs and result[1][1] == ws
-        rows.append(Row(f"{name}, compiled", dyn.nodes, best, None, best / dyn.seconds,
-                        "vs the engine (not the floor)"))
-        rows.append(Row(f"{name}, compile", dyn.nodes, seconds, None, None, "reported"))
+        rows.append(Row(f"{name}, compiled", dyn.nodes, best, ratio=best / dyn.seconds,
+                        target="vs the engine (not the floor)"))
+        rows.append(Row(f"{name}, compile", dyn.nodes, seconds, target="reported"))
     return rows
 
 
 def markdown(rows: list[Row]) -> str:
     lines = [
-        "| workload | graph nodes | best time | ns / node | peak B / node | vs floor | target "
-        "| result |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| workload | graph nodes | time | ns / node | peak RSS B / node | tracemalloc B / node "
+        "| vs floor | target | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
         nodes = f"{r.nodes:,}" if r.nodes else "-"
         per_node = f"{r.seconds * 1e9 / r.nodes:,.0f}" if r.nodes else "-"
+        rss = f"{r.rss / r.nodes:,.0f}" if r.rss is not None else "-"
         peak = f"{r.peak / r.nodes:,.0f}" if r.peak is not None else "-"
         ratio = f"{r.ratio:.1f}x" if r.ratio is not None else "-"
         result = "" if r.ok is None else ("PASS" if r.ok else "FAIL")
-        lines.append(f"| {r.name} | {nodes} | {r.seconds * 1e3:,.1f} ms | {per_node} | {peak} "
-                     f"| {ratio} | {r.target} | {result} |")
+        lines.append(f"| {r.name} | {nodes} | {r.seconds * 1e3:,.1f} ms | {per_node} | {rss} "
+                     f"| {peak} | {ratio} | {r.target} | {result} |")
     return "\n".join(lines)
 
 
@@ -444,7 +491,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="profile the W1 step instead")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     parser.add_argument("--wall", action="store_true", help="time wall clock, not CPU time")
+    parser.add_argument("--peak-rss", nargs=2, metavar=("WORKLOAD", "SIZE"),
+                        help="(internal) print one run's peak RSS growth, in this fresh process")
     args = parser.parse_args(argv)
+    if args.peak_rss:
+        workload, n = args.peak_rss
+        peak_rss.child(WORKLOADS[workload](int(n)))
+        return 0
     size = QUICK if args.quick else FULL
     if args.profile:
         print(profile_w1(size["batch"]))
@@ -454,14 +507,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stepgrad engine benchmark ({'--quick' if args.quick else 'full'}): engine "
           f"{engine_version()}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{'Wall' if args.wall else 'CPU'} time, best of {size['w1_reps']} (W1: floor and "
-          f"engine interleaved) or {size['reps']} (W2-W4); load average {load:.1f} at the end. "
-          "The cyclic GC is paused while timing, except in the \"GC on\" row. A timed run "
-          "builds, backpropagates and frees the graph.")
+    print(f"{'Wall' if args.wall else 'CPU'} time; load average {load:.1f} at the end. W1: the "
+          f"median of {size['w1_steps']} back-to-back steps, engine and floor taking turns, first "
+          "with the cyclic GC on as it is (no gc.collect() before or between steps: what a "
+          "training loop pays), then with it paused. W2-W4: the best of "
+          f"{size['reps']} runs with the GC paused. A timed run builds, backpropagates and frees "
+          "the graph.")
     print(f"W1 neurons are a left fold b + w1*x1 + w2*x2 + ... (as micrograd); the floor's loss "
           f"and all {n_params} gradients match the engine's to rel 1e-9.")
-    print("peak B / node = tracemalloc peak during one run / graph nodes, counting everything "
-          "the run allocates (W3: its 2n leaves too).\n")
+    print("peak RSS B / node = the resident set's peak growth during one run in a fresh process "
+          "/ graph nodes; tracemalloc B / node = the tracemalloc peak of one run here / graph "
+          "nodes. Both count everything the run allocates (W3: its 2n leaves too).\n")
     print(markdown(rows))
     return 1 if args.strict and any(r.ok is False for r in rows) else 0
 
