@@ -8,7 +8,7 @@ import operator
 
 import pytest
 
-from autograd import OPS, Op, Value, sum_of, topological_order
+from autograd import OPS, Op, Value, no_grad, sum_of, topological_order
 from autograd.value import apply
 
 ALL_OPS = pytest.mark.parametrize("op", OPS.values(), ids=lambda op: op.name)
@@ -283,3 +283,31 @@ def test_sum_of_refuses_bools_and_other_non_numbers():
                                             r"position"):
             sum_of(bad)
     assert sum_of([1, 2.5, Value(1.0)]).data == 4.5
+
+
+def test_parents_is_the_operand_tuple_for_leaves_unary_and_binary_nodes():
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    assert x.parents == () and isinstance(x.parents, tuple)
+    assert x.tanh().parents == (x,)
+    assert (x ** 2).parents == (x,)  # a number exponent is a parameter, not a parent
+    assert (x - y).parents == (x, y) and (y - x).parents == (y, x)
+    assert (x * x).parents == (x, x)
+    lifted = (2 - x).parents
+    assert lifted[1] is x and lifted[0].parents == () and lifted[0].data == 2.0
+    with no_grad():
+        assert (x * y).parents == ()
+
+
+def test_setting_parents_relinks_the_node_and_checks_what_it_gets():
+    x, y, z = Value(2.0), Value(3.0), Value(5.0)
+    out = x * y
+    out.parents = (x, z)  # what copying does: the graph now reads z
+    assert out.parents == (x, z) and topological_order(out) == [x, z, out]
+    out.parents = [z]
+    assert out.parents == (z,)
+    out.parents = ()
+    assert out.parents == () and topological_order(out) == [out]
+    for bad in ((x, y, z), (x, 1.0), (None,)):
+        with pytest.raises((TypeError, ValueError), match="expected a tuple of Values|no op takes"):
+            out.parents = bad
+        assert out.parents == ()  # unchanged

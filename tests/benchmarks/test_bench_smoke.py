@@ -55,3 +55,16 @@ def test_floor_gradient_matches_a_central_difference(monkeypatch):
     numeric = (loss_at(h) - loss_at(-h)) / (2 * h)
     assert grads[1][3][5] != 0.0
     assert grads[1][3][5] == pytest.approx(numeric, rel=1e-6, abs=1e-9)
+
+
+def test_peak_rss_of_a_fresh_process_sees_the_graph(monkeypatch):
+    """The memory column's measurement: a fresh process running W3 grows by its nodes at least.
+
+    Every node is at least a Value (96 bytes with its GC header) and most hold a float, so the
+    growth must exceed 96 bytes per node; a reading that missed the graph would be near 0.
+    """
+    peak_rss = _load("peak_rss", monkeypatch)
+    assert peak_rss.available()
+    n = 50_000
+    growth = peak_rss.measure(SCRIPT, "w3", n)
+    assert growth > 96 * (4 * n - 1), growth
