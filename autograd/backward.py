@@ -126,7 +126,7 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0) -> N
                 a._pass_grad += da * upstream
     except ArithmeticError as error:
         raise _not_finite(node, error) from None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):  # AttributeError: `None.data`, no parent
         if len(node.parents) != node._op.arity:
             raise _wrong_arity(node) from None
         raise

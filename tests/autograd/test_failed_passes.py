@@ -106,6 +106,16 @@ def test_parents_edited_to_too_few_for_the_op_are_named(run):
     assert a.grad == 0.0 and b.grad == (1.0 if run is stepped else 0.0)  # the stepper's seed
 
 
+def test_an_op_node_edited_to_no_parents_is_named_by_backward():
+    a = Value(1.0, "a")
+    b = (a * 2.0) + a
+    b.label = "b"
+    b.parents = ()
+    with pytest.raises(ValueError, match=r"the add node b=3\.0 has 0 parent\(s\), but add "):
+        b.backward()
+    assert a.grad == 0.0 and b.grad == 0.0
+
+
 @pytest.mark.parametrize("bad", [(1.0,), None, 3.0, "ab"])
 def test_parents_edited_to_non_values_are_refused_at_the_edit_naming_the_node(bad):
     """`parents` lives in two slots that the walk reads as given, so the edit itself is checked."""
