@@ -23,7 +23,7 @@ from typing import Any
 
 from autograd.graph import depth_first
 from autograd.ops import OPS, Op
-from autograd.value import Value
+from autograd.value import Value, link
 
 _new = object.__new__
 
@@ -97,7 +97,8 @@ def _node_like(node: Value) -> Value:
 def shallow_copy(node: Value) -> Value:
     """`copy.copy`: a new node with this one's data, grad, label and op, sharing its parents."""
     twin = _node_like(node)
-    twin.grad, twin.parents = node.grad, node.parents
+    twin.grad = node.grad
+    link(twin, node.parents)
     _set_state(twin, _state(node))
     return twin
 
@@ -121,7 +122,7 @@ def deepcopy(root: Value, memo: dict) -> Value:
     made = reachable(root, _InMemo(memo))
     for node in made:  # parents come first, so they are in memo already
         twin = _node_like(node)
-        twin.parents = tuple(memo[id(p)] for p in node.parents)
+        link(twin, tuple(memo[id(p)] for p in node.parents))
         memo[id(node)] = twin
     for node in made:
         twin, grad = memo[id(node)], node.grad
@@ -245,7 +246,7 @@ def rebuild_chunk(records: list[tuple], links: list[list[Value]]) -> list[Value]
         node.data, node.label, node.grad, node._pass_grad = data, label, grad, 0.0
         op: Op | None = OPS[op_name] if op_name is not None else None
         node._op, node._param = op, param
-        node.parents = tuple(at(p) for p in parents)
+        link(node, tuple(at(p) for p in parents))
         if state:
             _set_state(node, state)
         if grad_at is not None:

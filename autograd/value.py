@@ -116,7 +116,10 @@ class Value:
         if len(parents) > 2:
             raise ValueError(f"parents: {describe(self)} cannot have {len(parents)} parents: "
                              "no op takes more than two")
-        self._a, self._b = (*parents, None, None)[:2]
+        if _reaches(parents, self):
+            raise ValueError(f"parents: {describe(self)} cannot take these parents: it is one "
+                             "of their own ancestors, so the graph would have a cycle")
+        link(self, parents)
 
     @property
     def op(self) -> str:
@@ -282,6 +285,28 @@ class Value:
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
         return Value(self.data, self.label)
+
+
+def link(node: Value, parents: tuple[Value, ...]) -> None:
+    """Set `node`'s parents unchecked: for copying, whose nodes are new (no cycle possible)."""
+    node._a, node._b = (*parents, None, None)[:2]
+
+
+def _reaches(starts: tuple[Value, ...], target: Value) -> bool:
+    """Whether `target` is among `starts` or their ancestors: an iterative walk, each node once.
+
+    Costs a walk of the ancestors, but only when a user edits `.parents`: ops never do.
+    """
+    seen: set[int] = set()
+    stack = list(starts)
+    while stack:
+        node = stack.pop()
+        if node is target:
+            return True
+        if id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(p for p in (node._a, node._b) if p is not None)
+    return False
 
 
 def short(x: float) -> str:

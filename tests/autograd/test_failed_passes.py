@@ -137,3 +137,27 @@ def test_parents_edited_badly_are_refused_at_the_edit_naming_the_node(bad, error
     assert b.parents == before
     b.backward()
     assert a.grad == 2.0
+
+
+@pytest.mark.parametrize("edit", ["itself", "its child", "a descendant three ops down"])
+def test_an_edit_that_would_make_a_cycle_is_refused_naming_the_node(edit):
+    a = Value(1.0, "a")
+    b = a * 2.0
+    b.label = "b"
+    c = (b + 1.0).tanh()
+    d = c.exp() * c
+    new_parent = {"itself": a, "its child": b, "a descendant three ops down": d}[edit]
+    with pytest.raises(ValueError, match=r"parents: a=1\.0 cannot take these parents: it is one "
+                                         r"of their own ancestors"):
+        a.parents = (new_parent, Value(3.0))
+    assert a.parents == ()  # unchanged: still a leaf
+    d.backward()
+    assert a.grad != 0.0  # and the graph still backpropagates to it
+
+
+def test_an_edit_that_makes_no_cycle_is_kept():
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    c = a * b
+    c.parents = (b, a)  # operands swapped: no node is its own ancestor
+    c.backward()
+    assert (a.grad, b.grad) == (2.0, 1.0)
