@@ -63,3 +63,27 @@ def step_html(step: Step) -> str:
     """A backprop step: its heading, then its chain-rule lines."""
     return (f'<div class="stepgrad-step"><b>{html.escape(step.heading)}</b>'
             f"{pre_html(str(step))}</div>")
+
+
+SOURCE_LINES = 400
+"""At most this many lines of a compiled program are shown in a cell; print `.source` for all."""
+
+
+def source_html(source: str) -> str:
+    """Python source (a compiled program), highlighted by pygments if it is installed.
+
+    A long program shows its first `SOURCE_LINES` lines and says how many more there are.
+    """
+    lines = source.splitlines()
+    note = ""
+    if len(lines) > SOURCE_LINES:
+        note = (f"<p><i>... {len(lines) - SOURCE_LINES:,} more lines: "
+                "<code>print(compiled.source)</code> shows them all</i></p>")
+        source = "\n".join(lines[:SOURCE_LINES]) + "\n"
+    try:
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import PythonLexer
+    except ImportError:
+        return pre_html(source) + note
+    return highlight(source, PythonLexer(), HtmlFormatter(noclasses=True)) + note

@@ -71,6 +71,12 @@ class Compiled:
         """The generated program for the example arguments' structure, as Python source."""
         return self._first.program.source
 
+    def _repr_html_(self) -> str:
+        """In Jupyter: the program's source, highlighted if pygments is installed."""
+        from autograd.display import source_html
+
+        return source_html(self.source)
+
     @property
     def traces(self) -> int:
         """How many argument structures have been traced (one program each)."""

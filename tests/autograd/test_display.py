@@ -74,3 +74,45 @@ def test_a_step_shows_its_heading_and_chain_rule_lines():
     pretty = need_module("IPython.lib.pretty").pretty  # IPython's text/plain for a step
     assert pretty(step) == f"{step.heading}\n{step}"
     assert repr(step).startswith("Step(index=1,")  # the REPL's dataclass repr is unchanged
+
+
+def compiled_neuron():
+    import autograd
+
+    def f(x, w, b):
+        o = (x * w + b).tanh()
+        o.label = "o<&>"  # a label that must stay text in the HTML
+        return o
+
+    return autograd.compile(f, 2.0, -3.0, 6.8813735870195432, argnums=(0, 1, 2))
+
+
+def test_a_compiled_program_shows_its_source_highlighted_by_pygments():
+    need_module("pygments")
+    shown = compiled_neuron()._repr_html_()
+    assert "<span" in shown and 'style="' in shown  # pygments' inline colours
+    plain = ET.fromstring(shown.replace("&nbsp;", " ")).itertext()
+    import html
+
+    assert html.unescape("".join(plain)) == compiled_neuron().source
+
+
+def test_without_pygments_a_compiled_program_shows_as_escaped_pre(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pygments", None)  # import pygments now raises ImportError
+    compiled = compiled_neuron()
+    shown = compiled._repr_html_()
+    assert shown.startswith('<pre class="stepgrad-text">')
+    assert "".join(ET.fromstring(shown).itertext()) == compiled.source
+
+
+def test_a_long_program_shows_its_first_lines_and_says_how_many_more():
+    import autograd
+    from autograd.display import SOURCE_LINES
+
+    compiled = autograd.compile(lambda xs: autograd.sum_of(x * x for x in xs), [1.0] * 300)
+    total = len(compiled.source.splitlines())
+    shown = compiled._repr_html_()
+    assert total > SOURCE_LINES
+    assert f"{total - SOURCE_LINES:,} more lines" in shown
