@@ -1,4 +1,4 @@
-"""Conv2d, MaxPool2d, AvgPool2d, Flatten: forward against sums written out here, gradcheck, errors."""
+"""Conv2d, MaxPool2d, AvgPool2d, Flatten: forward against sums written out, gradcheck, errors."""
 
 import random
 
