@@ -32,8 +32,9 @@ def _out_size(size: int, kernel: int, stride: int, padding: int, what: str, wher
     """How many kernel positions fit along one axis: (size + 2*padding - kernel) // stride + 1."""
     span = size + 2 * padding
     if span < kernel:
-        raise ValueError(f"{where}: the input has {size} {what} (padding {padding}), fewer than "
-                         f"the kernel's {kernel}")
+        padded = f" (with padding {padding})" if padding else ""
+        raise ValueError(f"{where}: the kernel needs {kernel} {what} but the input has "
+                         f"{size}{padded}")
     return (span - kernel) // stride + 1
 
 

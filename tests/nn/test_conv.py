@@ -105,7 +105,7 @@ def test_conv2d_parameter_names_and_init_bound():
     ([[["a", 1.0]]], ValueError, ["Conv2d", "[1][rows][cols]"]),
     ("image", TypeError, ["Conv2d", "str"]),
     (Value(1.0), TypeError, ["Conv2d", "Value"]),
-    (image(1, 2, 5), ValueError, ["Conv2d", "2 rows", "kernel's 3"]),
+    (image(1, 2, 5), ValueError, ["Conv2d: the kernel needs 3 rows but the input has 2"]),
 ])
 def test_conv2d_rejects_bad_input_with_the_shapes(x, error, words):
     with pytest.raises(error) as caught:
@@ -193,7 +193,7 @@ def test_pools_reject_bad_shapes(layer):
     with pytest.raises(ValueError, match=rf"{name}: expected input \[channels\]\[rows\]\[cols\], "
                                          r"got \[3\]\[3\]"):
         layer([[1.0] * 3] * 3)
-    with pytest.raises(ValueError, match=f"{name}: the input has 1 rows"):
+    with pytest.raises(ValueError, match=f"{name}: the kernel needs 2 rows but the input has 1"):
         layer([[[1.0, 2.0]]])
     with pytest.raises(TypeError, match=name):
         layer(3.0)
