@@ -85,7 +85,7 @@ def train(model: nn.MLP, points: list, labels: list[int], steps: int, lr: float,
 def main(argv: Sequence[str] | None = None) -> dict:
     args = parse_args("vanishing", "Vanishing and exploding gradients in a deep MLP.", argv)
     started = time.perf_counter()
-    n, steps = (32, 3) if args.quick else (96, 60)
+    n, steps = (32, 3) if args.quick else (64, 50)
     points, labels = nn.make_moons(n, noise=0.1, rng=args.seed)
     points = nn.Standardizer(points)(points)
     probe = points[:16]

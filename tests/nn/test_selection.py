@@ -146,3 +146,15 @@ def test_searches_reject_bad_spaces_and_scores():
         grid_search(lambda lr: "bad", {"lr": [1]})
     with pytest.raises(ValueError, match="random_search: n"):
         random_search(lambda lr: 0.0, {"lr": [1]}, 0)
+
+
+def test_nn_imports_none_of_the_demo_dependencies():
+    import subprocess
+    import sys
+
+    code = ("import sys, nn; bad = [m for m in ('sklearn', 'matplotlib', 'tqdm', 'numpy') "
+            "if m in sys.modules]; print(bad)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
