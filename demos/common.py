@@ -90,6 +90,14 @@ def pyplot():
     return plt
 
 
+def save_figure(fig, path: Path) -> Path:
+    """Lay out, write as a PNG and close a matplotlib figure; returns the path."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
+    return path
+
+
 def progress(total: int, description: str):
     """A tqdm progress bar on stderr (the summary on stdout stays clean)."""
     from tqdm import tqdm

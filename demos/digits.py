@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
 import common
-from common import batch_count, parse_args, plot_curves, progress, pyplot
+from common import batch_count, parse_args, plot_curves, progress, pyplot, save_figure
 
 import nn
 from autograd import Value, no_grad
@@ -144,10 +144,7 @@ def plot_filters(path: Path, conv: nn.Conv2d) -> Path:
     for o, ax in enumerate(axes):
         _grid(conv.kernel(o, 0), ax, f"filter {o}", center=True)
     fig.suptitle("learned 3x3 filters (red +, blue -)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def plot_feature_maps(path: Path, model: nn.Sequential, image: list, label: int) -> Path:
@@ -162,10 +159,7 @@ def plot_feature_maps(path: Path, model: nn.Sequential, image: list, label: int)
     for o in range(n):
         _grid(maps[o], axes[o + 1], f"filter {o}", cmap="viridis")
     fig.suptitle("one test digit and its feature maps (relu(conv), 4x4 each)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def plot_confusion(path: Path, confusion: list[list[int]], accuracy: float) -> Path:
@@ -183,10 +177,7 @@ def plot_confusion(path: Path, confusion: list[list[int]], accuracy: float) -> P
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(f"confusion matrix: test accuracy {accuracy:.1%}")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def plot_misclassified(path: Path, images: list, labels: list[int], predicted: list[int],
@@ -206,10 +197,7 @@ def plot_misclassified(path: Path, images: list, labels: list[int], predicted: l
     if not shown:
         axes[0][0].text(0.5, 0.5, "none misclassified", ha="center", va="center")
     fig.suptitle(f"misclassified test digits ({len(wrong)})", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import parse_args, progress, pyplot
+from common import parse_args, progress, pyplot, save_figure
 
 import nn
 from autograd import no_grad
 
-L2_GRID = [0.0, 1e-3, 3e-3, 1e-2, 3e-2]
+L2_GRID = [0.0, 1e-3, 1e-2, 3e-2]
 
 
 def make_model(seed: int, dropout: float = 0.0) -> nn.MLP:
@@ -69,7 +69,7 @@ def fit(model: nn.MLP, points: list, labels: list[int], epochs: int, l2: float =
 def main(argv: Sequence[str] | None = None) -> dict:
     args = parse_args("overfitting", "Overfitting, L2, dropout, early stopping, k-fold CV.", argv)
     started = time.perf_counter()
-    epochs, every, cv_epochs = (6, 2, 3) if args.quick else (300, 10, 150)
+    epochs, every, cv_epochs = (6, 2, 3) if args.quick else (200, 10, 100)
     x_train, y_train = nn.make_moons(30, noise=0.3, rng=args.seed)
     x_test, y_test = nn.make_moons(60 if args.quick else 200, noise=0.3, rng=args.seed + 1)
     test = (x_test, y_test)
@@ -134,10 +134,7 @@ def plot(path: Path, runs: dict, stopper: nn.EarlyStopping) -> Path:
            xlabel="epoch", ylabel="binary cross-entropy", yscale="log")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 if __name__ == "__main__":

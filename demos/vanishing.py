@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import parse_args, progress, pyplot
+from common import parse_args, progress, pyplot, save_figure
 
 import nn
 from autograd import gradients
@@ -85,7 +85,7 @@ def train(model: nn.MLP, points: list, labels: list[int], steps: int, lr: float,
 def main(argv: Sequence[str] | None = None) -> dict:
     args = parse_args("vanishing", "Vanishing and exploding gradients in a deep MLP.", argv)
     started = time.perf_counter()
-    n, steps = (32, 3) if args.quick else (64, 50)
+    n, steps = (32, 3) if args.quick else (48, 40)
     points, labels = nn.make_moons(n, noise=0.1, rng=args.seed)
     points = nn.Standardizer(points)(points)
     probe = points[:16]
@@ -145,10 +145,7 @@ def plot(path: Path, at_init: dict, curves: dict, exploding: dict) -> Path:
     for ax in (norm_ax, loss_ax, boom_ax):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 if __name__ == "__main__":
