@@ -43,7 +43,7 @@ class Conv2d(Module):
 
     out[o][i][j] = bias[o] + sum over c, r, s of weight[o][c][r][s] * x[c][i*stride + r - padding]
     [j*stride + s - padding], where x is 0 outside the image; H' = (H + 2*padding - kh)//stride + 1.
-    `weight` is one flat list in that index order ([o][c][r][s], row-major); `bias` one per o.
+    `weight[o][c][r][s]` is nested lists (parameters named `weight.o.c.r.s`); `bias` one per o.
     Initialised as PyTorch: every weight and bias from U(+-1/sqrt(in_channels * kh * kw)).
     """
 
@@ -62,17 +62,15 @@ class Conv2d(Module):
         rng = as_rng(rng, "Conv2d")
         kh, kw = self.kernel_size
         bound = 1.0 / math.sqrt(in_channels * kh * kw)
-        count = out_channels * in_channels * kh * kw
-        self.weight = [Value(rng.uniform(-bound, bound)) for _ in range(count)]
+        self.weight = [[[[Value(rng.uniform(-bound, bound)) for _ in range(kw)] for _ in range(kh)]
+                        for _ in range(in_channels)] for _ in range(out_channels)]
         self.bias = [Value(rng.uniform(-bound, bound)) for _ in range(out_channels)] if bias \
             else []
         self.label_parameters()
 
     def kernel(self, o: int, c: int) -> list[list[Value]]:
         """The kh x kw weights that output channel `o` applies to input channel `c`."""
-        kh, kw = self.kernel_size
-        start = (o * self.in_channels + c) * kh * kw
-        return [self.weight[start + r * kw: start + (r + 1) * kw] for r in range(kh)]
+        return self.weight[o][c]
 
     def output_shape(self, rows: int, cols: int) -> tuple[int, int, int]:
         """(out_channels, H', W') for an input of `rows` x `cols`."""
@@ -86,8 +84,7 @@ class Conv2d(Module):
         _, out_rows, out_cols = self.output_shape(rows, cols)
         x = map_leaves(as_value, x)  # a number is made a constant once, not once per product
         (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        kernels = [[self.kernel(o, c) for c in range(self.in_channels)]
-                   for o in range(self.out_channels)]
+        kernels = self.weight
         maps = []
         for o in range(self.out_channels):
             feature_map = []

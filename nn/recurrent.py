@@ -23,7 +23,7 @@ class Embedding(Module):
     """A table of `num_embeddings` vectors of `embedding_dim` trainable Values, looked up by index.
 
     `embedding(3)` returns row 3's parameters themselves, so backward trains just the rows used.
-    `weight` is one flat list, row after row; initialised from N(0, 1), as PyTorch.
+    `weight[i][k]` is nested lists (parameters `weight.i.k`); initialised from N(0, 1), as PyTorch.
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, *,
@@ -31,7 +31,8 @@ class Embedding(Module):
         self.num_embeddings = check_count(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = check_count(embedding_dim, "embedding_dim", "Embedding")
         rng = as_rng(rng, "Embedding")
-        self.weight = [Value(rng.gauss(0.0, 1.0)) for _ in range(num_embeddings * embedding_dim)]
+        self.weight = [[Value(rng.gauss(0.0, 1.0)) for _ in range(embedding_dim)]
+                       for _ in range(num_embeddings)]
         self.label_parameters()
 
     def forward(self, index: int) -> list[Value]:
@@ -42,8 +43,7 @@ class Embedding(Module):
                             f"got {type(index).__name__}")
         if not 0 <= index < n:
             raise ValueError(f"Embedding: index must be an int in 0..{n - 1}, got {index}")
-        d = self.embedding_dim
-        return self.weight[index * d:(index + 1) * d]
+        return list(self.weight[index])
 
     def __repr__(self) -> str:
         return f"Embedding({self.num_embeddings}, {self.embedding_dim})"

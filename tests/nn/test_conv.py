@@ -6,6 +6,7 @@ import pytest
 
 from autograd import Value, gradcheck, sum_of
 from nn import AvgPool2d, Conv2d, Flatten, Layer, MaxPool2d, ReLU, Sequential
+from nn.tensors import flatten
 
 
 def image(channels, rows, cols, seed=0):
@@ -26,7 +27,7 @@ def conv_by_hand(x, weight, bias, out_channels, kernel, stride, padding):
     out_rows = (rows + 2 * ph - kh) // sh + 1
     out_cols = (cols + 2 * pw - kw) // sw + 1
 
-    def w(o, c, r, s):  # weight[o][c][r][s], stored row-major
+    def w(o, c, r, s):  # weight[o][c][r][s], flattened row-major
         return weight[((o * channels + c) * kh + r) * kw + s]
 
     return [[[(bias[o] if bias else 0.0) + sum(
@@ -51,8 +52,9 @@ def test_conv2d_forward_matches_the_definition(cin, cout, kernel, stride, paddin
     x = image(cin, *size, seed=2)
     got = data(conv(x))
     pair = lambda v: v if isinstance(v, tuple) else (v, v)  # noqa: E731
-    want = conv_by_hand(x, [w.data for w in conv.weight], [b.data for b in conv.bias], cout,
-                        pair(kernel), pair(stride), pair(padding))
+    weights = [w.data for w in flatten(conv.weight)]
+    want = conv_by_hand(x, weights, [b.data for b in conv.bias], cout, pair(kernel), pair(stride),
+                        pair(padding))
     assert conv.output_shape(*size) == (len(want), len(want[0]), len(want[0][0]))
     assert [len(got), len(got[0]), len(got[0][0])] == [len(want), len(want[0]), len(want[0][0])]
     for g_map, w_map in zip(got, want):
@@ -63,25 +65,29 @@ def test_conv2d_forward_matches_the_definition(cin, cout, kernel, stride, paddin
 def test_conv2d_without_bias_and_kernel_view():
     conv = Conv2d(2, 1, 2, bias=False, rng=0)
     assert conv.bias == [] and len(conv.parameters()) == 8
-    assert conv.kernel(0, 1) == [conv.weight[4:6], conv.weight[6:8]]
+    assert conv.kernel(0, 1) is conv.weight[0][1] and len(conv.weight[0][1][1]) == 2
     x = [[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 2.0]]]
-    assert conv(x)[0][0][0].data == pytest.approx(conv.weight[0].data + 2 * conv.weight[7].data)
+    w = conv.weight[0]
+    assert conv(x)[0][0][0].data == pytest.approx(w[0][0][0].data + 2 * w[1][1][1].data)
 
 
 def test_conv2d_gradcheck_wrt_inputs_and_weights():
     conv = Conv2d(2, 2, 2, stride=1, padding=1, rng=3)
     rng = random.Random(4)
     coefficients = [rng.uniform(-1, 1) for _ in range(2 * 3 * 4)]
-    n_x, n_w = 2 * 2 * 3, len(conv.weight)
+    n_x, n_w = 2 * 2 * 3, len(flatten(conv.weight))
 
     def f(*args):
         xs, ws, bs = args[:n_x], args[n_x:n_x + n_w], args[n_x + n_w:]
-        conv.weight, conv.bias = list(ws), list(bs)
+        it = iter(ws)
+        conv.weight = [[[[next(it) for _ in range(2)] for _ in range(2)] for _ in range(2)]
+                       for _ in range(2)]
+        conv.bias = list(bs)
         x = [[list(xs[c * 6 + r * 3: c * 6 + r * 3 + 3]) for r in range(2)] for c in range(2)]
         out = [v for m in conv(x) for row in m for v in row]
         return sum_of([k * v for k, v in zip(coefficients, out)])
 
-    point = [rng.uniform(-1, 1) for _ in range(n_x)] + [w.data for w in conv.weight] + \
+    point = [rng.uniform(-1, 1) for _ in range(n_x)] + [w.data for w in flatten(conv.weight)] + \
         [b.data for b in conv.bias]
     assert gradcheck(f, *point)
 
@@ -91,6 +97,8 @@ def test_conv2d_parameter_names_and_init_bound():
     names = [n for n, _ in conv.named_parameters()]
     assert len(names) == 4 * 3 * 25 + 4 == len(set(names))
     assert all(p.label == n for n, p in conv.named_parameters())
+    assert names[0] == "weight.0.0.0.0" and names[4 * 3 * 25 - 1] == "weight.3.2.4.4"
+    assert conv.weight[3][2][4][4].label == "weight.3.2.4.4" and names[-1] == "bias.3"
     bound = 1 / (3 * 25) ** 0.5
     assert all(-bound <= p.data <= bound for p in conv.parameters())
     assert max(abs(p.data) for p in conv.parameters()) > 0.8 * bound
@@ -232,4 +240,15 @@ def test_a_whole_cnn_in_sequential_trains_and_round_trips(tmp_path):
     assert other.state_dict() == net.state_dict()
     names = [n for n, _ in net.named_parameters()]
     assert len(names) == len(set(names)) == 2 * 9 + 2 + 3 * 8 + 3
-    assert names[0].startswith("layers.0.weight") and names[-1].startswith("layers.4.")
+    assert names[0] == "layers.0.weight.0.0.0.0" and names[-1] == "layers.4.neurons.2.b"
+
+
+def test_sequential_widths_flow_through_activations_not_through_convolutions():
+    with pytest.raises(ValueError, match="reads 5 inputs, but the module before it gives 4"):
+        Sequential(Layer(2, 4, rng=0), ReLU(), Layer(5, 1, rng=0))
+    net = Sequential(Conv2d(1, 1, 2, rng=0), Flatten(), Layer(4, 1, rng=0))  # 3x3 -> 2x2 -> 4
+    assert len(net([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]])) == 1
+    with pytest.raises(ValueError, match="Conv2d: expected input"):
+        net([1.0, 2.0, 3.0, 4.0])  # the convolution checks its own input
+    with pytest.raises(ValueError, match="expected a list of 2 inputs"):
+        Sequential(ReLU(), Layer(2, 1, rng=0))([1.0, 2.0, 3.0])
