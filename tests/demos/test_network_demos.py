@@ -127,7 +127,12 @@ def test_overfitting_quick_prints_the_search_table(demo, tmp_path, capsys):
     assert str(tmp_path) in printed
 
 
-@pytest.mark.parametrize("name", ["digits", "words", "vanishing", "overfitting"])
+@pytest.mark.parametrize("name", [
+    "overfitting",  # one in the default suite; the in-process tests above cover the others' code
+    pytest.param("digits", marks=pytest.mark.slow),
+    pytest.param("words", marks=pytest.mark.slow),
+    pytest.param("vanishing", marks=pytest.mark.slow),
+])
 def test_new_demos_run_as_scripts(name, tmp_path):
     done = subprocess.run(
         [sys.executable, f"demos/{name}.py", "--quick", "--seed", "1", "--out", str(tmp_path)],

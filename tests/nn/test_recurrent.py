@@ -115,11 +115,11 @@ def test_rnn_unrolls_the_cell_and_returns_every_step():
 def test_cells_reject_bad_inputs_and_states():
     with pytest.raises(ValueError, match="RNNCell: expected a list of 2 inputs, got a list of 3"):
         RNNCell(2, 3)([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match="RNNCell state: expected a list of 3 inputs, got a list of 2"):
+    with pytest.raises(ValueError, match="RNNCell state: .* of 3 inputs, got a list of 2"):
         RNNCell(2, 3)([1.0, 2.0], [0.0, 0.0])
     with pytest.raises(TypeError, match=r"LSTMCell: state must be a pair \(h, c\)"):
         LSTMCell(2, 3)([1.0, 2.0], [0.0, 0.0, 0.0])
-    with pytest.raises(ValueError, match="LSTMCell c: expected a list of 3 inputs, got a list of 1"):
+    with pytest.raises(ValueError, match="LSTMCell c: .* of 3 inputs, got a list of 1"):
         LSTMCell(2, 3)([1.0, 2.0], ([0.0] * 3, [0.0]))
     with pytest.raises(ValueError, match="nonlinearity must be 'tanh' or 'relu'"):
         RNNCell(2, 3, nonlinearity="sigmoid")
