@@ -140,7 +140,7 @@ def train(model: LanguageModel, sentences: list[list[str]], epochs: int, clip: f
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
-    args = parse_args("words", "Train a word-level RNN language model (BPTT).", argv,
+    args = parse_args("words", "Train a word-level RNN language model (BPTT).", argv, extra=
                       lambda parser: parser.add_argument(
                           "--cell", choices=("lstm", "rnn"), default="lstm",
                           help="the recurrent cell (default lstm; a plain rnn does not learn "
