@@ -19,9 +19,12 @@ CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"
 
 
 def parse_args(name: str, description: str, argv: Sequence[str] | None,
-               compiled: bool = False) -> argparse.Namespace:
+               compiled: bool = False,
+               extra: Callable[[argparse.ArgumentParser], None] | None = None
+               ) -> argparse.Namespace:
     """--quick (a few steps, for tests), --seed (data and weights), --out (the output folder);
-    with `compiled`, also --compile (training steps run by autograd.compile)."""
+    with `compiled`, also --compile (training steps run by autograd.compile); `extra` may add a
+    demo's own options to the parser."""
     parser = argparse.ArgumentParser(prog=f"demos/{name}.py", description=description)
     parser.add_argument("--quick", action="store_true", help="train for a few steps only")
     if compiled:
@@ -30,6 +33,8 @@ def parse_args(name: str, description: str, argv: Sequence[str] | None,
     parser.add_argument("--seed", type=int, default=0, help="seed for data and weights")
     parser.add_argument("--out", type=Path, default=Path("out") / name,
                         help=f"folder for the pictures (default out/{name})")
+    if extra is not None:
+        extra(parser)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     return args
@@ -83,6 +88,14 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def save_figure(fig, path: Path) -> Path:
+    """Lay out, write as a PNG and close a matplotlib figure; returns the path."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
+    return path
 
 
 def progress(total: int, description: str):

@@ -3,6 +3,8 @@
 Built only on `autograd`'s public API, so everything here is ordinary user code you can read.
 """
 
+from nn.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
+from nn.conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from nn.data import (
     Standardizer,
     batches,
@@ -24,6 +26,8 @@ from nn.losses import (
 )
 from nn.module import Module
 from nn.optim import SGD, Adam, AdamW, CosineLR, ExponentialLR, Optimizer, StepLR, clip_grad_norm
+from nn.recurrent import RNN, Embedding, LSTMCell, RNNCell
+from nn.selection import EarlyStopping, format_table, grid_search, k_fold, random_search
 
 __all__ = [
     "ACTIVATIONS", "INITS", "MLP", "SGD", "Adam", "AdamW", "CosineLR", "Dropout",
@@ -31,4 +35,8 @@ __all__ = [
     "StepLR", "accuracy", "batches", "bce_with_logits", "clip_grad_norm", "get_activation",
     "hinge", "l1_penalty", "l2_penalty", "make_circles", "make_moons", "make_spirals",
     "make_xor", "mse", "softmax_cross_entropy", "train_test_split",
+    # images, sequences, model selection
+    "AvgPool2d", "Conv2d", "EarlyStopping", "Embedding", "Flatten", "Identity", "LSTMCell",
+    "LeakyReLU", "MaxPool2d", "RNN", "RNNCell", "ReLU", "Sigmoid", "Softplus", "Tanh",
+    "format_table", "grid_search", "k_fold", "random_search",
 ]

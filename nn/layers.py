@@ -230,13 +230,16 @@ class Sequential(Module):
             if width is not None and nin is not None and nin != width:
                 raise ValueError(f"Sequential: item {i} ({m!r}) reads {nin} inputs, but the "
                                  f"module before it gives {width}")
-            width = nout if nout is not None else width
+            width = nout if nout is not None else (width if _keeps_width(m) else None)
         self.layers = list(modules)
         self.label_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> list:
         """Each module's output fed to the next."""
-        out = check_inputs(x, _widths(self)[0], self)
+        nin = _widths(self)[0]
+        # A flat list where the width is known (or nothing checks it); else the first module,
+        # a Conv2d say, checks its own input (an image [channel][row][col] is not a flat list).
+        out = check_inputs(x, nin, self) if nin is not None or not self.layers else x
         for layer in self.layers:
             out = layer(out)
             if isinstance(out, Value):  # a bare Neuron: keep the "always a list" promise
@@ -255,8 +258,23 @@ def _widths(m: Module) -> tuple[int | None, int | None]:
     if isinstance(m, Layer):
         return m.nin, len(m.neurons)
     if isinstance(m, (MLP, Sequential)) and m.layers:
-        firsts = [_widths(layer) for layer in m.layers]
-        nin = next((w[0] for w in firsts if w[0] is not None), None)
-        nout = next((w[1] for w in reversed(firsts) if w[1] is not None), None)
-        return nin, nout
+        return _first_width(m.layers, 0), _first_width(m.layers[::-1], 1)
     return None, None
+
+
+def _keeps_width(m: Module) -> bool:
+    """Dropout and activations pass on as many values as they get; a Conv2d or Flatten does not."""
+    from nn.activations import Activation
+
+    return isinstance(m, (Dropout, Activation))
+
+
+def _first_width(layers: Sequence[Module], side: int) -> int | None:
+    """The first known width (0: inputs read, 1: outputs given) before a module changes it."""
+    for layer in layers:
+        width = _widths(layer)[side]
+        if width is not None:
+            return width
+        if not _keeps_width(layer):
+            return None
+    return None

@@ -14,7 +14,8 @@ def nn_section() -> str:
 
 
 def test_training_example_runs_and_learns(tmp_path):
-    blocks = re.findall(r"```python\n(.*?)```", nn_section(), re.S)
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", nn_section(), re.S)
+              if ">>>" not in b]  # the others are doctests, run by pytest's --doctest-glob
     assert len(blocks) == 1
     script = tmp_path / "example.py"
     script.write_text(blocks[0])
@@ -31,3 +32,16 @@ def test_pictures_are_committed():
     assert names == ["docs/moons_boundary.png", "docs/moons_loss.png"]
     for name in names:
         assert (ROOT / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_gallery_has_a_committed_picture_and_the_command_for_every_demo():
+    text = (ROOT / "README.md").read_text()
+    gallery = text.split("<!-- section:gallery -->\n", 1)[1].split("<!-- /section:gallery -->")[0]
+    names = re.findall(r"\]\((docs/[^)]+\.png)\)", gallery)
+    assert names == ["docs/digits_confusion.png", "docs/digits_filters.png",
+                     "docs/words_training.png", "docs/vanishing.png", "docs/overfitting.png"]
+    for name in names:
+        assert (ROOT / name).read_bytes().startswith(b"\x89PNG"), name
+    for demo in ("digits", "words", "vanishing", "overfitting"):
+        assert f".venv/bin/python demos/{demo}.py" in gallery
+        assert (ROOT / "demos" / f"{demo}.py").exists()
