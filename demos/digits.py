@@ -1,12 +1,13 @@
 """A small convolutional network learns to read handwritten digits, one scalar Value at a time.
 
-    python demos/digits.py [--quick] [--seed N] [--out DIR]
+    python demos/digits.py [--quick] [--seed N] [--out DIR] [--dynamic]
 
 The digits are scikit-learn's bundled 8x8 scans (`load_digits`: no download). The net is
 Conv2d(1, 8, 3, stride=2, padding=1) -> ReLU -> Flatten -> Layer(128, 10): its eight 3x3 filters
 are adjusted by backprop like any other weight (the stride of 2 does a pooling's job, cheaply).
 Writes the learned filters, one digit's feature maps, the confusion matrix, the misclassified
-test digits and the loss curve, and names the folder.
+test digits and the loss curve, and names the folder. Each training step runs as a program made
+by `autograd.compile` (about ten times faster); --dynamic runs it on the dynamic engine instead.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
 import common
-from common import batch_count, parse_args, plot_curves, progress, pyplot, save_figure
+from common import (
+    batch_count,
+    parse_args,
+    plot_curves,
+    progress,
+    pyplot,
+    save_figure,
+    training_step,
+)
 
 import nn
 from autograd import Value, no_grad
@@ -58,13 +67,19 @@ def make_model(seed: int) -> nn.Sequential:
     )
 
 
+def _dynamic_option(parser) -> None:
+    parser.add_argument("--dynamic", action="store_true",
+                        help="train on the dynamic engine instead of compiled steps (slower)")
+
+
 def predict(scores: list[Value]) -> int:
     """The class with the highest score."""
     return max(range(len(scores)), key=lambda k: scores[k].data)
 
 
 def main(argv: Sequence[str] | None = None) -> dict:
-    args = parse_args("digits", "Train a small CNN on 8x8 handwritten digits.", argv)
+    args = parse_args("digits", "Train a small CNN on 8x8 handwritten digits.", argv,
+                      extra=_dynamic_option)
     started = time.perf_counter()
     images, labels = load_digits()
     x_train, y_train, x_test, y_test = nn.train_test_split(images, labels, 0.2, rng=args.seed)
@@ -80,18 +95,23 @@ def main(argv: Sequence[str] | None = None) -> dict:
     schedule = nn.CosineLR(optimizer, total=epochs * steps_per_epoch)
     batch_rng = random.Random(args.seed)
     history: dict[str, list[float]] = {"train loss (running)": [], "test loss": []}
+
+    def loss_of(images: list, one_hot: list[list[float]]) -> Value:
+        return nn.softmax_cross_entropy([model(x) for x in images], one_hot)
+
+    step = training_step(loss_of, not args.dynamic)  # forward + backward, compiled by default
     with progress(epochs * steps_per_epoch, "digits") as bar:
         for _ in range(epochs):
             running = []
             for batch in nn.batches(len(x_train), 16, batch_rng):
-                scores = [model(x_train[i]) for i in batch]                  # forward
-                loss = nn.softmax_cross_entropy(scores, [y_train[i] for i in batch])
+                # Labels as one-hot rows: numbers a compiled step takes as inputs.
+                one_hot = [[float(k == y_train[i]) for k in range(10)] for i in batch]
                 optimizer.zero_grad()
-                loss.backward()                                              # backward
+                loss = step([x_train[i] for i in batch], one_hot)         # forward + backward
                 optimizer.step()                                             # update
                 schedule.step()  # cosine decay per step
-                running.append(loss.data)
-                bar.set_postfix(loss=f"{loss.data:.3f}", lr=f"{optimizer.lr:.4f}")
+                running.append(loss)
+                bar.set_postfix(loss=f"{loss:.3f}", lr=f"{optimizer.lr:.4f}")
                 bar.update()
             history["train loss (running)"].append(sum(running) / len(running))
             test_loss, test_accuracy = common.evaluate(

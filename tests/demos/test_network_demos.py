@@ -33,6 +33,19 @@ def test_digits_quick_writes_every_picture_and_consistent_numbers(demo, tmp_path
     assert f"test accuracy {result['test_accuracy']:.1%}" in printed and str(tmp_path) in printed
 
 
+def test_digits_compiled_steps_train_as_the_dynamic_engine_does(demo, tmp_path):
+    # The default run compiles each step; --dynamic runs the same steps on the dynamic engine.
+    # softmax_cross_entropy's shift is frozen at trace time, so the losses agree closely, not
+    # bit for bit (README, Compiling a step), and the predictions are the same.
+    compiled = demo("digits").main(["--quick", "--out", str(tmp_path / "c")])
+    dynamic = demo("digits").main(["--quick", "--dynamic", "--out", str(tmp_path / "d")])
+    assert compiled["predicted"] == dynamic["predicted"]
+    for a, b in zip(compiled["history"]["train loss (running)"] + compiled["history"]["test loss"],
+                    dynamic["history"]["train loss (running)"] + dynamic["history"]["test loss"],
+                    strict=True):
+        assert math.isclose(a, b, rel_tol=1e-9)
+
+
 def test_digits_model_reads_the_images_it_is_given(demo):
     digits = demo("digits")
     images, labels = digits.load_digits()
