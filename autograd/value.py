@@ -446,7 +446,7 @@ def sum_of(values: Iterable[Value | Number]) -> Value:
             paired.append(level[-1])
         level = paired
     only = level[0]
-    return Value(only) if is_number(only) else only  # a Value (or a forward-mode Dual)
+    return only if isinstance(only, Value) else Value(only)
 
 
 def mean_of(values: Iterable[Value | Number]) -> Value:

@@ -27,6 +27,9 @@ def module_name(path: Path) -> str:
 def imports(path: Path) -> tuple[set[str], set[str]]:
     """(autograd modules imported at module level, those imported inside a function)."""
     tree = ast.parse(path.read_text())
+    # Imports under `if TYPE_CHECKING:` are for type hints only: they never run.
+    tree.body = [n for n in tree.body if not (isinstance(n, ast.If) and
+                                              getattr(n.test, "id", "") == "TYPE_CHECKING")]
     top: set[str] = set()
     inner: set[str] = set()
     for node in ast.walk(tree):
