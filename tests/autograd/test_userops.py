@@ -10,6 +10,7 @@ import pytest
 import sympy
 from hypothesis import given, settings
 
+import autograd
 from autograd import (
     OPS,
     AnomalyError,
@@ -226,3 +227,11 @@ def test_a_forward_undefined_at_the_sample_point_is_still_accepted():
     assert mylog(math.e) == 1.0 and grad(mylog)(2.0) == 0.5
     with pytest.raises(ValueError, match="math domain error"):
         mylog(0.0)
+
+
+def test_autograd_compile_compiles_a_user_op_and_refuses_anomaly_mode():
+    program = autograd.compile(lambda x, y: cube(x) * y, 2.0, 5.0, argnums=(0, 1))
+    assert program(3.0, 1.0) == (27.0, (27.0, 27.0))
+    assert "cube_u" in program.source
+    with detect_anomaly(), pytest.raises(RuntimeError, match="anomaly mode"):
+        autograd.compile(lambda x: cube(x), 2.0)
