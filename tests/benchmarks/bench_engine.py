@@ -434,8 +434,8 @@ def jacobian_rows(n: int, reps: int, clock: Clock) -> list[Row]:
         for mode, other in (("rev", "fwd"), ("fwd", "rev")):
             passes = f"{len(point)} jvps" if mode == "fwd" else "one pullback per output"
             ratio = best[mode] / best[other]
-            rows.append(Row(f"{name}, mode={mode!r}", None, best[mode], None, None,
-                            f"{ratio:.3g}x the time of mode={other!r} ({passes})"))
+            rows.append(Row(f"{name}, mode={mode!r}", None, best[mode],
+                            target=f"{ratio:.3g}x the time of mode={other!r} ({passes})"))
     return rows
 
 
