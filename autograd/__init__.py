@@ -4,11 +4,14 @@ from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.backward import backward, grad, gradients, local_partials, value_and_grad
 from autograd.compiler import compile
 from autograd.explain import explain, text_graph
+from autograd.forward import Dual, jvp
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.graph import edges, topological_order
 from autograd.mode import enable_grad, is_grad_enabled, no_grad
 from autograd.ops import OPS, Op
 from autograd.stepper import Contribution, Step, backward_steps
+from autograd.transforms import hessian, hvp, jacobian, vjp
+from autograd.userops import define_op
 from autograd.value import Value, mean_of, sum_of
 from autograd.viz import draw_dot  # graphviz itself is imported only when drawing
 
@@ -18,6 +21,6 @@ __all__ = [
     "gradgradcheck", "gradients", "grad", "is_grad_enabled", "local_partials", "mean_of",
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",
-    "text_graph",
+    "text_graph", "Dual", "hessian", "hvp", "jacobian", "jvp", "vjp", "define_op",
 ]
 __version__ = "0.1.0"

@@ -1,7 +1,8 @@
 """Anomaly mode: remember where each node was made, and stop at the first nan/inf or domain error.
 
-Off by default and free when off: `apply` and `gradients` call into this module only while
-`detect_anomaly()` is on. NB: like PyTorch's, it is a debugging tool, not a training mode: the
+Off by default and free when off: `detect_anomaly()` installs this module's hooks as the mode's
+watcher (`autograd.mode.Watcher`), and the core calls them only while one is installed. The
+core never imports this module. NB: like PyTorch's, it is a debugging tool, not a training mode: the
 nodes made inside the block are kept (with their source lines) until the block ends, because a
 `Value` has no room for a line and no weak references.
 """
@@ -19,6 +20,8 @@ from functools import lru_cache
 from typing import Any
 
 from autograd import mode
+from autograd.backward import local_partials
+from autograd.value import describe
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -45,7 +48,7 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
         self._outer = _active.get()
         token = _active.set(self)
         self._stack.callback(_active.reset, token)
-        self._stack.enter_context(mode.switched(anomaly=True))
+        self._stack.enter_context(mode.switched(watcher=WATCHER))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -139,8 +142,6 @@ def _finite(x: Any) -> bool:
 
 def on_forward(out: Any) -> None:
     """Called for every node made while anomaly mode is on: note its line, check its value."""
-    from autograd.value import describe  # lazy: value imports this module
-
     context = _active.get()
     found = _caller()
     if context is not None and found:
@@ -187,8 +188,6 @@ def on_gradients(order: list, grads: dict) -> None:
     The first non-finite gradient in backward order has finite-gradient children only, so one
     of their chain rules (or the sum of them) made it: that child is blamed with its line.
     """
-    from autograd.backward import local_partials  # lazy: backward imports this module
-
     for i in range(len(order) - 1, -1, -1):
         node = order[i]
         g = grads.get(node)
@@ -205,3 +204,32 @@ def on_gradients(order: list, grads: dict) -> None:
         raise AnomalyError(f"anomaly: the gradient of {_describe(node)} overflowed to "
                            f"{_plain(g)!r} summing {len(children)} contributions; "
                            f"the node was made at {_where(node)}")
+
+
+class _Watcher:
+    """Anomaly mode as the engine's watcher: each hook is this module's function of that job.
+
+    (Looked up when called, so a test may replace a module function and see it used.)
+    """
+
+    def on_forward(self, out: Any) -> None:
+        on_forward(out)
+
+    def on_domain_error(self, message: str) -> str:
+        return on_domain_error(message)
+
+    def on_backward_error(self, node: Any, error: ArithmeticError) -> ArithmeticError:
+        return on_backward_error(node, error)
+
+    def on_gradients(self, order: list, grads: dict) -> None:
+        on_gradients(order, grads)
+
+    def on_seed(self, root: Any, seed: Any) -> None:
+        check_seed(root, seed)
+
+    def on_step(self, node: Any, contributions: Iterable[tuple[Any, Any, Any]]) -> None:
+        check_step(node, contributions)
+
+
+WATCHER = _Watcher()
+"""What `detect_anomaly` installs in the mode while it is on."""

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from itertools import islice
 from typing import Any
 
-from autograd import anomaly, mode
+from autograd import mode
 from autograd.graph import topological_order
 from autograd.ops import FLOAT_MATH
 from autograd.value import VALUE_MATH, Value, as_float, describe, is_number
@@ -68,8 +68,9 @@ def gradients(
             with _scratch(order):
                 _float_pass(order, root, seed, cut)
                 grads = {node: node._pass_grad for node in order}
-    if mode.get_mode().anomaly:
-        anomaly.on_gradients(order, grads)
+    watcher = mode.get_mode().watcher
+    if watcher is not None:
+        watcher.on_gradients(order, grads)
     return order, grads
 
 
@@ -205,7 +206,8 @@ def _not_finite(node: Value, error: ArithmeticError) -> ArithmeticError:
     found = ZeroDivisionError(
         f"{node._op.name}({shown}): the derivative is not finite at this point ({error})"
     )
-    return anomaly.on_backward_error(node, found) if mode.get_mode().anomaly else found
+    watcher = mode.get_mode().watcher
+    return found if watcher is None else watcher.on_backward_error(node, found)
 
 
 def _times(local: Any, upstream: Any) -> Any:
@@ -233,7 +235,7 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
     # The lock is held from reading each .grad to writing it: a pass in another thread that
     # shares a node waits, so no contribution is lost (see README, Threads).
     with _PASSES:
-        if not create_graph and not mode.get_mode().anomaly:  # the fast path: no dict at all
+        if not create_graph and mode.get_mode().watcher is None:  # the fast path: no dict at all
             with _gc_paused():
                 order = topological_order(root)
                 with _scratch(order):
@@ -362,8 +364,8 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
                 out = f(*args, **kwargs)  # keywords pass through, not differentiated (as JAX)
         finally:
             _nesting.reset(token)
-        if not isinstance(out, Value):
-            raise TypeError(f"grad: f must return a Value, got {type(out).__name__}")
+        if not isinstance(out, Value):  # a constant (as JAX): every partial is 0
+            out = Value(as_float(out, "grad (f's result)"))
         wrt = [args[i] for i in positions]
         order, grads = gradients(out, 1.0, create_graph=traced, inputs=wrt)
         found = [grads.get(x, 0.0) for x in wrt]

@@ -22,7 +22,8 @@ from itertools import repeat
 from typing import Any
 
 from autograd.graph import depth_first
-from autograd.ops import OPS, Op
+from autograd.ops import Op
+from autograd.userops import op_named
 from autograd.value import Value, link
 
 _new = object.__new__
@@ -208,9 +209,10 @@ def _flatten(root: Value, registry: _Registry) -> _Chunk:
     records = []
     for n in order:
         op = n._op
-        if op is not None and OPS.get(op.name) is not op:
-            raise TypeError(f"pickle: op {op.name!r} is not in stepgrad's op table, so a "
-                            "pickled graph could not find it again")
+        if op is not None and op_named(op.name) is not op:
+            raise TypeError(f"pickle: op {op.name!r} is not the op stepgrad knows by that "
+                            "name (its table's, or the latest define_op's), so a pickled graph "
+                            "could not find it again")
         grad = n.grad
         grad_at = ref(grad) if isinstance(grad, Value) else None
         records.append((
@@ -244,7 +246,10 @@ def rebuild_chunk(records: list[tuple], links: list[list[Value]]) -> list[Value]
     for cls, data, grad, grad_at, label, op_name, param, parents, state in records:
         node = _new(cls)
         node.data, node.label, node.grad, node._pass_grad = data, label, grad, 0.0
-        op: Op | None = OPS[op_name] if op_name is not None else None
+        op: Op | None = None if op_name is None else op_named(op_name)
+        if op_name is not None and op is None:  # user ops are pickled by name, as functions
+            raise ValueError(f"unpickle: the graph uses the op {op_name!r}, which is not "
+                             "defined here: call autograd.define_op for it first")
         node._op, node._param = op, param
         link(node, tuple(at(p) for p in parents))
         if state:

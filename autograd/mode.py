@@ -9,18 +9,44 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+
+class Watcher(Protocol):
+    """What the engine tells a watcher installed in the mode (anomaly mode is one).
+
+    The core calls these only while a watcher is installed, and imports no watcher: a watcher
+    plugs itself in (`switched(watcher=...)`), as `detect_anomaly` does.
+    """
+
+    def on_forward(self, out: Any) -> None:
+        """Every node made (recorded or not), right after its forward."""
+
+    def on_domain_error(self, message: str) -> str:
+        """A domain error about to be raised: returns the message to raise."""
+
+    def on_backward_error(self, node: Any, error: ArithmeticError) -> ArithmeticError:
+        """A local derivative that cannot be computed: returns the error to raise."""
+
+    def on_gradients(self, order: list, grads: dict) -> None:
+        """A backward pass's gradients, before anything is added to `.grad`."""
+
+    def on_seed(self, root: Any, seed: Any) -> None:
+        """The seed of a stepped pass (`backward_steps`)."""
+
+    def on_step(self, node: Any, contributions: Iterable[tuple[Any, Any, Any]]) -> None:
+        """One stepped chain rule: (parent, added, parent's gradient so far) per operand."""
 
 
 @dataclass(frozen=True)
 class Mode:
-    """What ops do now: record their inputs (`grad`); remember source lines (`anomaly`)."""
+    """What ops do now: record their inputs (`grad`); tell a watcher of the engine (`watcher`)."""
 
     grad: bool = True
-    anomaly: bool = False
+    watcher: Watcher | None = None  # one at a time: the innermost `switched` wins
 
 
 DEFAULT = Mode()
@@ -40,7 +66,7 @@ class switched:  # noqa: N801 - used like a function: `with switched(grad=False)
     later, a step at a time: use `with no_grad():` inside them.
     """
 
-    def __init__(self, **changes: bool) -> None:
+    def __init__(self, **changes: Any) -> None:
         self.changes = changes
 
     def __enter__(self) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd import anomaly, mode
+from autograd import mode
 from autograd.backward import _PASSES, _check_root, commit, local_partials, unusable_grad
 from autograd.explain import Names, fmt
 from autograd.graph import topological_order
@@ -129,9 +129,9 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
     order = topological_order(root)
     total = 1 + sum(1 for node in order if node.parents)
     names = Names(order)
-    checking = mode.get_mode().anomaly
-    if checking:
-        anomaly.check_seed(root, seed)
+    watcher = mode.get_mode().watcher  # anomaly mode, say
+    if watcher is not None:
+        watcher.on_seed(root, seed)
     # This pass's own gradients, accumulated exactly as backward's float pass does (each starts
     # at 0.0, the root at the seed); `.grad` is `base + this pass so far`, as backward() adds it.
     # So even the sign of a zero agrees.
@@ -156,8 +156,8 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
         before = {c.parent: grads.get(c.parent, 0.0) for c in contributions}
         for c in reversed(contributions):
             grads[c.parent] = grads.get(c.parent, 0.0) + c.added  # 0.0 + -0.0 is 0.0
-        if checking:
-            anomaly.check_step(node, [(c.parent, c.added, grads[c.parent]) for c in contributions])
+        if watcher is not None:
+            watcher.on_step(node, [(c.parent, c.added, grads[c.parent]) for c in contributions])
         try:
             writer.write(list(before), grads)
         except BaseException:  # the step did not happen: the next one must not count it

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
+from autograd.forward import Dual, apply_any
 from autograd.ops import OPS, REAL, Domain, Op
-from autograd.value import Value, apply
+from autograd.userops import OpFunction
+from autograd.value import Value
 
 Operand = int | float  # an int is the index of an earlier node, a float is a constant
 
@@ -33,14 +35,22 @@ def floats_in(domain: Domain) -> st.SearchStrategy[float]:
     )
 
 
-def op_inputs(op: Op) -> st.SearchStrategy[tuple[float, ...]]:
-    """Input tuples where `op` is smooth: one float per input, then its number parameter if any."""
+def op_inputs(op: Op | OpFunction) -> st.SearchStrategy[tuple[float, ...]]:
+    """Input tuples where `op` is smooth: one float per input, then its number parameter if any.
+
+    `op` is an `Op`, or what `define_op` returned."""
+    op = _record(op)
     parts = [floats_in(domain) for domain in op.smooth]
     if op.param is not None:
         if op.param_domain is None:
             raise ValueError(f"op_inputs: {op.name} has a parameter but no param_domain")
         parts.append(floats_in(op.param_domain))
     return st.tuples(*parts)
+
+
+def _record(op: Op | OpFunction) -> Op:
+    """The `Op` record of a user op's function (what `define_op` returns); an `Op` as it is."""
+    return op.op if isinstance(op, OpFunction) else op
 
 
 def in_ranges(x: float, domain: Domain) -> bool:
@@ -85,13 +95,13 @@ class Expression:
     def _key(self) -> tuple:
         return (self.variables, self.point, self.steps)
 
-    def __call__(self, *values: Value | float) -> Value:
+    def __call__(self, *values: Value | Dual | float) -> Value | Dual:
         if len(values) != len(self.variables):
             raise TypeError(f"expression takes {len(self.variables)} values, got {len(values)}")
-        nodes = [v if isinstance(v, Value) else Value(v) for v in values]
+        nodes = [v if isinstance(v, (Value, Dual)) else Value(v) for v in values]
         for step in self.steps:
             operands = [nodes[x] if isinstance(x, int) else x for x in step.operands]
-            nodes.append(apply(step.op, *operands, param=step.param))
+            nodes.append(apply_any(step.op, *operands, param=step.param))
         return nodes[-1]
 
     @property
@@ -133,7 +143,7 @@ def expressions(
     *,
     max_variables: int = 3,
     max_steps: int = 8,
-    ops: Iterable[Op] | None = None,
+    ops: Iterable[Op | OpFunction] | None = None,
     bound: float = 100.0,
 ) -> Expression:
     """Random expression graphs over 1..max_variables variables, inside every op's smooth domain.
@@ -142,7 +152,7 @@ def expressions(
     inputs inside its smooth ranges (another op is picked otherwise); nodes whose value leaves
     [-bound, bound] are dropped. Unused nodes are summed into the output so every one matters.
     """
-    table = list(OPS.values() if ops is None else ops)
+    table = [_record(op) for op in (OPS.values() if ops is None else ops)]
     count = draw(st.integers(1, min(max_variables, len(_NAMES))))
     point = tuple(draw(floats_in(REAL)) for _ in range(count))
     values = list(point)

@@ -14,7 +14,7 @@ import reprlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd import anomaly, mode
+from autograd import mode
 from autograd.ops import (
     ABS,
     ADD,
@@ -46,7 +46,7 @@ def _fast_binary(op: Op) -> Callable[[Value, Value | Number], Value]:
     """The operator method of a binary op without a domain check: `_apply`'s usual case inlined.
 
     Measured: one Python call less per node is an eighth of a training step. Anything unusual
-    (a number operand, a subclass, no_grad, anomaly mode) still goes through `_apply`.
+    (a number operand, a subclass, no_grad, a watcher such as anomaly mode) goes through `_apply`.
     """
     if op.check is not None:
         raise ValueError(f"_fast_binary: {op.name} checks its domain; use _apply")
@@ -417,16 +417,17 @@ def _apply(op: Op, a: Value | Number, b: Value | Number = _UNARY, *,
         out._a = out._b = None
         out._op = None
         out._param = None
-    if current.anomaly:
-        anomaly.on_forward(out)
+    if current.watcher is not None:
+        current.watcher.on_forward(out)
     return out
 
 
 def _raise_domain_error(op: Op, parents: tuple[Value, ...], error: type, reason: str) -> None:
     shown = ", ".join(describe(p) for p in parents)
     message = f"{op.name}({shown}): {reason}"
-    if _get_mode().anomaly:
-        message = anomaly.on_domain_error(message)
+    watcher = _get_mode().watcher
+    if watcher is not None:
+        message = watcher.on_domain_error(message)
     raise error(message)
 
 

@@ -128,7 +128,7 @@ def parameter_names(f: Callable) -> list[str]:
 def refuse_mode(where: str) -> None:
     """Raise if the current mode makes a compiled program mean something else than backward()."""
     current = mode.get_mode()
-    if current.anomaly:
+    if current.watcher is not None:  # anomaly mode, or another watcher of the engine
         raise RuntimeError(f"{where}: anomaly mode records where each node was made and checks "
                            "every gradient, which a compiled program does not replay; call f "
                            "itself inside detect_anomaly()")

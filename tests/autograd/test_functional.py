@@ -95,11 +95,19 @@ def test_grad_is_pure(expr):
     assert all(n.grad == (5.0 if n in xs else 0.0) for n in touched)
 
 
-def test_f_must_return_a_value():
-    with pytest.raises(TypeError, match="must return a Value, got float"):
-        grad(lambda x: 1.0)(2.0)
-    with pytest.raises(TypeError, match="got list"):
+def test_a_constant_f_has_zero_gradients_as_in_jax():
+    assert grad(lambda x, y: 1.0, (0, 1))(2.0, 3.0) == (0.0, 0.0)
+    assert value_and_grad(lambda x: 7)(2.0) == (7.0, 0.0)
+    traced = grad(lambda x: 1.0)(Value(2.0))  # Values in: a Value out, as for any f
+    assert isinstance(traced, Value) and traced.data == 0.0
+    assert grad(grad(lambda x: 3.0))(2.0) == 0.0
+
+
+def test_f_must_return_a_value_or_a_number():
+    with pytest.raises(TypeError, match="f's result.*got list"):
         grad(lambda x: [x])(2.0)
+    with pytest.raises(TypeError, match="got bool"):
+        grad(lambda x: True)(2.0)
 
 
 @pytest.mark.parametrize("argnums", [2, -3, (0, 2)])

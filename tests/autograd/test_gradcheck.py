@@ -39,11 +39,14 @@ def test_wrong_gradient_raises_a_readable_table():
         gradcheck(wrong_first, 1.5)
     lines = str(caught.value).splitlines()
     assert lines[0] == "gradcheck failed for wrong_first at (x=1.5):"
-    assert lines[1].split() == ["input", "analytic", "numeric", "abs", "err", "rel", "err"]
-    name, analytic, numeric, *_ = lines[2].split()
-    assert name == "x" and float(analytic) == 1.5
-    assert math.isclose(float(numeric), 3.0, rel_tol=1e-6)
-    assert lines[2].endswith("<- mismatch")
+    assert lines[1].split() == ["input", "mode", "analytic", "numeric", "abs", "err", "rel",
+                                "err"]
+    for line, mode in zip(lines[2:], ["rev (grad)", "fwd (jvp)"], strict=True):
+        name, *rest = line.replace(mode, "").split()
+        analytic, numeric = rest[:2]
+        assert name == "x" and mode in line and float(analytic) == 1.5
+        assert math.isclose(float(numeric), 3.0, rel_tol=1e-6)
+        assert line.endswith("<- mismatch")
 
 
 def test_only_the_wrong_input_is_marked():
@@ -53,8 +56,9 @@ def test_only_the_wrong_input_is_marked():
     with pytest.raises(GradcheckError) as caught:
         gradcheck(half_wrong, 2.0, 3.0)
     rows = str(caught.value).splitlines()[2:]
-    assert [row.split()[0] for row in rows] == ["a", "b"]
-    assert [row.endswith("<- mismatch") for row in rows] == [False, True]
+    assert [row.split()[:2] for row in rows] == [["a", "rev"], ["b", "rev"], ["a", "fwd"],
+                                                  ["b", "fwd"]]
+    assert [row.endswith("<- mismatch") for row in rows] == [False, True, False, True]
 
 
 def test_first_order_passes_but_order_two_catches_a_wrong_second_derivative():
@@ -109,3 +113,24 @@ def test_order_must_be_an_int_of_at_least_one():
             gradcheck(f, 1.0, order=bad)
     with pytest.raises(ValueError, match=r"order must be an int >= 1, got 0"):
         gradcheck(f, 1.0, order=0)
+
+
+@pytest.mark.parametrize(("modes", "shown"), [(("fwd",), ["fwd"]), ("rev", ["rev"]),
+                                              (("rev", "fwd"), ["rev", "fwd"])])
+def test_modes_choose_which_rows_are_checked(modes, shown):
+    with pytest.raises(GradcheckError) as caught:
+        gradcheck(wrong_first, 1.5, modes=modes)
+    rows = str(caught.value).splitlines()[2:]
+    assert [row.split()[1] for row in rows] == shown
+
+
+@pytest.mark.parametrize("modes", [(), ("bwd",), ("rev", "forward")])
+def test_unknown_modes_are_refused(modes):
+    with pytest.raises(ValueError, match="modes must be some of 'rev' and 'fwd'"):
+        gradcheck(smooth, 0.3, -1.2, modes=modes)
+
+
+def test_forward_mode_checks_second_derivatives_too():
+    assert gradcheck(lambda x: x.sin() * x.sqrt(), 1.7, order=3, modes=("fwd",)) is True
+    with pytest.raises(GradcheckError, match="fwd"):
+        gradcheck(wrong_second, 1.5, order=2, modes=("fwd",))

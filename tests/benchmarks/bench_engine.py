@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import bench_jacobian
 import peak_rss
 from floor import ALPHA, LR, flat, floor_step, init_net, two_moons
 
@@ -41,9 +42,9 @@ import autograd
 from autograd import Value, sum_of, topological_order
 
 FULL = {"batch": 64, "w1_steps": 40, "chain": 1_000_000, "wide": 1_000_000, "fan": 100_000,
-        "reps": 3, "compiled": 100_000}
+        "reps": 3, "compiled": 100_000, "jacobian": 200}
 QUICK = {"batch": 8, "w1_steps": 3, "chain": 2_000, "wide": 2_000, "fan": 2_000, "reps": 2,
-         "compiled": 2_000}
+         "compiled": 2_000, "jacobian": 20}
 TOLERANCE = {"rel_tol": 1e-9, "abs_tol": 1e-12}  # floor vs engine: loss and every gradient
 MAX_FLOOR_RATIO = 20.0  # W1, GC on, back to back: the engine's median step / the floor's
 MAX_BYTES_PER_NODE = 350.0  # W3: peak RSS growth per graph node, in a fresh process
@@ -374,7 +375,7 @@ def run(size: dict, clock: Clock = time.process_time) -> list[Row]:
                       f"<= {MAX_BYTES_PER_NODE:g} RSS B/node", MAX_BYTES_PER_NODE))
     rows.append(bench(f"W4 fan-out x{fan:,}", "w4", fan, reps, clock, "grad exact"))
     rows.extend(bench_compiled(size["compiled"], reps, clock))
-    return rows
+    return rows + jacobian_rows(size["jacobian"], reps, clock)
 
 
 def chain_of(n: int, w: Value, b: Value) -> Callable[[float], Value]:
@@ -416,6 +417,25 @@ def bench_compiled(n: int, reps: int, clock: Clock) -> list[Row]:
         rows.append(Row(f"{name}, compiled", dyn.nodes, best, ratio=best / dyn.seconds,
                         target="vs the engine (not the floor)"))
         rows.append(Row(f"{name}, compile", dyn.nodes, seconds, target="reported"))
+    return rows
+
+
+
+def jacobian_rows(n: int, reps: int, clock: Clock) -> list[Row]:
+    """J1/J2: each Jacobian in both modes; the target column: this time / the other mode's."""
+    rows = []
+    for name, f, point in bench_jacobian.cases(n):
+        bench_jacobian.check_modes_agree(f, point)
+        best = {}
+        for _ in range(reps):  # interleaved, so both modes see the same machine load
+            for mode in ("rev", "fwd"):
+                seconds, _ = timed(bench_jacobian.work(f, point, mode), clock)
+                best[mode] = min(best.get(mode, math.inf), seconds)
+        for mode, other in (("rev", "fwd"), ("fwd", "rev")):
+            passes = f"{len(point)} jvps" if mode == "fwd" else "one pullback per output"
+            ratio = best[mode] / best[other]
+            rows.append(Row(f"{name}, mode={mode!r}", None, best[mode],
+                            target=f"{ratio:.3g}x the time of mode={other!r} ({passes})"))
     return rows
 
 

@@ -28,7 +28,9 @@ def test_quick_run_prints_all_four_workloads():
     for workload in ("W1 MLP step, engine", "W1 MLP step, floor", "W2 deep chain",
                      "W3 wide sum", "W4 fan-out", "W1 MLP step, compiled", "W1 compile",
                      "W2 deep chain x2,000, compiled", "W2 deep chain x2,000, compile",
-                     "W3 wide sum of 2,000 products, compiled"):
+                     "W3 wide sum of 2,000 products, compiled", "J1 Jacobian 2 -> 20, mode='rev'",
+                     "J1 Jacobian 2 -> 20, mode='fwd'", "J2 Jacobian 20 -> 2, mode='rev'",
+                     "J2 Jacobian 20 -> 2, mode='fwd'"):
         assert f"| {workload}" in done.stdout, done.stdout
     assert "match the engine's to rel 1e-9" in done.stdout
 

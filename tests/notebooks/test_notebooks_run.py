@@ -99,11 +99,12 @@ def test_02_steps_one_per_cell_then_the_player_and_the_graph_of_a_gradient(execu
     assert result(notebook, "second") == "18.0"  # d²y/dx² = 6x = 18
 
 
-def table_rows(text: str) -> dict[str, list[str]]:
-    """gradcheck's failure table: input -> its row's cells."""
+def table_rows(text: str) -> dict[tuple[str, str], list[str]]:
+    """gradcheck's failure table: (input, mode) -> the row's cells after the mode."""
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("input"))
-    return {line.split()[0]: line.split()[1:] for line in lines[start + 1:] if line.strip()}
+    rows = [line.split() for line in lines[start + 1:] if line.strip()]
+    return {(cells[0], cells[1]): cells[3:] for cells in rows}  # mode is `rev (grad)`, ...
 
 
 def test_03_gradcheck_passes_catches_a_detach_and_hypothesis_finds_the_hidden_bug(executed):
@@ -112,8 +113,9 @@ def test_03_gradcheck_passes_catches_a_detach_and_hypothesis_finds_the_hidden_bu
     wrong = printed(notebook, "wrong")
     assert wrong.startswith("gradcheck failed for normalized_x at (x=3, y=4):")
     rows = table_rows(wrong)
-    assert rows["x"][:2] == ["0.2", "0.128"] and rows["y"][:2] == ["0", "-0.096"]
-    assert rows["x"][-1] == rows["y"][-1] == "mismatch"
+    for mode in ("rev", "fwd"):  # both modes see the detach
+        assert rows["x", mode][:2] == ["0.2", "0.128"] and rows["y", mode][:2] == ["0", "-0.096"]
+        assert rows["x", mode][-1] == rows["y", mode][-1] == "mismatch"
     assert result(notebook, "fixed") == "True"
     assert result(notebook, "softsign") == "[True, True, True, True]"
     found = printed(notebook, "hypothesis")
