@@ -17,7 +17,7 @@ from typing import Any
 from autograd.forward import Dual, apply_any
 from autograd.ops import FLOAT_MATH, OPS, REAL, Check, Domain, Op
 from autograd.symbolic import SYMBOLIC_MATH, lift, symbol
-from autograd.value import Value, is_number
+from autograd.value import Value, describe, is_number
 
 USER_OPS: dict[str, Op] = {}
 """Every op made by `define_op`, by name, in the order they were defined."""
@@ -41,7 +41,16 @@ class OpFunction:
         op = self.op
         if len(operands) != op.arity:
             raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
-        out = apply_any(op, *operands)  # the domain check and its message are apply's
+        try:
+            out = apply_any(op, *operands)  # the domain check and its message are apply's
+        except (ArithmeticError, ValueError) as error:
+            if str(error).startswith(f"{op.name}("):  # apply's own domain error: it names all
+                raise
+            shown = ", ".join(describe(x) if isinstance(x, (Value, Dual)) else repr(x)
+                              for x in operands)
+            raise type(error)(f"{op.name}({shown}): its forward raised {type(error).__name__}: "
+                              f"{error} (give define_op a check= to say where it is defined)"
+                              ) from None
         numbers = not any(isinstance(x, (Value, Dual)) for x in operands)
         return out.data if numbers else out
 

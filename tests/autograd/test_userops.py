@@ -235,3 +235,18 @@ def test_autograd_compile_compiles_a_user_op_and_refuses_anomaly_mode():
     assert "cube_u" in program.source
     with detect_anomaly(), pytest.raises(RuntimeError, match="anomaly mode"):
         autograd.compile(lambda x: cube(x), 2.0)
+
+
+def test_a_forward_that_raises_without_a_check_is_named_with_its_operands():
+    import math
+
+    from autograd.forward import Dual
+
+    bad_log = define_op("bad_log", lambda a: math.log(a), lambda m, a, out: (1.0 / a,))
+    for operand, shown in ((Value(-1.0, "x"), "x=-1.0"), (-1.0, "-1.0"), (Dual(-2.0, 1.0), "-2.0")):
+        with pytest.raises(ValueError, match=rf"^bad_log\({shown}\): its forward raised "
+                                             r"ValueError: math domain error \(give define_op"):
+            bad_log(operand)
+    inverse = define_op("bad_inverse", lambda a: 1.0 / a, lambda m, a, out: (-out * out,))
+    with pytest.raises(ZeroDivisionError, match=r"^bad_inverse\(z=0\.0\): its forward raised"):
+        inverse(Value(0.0, "z"))
