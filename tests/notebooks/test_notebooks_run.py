@@ -129,6 +129,13 @@ def test_03_gradcheck_passes_catches_a_detach_and_hypothesis_finds_the_hidden_bu
     first_variable = re.match(r"Expression\(\w+=([^,:]+)", expression).group(1)
     at = float(re.search(r"at \(x0=([^,)]+)", found).group(1))  # printed with 6 digits
     assert float(first_variable) == pytest.approx(at, rel=1e-5)
+    # A user op with a wrong rule (2a² for d(a³)/da), caught in both modes; fixed, it passes.
+    wrong_op = printed(notebook, "user-op")
+    assert wrong_op.startswith("gradcheck failed for cube at (a=1.5):")
+    rows = table_rows(wrong_op)
+    for mode in ("rev", "fwd"):
+        assert rows["a", mode][:2] == ["4.5", "6.75"] and rows["a", mode][-1] == "mismatch"
+    assert result(notebook, "user-op-fixed") == "True"
 
 
 def test_04_training_lowers_the_loss_and_scores_at_least_90_percent(executed):
