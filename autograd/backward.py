@@ -376,18 +376,26 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
             value: Any = out
         else:  # a float pass: the gradients are floats already
             value = out.data
-        return value, (tuple(found) if isinstance(argnums, (tuple, list)) else found[0])
+        return value, (found[0] if one_position(argnums) else tuple(found))
 
     return wrapped
 
 
-def _positions(argnums: object) -> tuple[int, ...]:
-    """`argnums` as a tuple of ints (any integer type but bool), else a TypeError saying so."""
+def _positions(argnums: object, where: str = "grad") -> tuple[int, ...]:
+    """`argnums` as a tuple of ints (any integer type but bool), else a TypeError saying so.
+
+    The one check every transform and `compile` use; `one_position` says which form it had.
+    """
     items = argnums if isinstance(argnums, (tuple, list)) else (argnums,)
     if items and all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in items):
         return tuple(int(i) for i in items)
-    raise TypeError(f"grad: argnums must be an int or a non-empty tuple of ints, got "
+    raise TypeError(f"{where}: argnums must be an int or a non-empty tuple of ints, got "
                     f"{type(argnums).__name__} ({reprlib.repr(argnums)})")
+
+
+def one_position(argnums: object) -> bool:
+    """Whether `argnums` named one argument (an int), so one result is returned, not a tuple."""
+    return not isinstance(argnums, (tuple, list))
 
 
 def grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..., Any]:

@@ -11,7 +11,7 @@ import reprlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from autograd.backward import _Fresh, _nesting, gradients
+from autograd.backward import _Fresh, _nesting, _positions, gradients, one_position
 from autograd.forward import Dual, Shape, flatten_args, flatten_out, jvp, unflatten_args
 from autograd.mode import enable_grad
 from autograd.value import Value, as_float, is_number, sum_of
@@ -88,7 +88,7 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0, mode: str = "rev") -> 
     tuple `argnums` gives a tuple of Jacobians. `mode="rev"` runs one backward pass per output
     (wins with few outputs), `mode="fwd"` one forward pass per input (wins with few inputs).
     """
-    positions = _positions(argnums, "jacobian")
+    positions = _distinct_positions(argnums, "jacobian")
     if mode not in ("rev", "fwd"):
         raise ValueError(f"jacobian: mode must be 'rev' or 'fwd', got {mode!r}")
 
@@ -100,7 +100,7 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0, mode: str = "rev") -> 
         rows, rebuild = (_rows_rev if mode == "rev" else _rows_fwd)(g, diff, flat, shapes)
         blocks = [rebuild([_shaped(row[start:start + _width(size)], size) for row in rows])
                   for start, size in _spans(shapes)]
-        return blocks[0] if isinstance(argnums, int) else tuple(blocks)
+        return blocks[0] if one_position(argnums) else tuple(blocks)
 
     return wrapped
 
@@ -128,7 +128,7 @@ def hessian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable:
 
     With a tuple `argnums`, H[a][b] is the block for arguments a and b. Numbers in: floats out.
     """
-    positions = _positions(argnums, "hessian")
+    positions = _distinct_positions(argnums, "hessian")
 
     def wrapped(*args: Any) -> Any:
         g, diff = _restricted(f, args, positions, "hessian")
@@ -144,7 +144,7 @@ def hessian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable:
             tuple(_shaped([_shaped([columns[c][r] for c in range(cs, cs + _width(m))], m)
                            for r in range(rs, rs + _width(n))], n) for cs, m in spans)
             for rs, n in spans)
-        found = blocks[0][0] if isinstance(argnums, int) else blocks
+        found = blocks[0][0] if one_position(argnums) else blocks
         return _floats(found) if numbers else found
 
     return wrapped
@@ -183,11 +183,12 @@ def _floats(tree: Any) -> Any:
     return rebuild([x.data if isinstance(x, Value) else x for x in leaves])
 
 
-def _positions(argnums: Any, where: str) -> tuple[int, ...]:
-    positions = (argnums,) if isinstance(argnums, int) else argnums
-    if (not isinstance(positions, tuple) or not positions
-            or any(isinstance(i, bool) or not isinstance(i, int) for i in positions)):
-        raise TypeError(f"{where}: argnums must be an int or a non-empty tuple, got {argnums!r}")
+def _distinct_positions(argnums: Any, where: str) -> tuple[int, ...]:
+    """`argnums` checked as `grad` checks it; a position given twice is refused (its blocks
+    would be ambiguous)."""
+    positions = _positions(argnums, where)
+    if len(set(positions)) != len(positions):
+        raise ValueError(f"{where}: argnums names an argument twice: {reprlib.repr(argnums)}")
     return positions
 
 

@@ -48,9 +48,10 @@ class OpFunction:
                 raise
             shown = ", ".join(describe(x) if isinstance(x, (Value, Dual)) else repr(x)
                               for x in operands)
+            hint = ("return inf instead, as the built-in ops do" if isinstance(error, OverflowError)
+                    else "give define_op a check= to say where it is defined")
             raise type(error)(f"{op.name}({shown}): its forward raised {type(error).__name__}: "
-                              f"{error} (give define_op a check= to say where it is defined)"
-                              ) from None
+                              f"{error} ({hint})") from None
         numbers = not any(isinstance(x, (Value, Dual)) for x in operands)
         return out.data if numbers else out
 

@@ -12,7 +12,15 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.backward import _PASSES, _gc_paused, commit, gradients, unusable_grad
+from autograd.backward import (
+    _PASSES,
+    _gc_paused,
+    _positions,
+    commit,
+    gradients,
+    one_position,
+    unusable_grad,
+)
 from autograd.compiler.codegen import generate
 from autograd.compiler.program import Program, build
 from autograd.compiler.trace import (
@@ -60,7 +68,7 @@ class Compiled:
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
         self.f, self.check = f, bool(check)
         self._argnums = argnums
-        self._positions = None if argnums is None else _positions(argnums)
+        self._positions = None if argnums is None else _positions(argnums, "compile")
         self._programs: dict[Spec, _Entry] = {}
         self._names = parameter_names(f)
         numbers, spec = flatten(args, self._names)
@@ -153,16 +161,7 @@ class Compiled:
             per_slot[slot] = 0.0 + grads[k]  # backward() adds each sum to 0.0
         structured = unflatten(spec, per_slot)
         found = tuple(structured[i] for i in self._positions)
-        return value, (found[0] if isinstance(self._argnums, int) else found)
-
-
-def _positions(argnums: Any) -> tuple[int, ...]:
-    positions = (argnums,) if isinstance(argnums, int) else tuple(argnums) \
-        if isinstance(argnums, (tuple, list)) else ()
-    if not positions or any(isinstance(i, bool) or not isinstance(i, int) for i in positions):
-        raise TypeError(f"compile: argnums must be an int or a non-empty tuple of ints, "
-                        f"got {argnums!r}")
-    return positions
+        return value, (found[0] if one_position(self._argnums) else found)
 
 
 def _header(f: Callable, traced: Trace, positions: tuple | None, paths: list[str]) -> list[str]:

@@ -215,3 +215,23 @@ def test_forward_mode_on_numbers_takes_no_other_transform_inside_but_values_do()
     assert jacobian(jacobian(f), mode="fwd")(Value(2.0)).data == 12.0
     assert jacobian(jacobian(f, mode="fwd"), mode="fwd")(Value(2.0)).data == 12.0
     assert jacobian(jacobian(f, mode="fwd"))(2.0) == 12.0  # reverse outside: Values inside
+
+
+def test_argnums_are_read_alike_by_grad_jacobian_hessian_and_compile():
+    import numpy as np  # in the dev extra
+
+    import autograd
+
+    f = lambda x, y: x * x * y  # noqa: E731
+    for one in (1, np.int64(1)):
+        assert autograd.jacobian(f, argnums=one)(3.0, 5.0) == autograd.grad(f, one)(3.0, 5.0)
+        assert autograd.compile(f, 3.0, 5.0, argnums=one)(3.0, 5.0)[1] == 9.0
+    for both in ((0, 1), [0, 1]):
+        assert autograd.jacobian(f, argnums=both)(3.0, 5.0) == (30.0, 9.0)
+        assert autograd.compile(f, 3.0, 5.0, argnums=both)(3.0, 5.0)[1] == (30.0, 9.0)
+    assert autograd.hessian(f, argnums=np.int64(0))(3.0, 5.0) == 10.0
+    for transform in (autograd.jacobian, autograd.hessian):
+        with pytest.raises(ValueError, match="argnums names an argument twice"):
+            transform(f, argnums=(0, 0))(3.0, 5.0)
+        with pytest.raises(TypeError, match="argnums must be an int or a non-empty tuple"):
+            transform(f, argnums=None)

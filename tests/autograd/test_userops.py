@@ -250,3 +250,12 @@ def test_a_forward_that_raises_without_a_check_is_named_with_its_operands():
     inverse = define_op("bad_inverse", lambda a: 1.0 / a, lambda m, a, out: (-out * out,))
     with pytest.raises(ZeroDivisionError, match=r"^bad_inverse\(z=0\.0\): its forward raised"):
         inverse(Value(0.0, "z"))
+
+
+def test_a_forward_that_overflows_is_named_and_told_the_engine_gives_inf():
+    import math
+
+    big_exp = define_op("big_exp", lambda a: math.exp(a), lambda m, a, out: (out,))
+    with pytest.raises(OverflowError, match=r"^big_exp\(1000\.0\): its forward raised "
+                                            r"OverflowError: .*return inf instead"):
+        big_exp(1000.0)
