@@ -31,13 +31,23 @@ def parse_args(name: str, description: str, argv: Sequence[str] | None,
         parser.add_argument("--compile", action="store_true",
                             help="run each training step as a compiled program (same numbers)")
     parser.add_argument("--seed", type=int, default=0, help="seed for data and weights")
-    parser.add_argument("--out", type=Path, default=Path("out") / name,
+    parser.add_argument("--out", type=_folder, default=Path("out") / name,
                         help=f"folder for the pictures (default out/{name})")
     if extra is not None:
         extra(parser)
     args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file there, or under a file: argparse's one-line error, exit 2
+        parser.error(f"--out {args.out}: cannot be a folder ({error.strerror or error})")
     return args
+
+
+def _folder(text: str) -> Path:
+    """--out's value: a folder path (an empty one would scatter the pictures in `.`)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder name, not an empty string")
+    return Path(text)
 
 
 def batch_count(n: int, batch_size: int) -> int:

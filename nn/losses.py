@@ -89,6 +89,10 @@ def softmax_cross_entropy(logits: Sequence[Sequence[Scalar]], labels: Sequence) 
                              f"example 0 has {k}")
         if isinstance(label, (list, tuple)) and len(label) == k:
             label = [_label(p, f"label {i}", "softmax_cross_entropy", 0.0, 1.0) for p in label]
+            total = math.fsum(p.data if isinstance(p, Value) else p for p in label)
+            if not math.isclose(total, 1.0, rel_tol=1e-9, abs_tol=1e-12):
+                raise ValueError(f"softmax_cross_entropy: label {i} is a row of probabilities "
+                                 f"that sums to {total!r}, not 1")
         elif isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < k:
             raise ValueError(f"softmax_cross_entropy: label {i} must be a class index in "
                              f"0..{k - 1} or a row of {k} probabilities, got {shown(label)}")

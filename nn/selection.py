@@ -86,6 +86,9 @@ def _check_space(space: object, where: str) -> dict[str, Sequence]:
     for name, values in space.items():
         if not isinstance(name, str):
             raise TypeError(f"{where}: hyperparameter names must be str, got {name!r}")
+        if name == "score":  # each row's "score" is the result: a parameter cannot share it
+            raise ValueError(f"{where}: 'score' names each row's result; rename that "
+                             "hyperparameter")
         if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
             raise TypeError(f"{where}: {name} needs a non-empty list of values, got {values!r}")
     return dict(space)

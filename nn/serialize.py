@@ -102,6 +102,8 @@ def save_state(state: Mapping[str, float], path: str | Path) -> None:
         indent=1, allow_nan=False,
     )
     target = Path(os.path.realpath(path))  # write through a symlink, not over it
+    if target.is_symlink():  # realpath stops inside a loop of links: there is no file to write
+        raise OSError(f"save: {path} is a loop of symlinks; there is no file to write through to")
     if target.is_dir():
         raise IsADirectoryError(f"save: {path} is a folder; give a file name inside it")
     if not target.parent.is_dir():

@@ -148,6 +148,9 @@ def _render_all(sources: list[str], timeout: float) -> list[str]:
 
 def check_frames_folder(folder: Path, who: str) -> None:
     """Refuse (OSError) a frames folder that write_frames could not fill, before any work."""
+    if folder.is_symlink():  # its frames are cleared: only in a folder that is the player's own
+        raise OSError(f"{who}: {str(folder)!r} is a symlink; frames are written (and an earlier "
+                      "run's cleared) only in a real folder")
     check_writable(folder / "step-000.svg", who)
     if folder.is_dir():
         for entry in folder.iterdir():

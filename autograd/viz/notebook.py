@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd.value import Value
 from autograd.viz.frames import PLAYER_MAX_NODES, PLAYER_MAX_WORK, Frame, step_frames
-from autograd.viz.player import default_title, player_html
+from autograd.viz.player import check_page, default_title, player_html
 
 
 class Player:
@@ -49,6 +49,7 @@ def player(root: Value, *, grad: float = 1.0, title: str = "", delay_ms: int = 1
     """
     if not isinstance(height, int) or isinstance(height, bool) or height <= 0:
         raise ValueError(f"player: height must be a positive int (pixels), got {height!r}")
+    check_page(title, delay_ms, "player")
     frames = step_frames(root, grad=grad, timeout=timeout, max_nodes=max_nodes,
                          max_work=max_work, **draw_options)
     return Player(frames, title or default_title(root), delay_ms=delay_ms, height=height)

@@ -45,12 +45,22 @@ def write_player(root: Value, path: str | Path, *, grad: float = 1.0, title: str
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"write_player: the page must be a .html file, not {str(path)!r}")
     _check_paths(path)
+    check_page(title, delay_ms, "write_player")
     frames = step_frames(root, grad=grad, timeout=timeout, max_nodes=max_nodes,
                          max_work=max_work, **draw_options)
     write_frames(frames, frames_folder(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(player_html(frames, title or default_title(root), delay_ms), encoding="utf-8")
     return path
+
+
+def check_page(title: object, delay_ms: object, who: str) -> None:
+    """The page's own options, checked before the pass: a str title, a positive int delay."""
+    if not isinstance(title, str):
+        raise TypeError(f"{who}: title must be a str, got {type(title).__name__}")
+    if not isinstance(delay_ms, int) or isinstance(delay_ms, bool) or delay_ms <= 0:
+        raise ValueError(f"{who}: delay_ms must be a positive int (milliseconds per step), "
+                         f"got {delay_ms!r}")
 
 
 def default_title(root: Value) -> str:

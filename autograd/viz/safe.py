@@ -18,6 +18,7 @@ from autograd.explain import printable
 _RECORD_SYNTAX = frozenset('\\{}|<>"')
 _COLOUR = re.compile(r"[#/A-Za-z0-9][A-Za-z0-9 ,.#/:;]{0,63}")  # names, #rgb, HSV, lists
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_INSTRUCTION = re.compile(r"<\?([^\s?>]*)")
 _FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "object", "embed"}
 
 
@@ -55,6 +56,12 @@ def colour(value: object, option: str) -> str:
 
 def check_svg(svg: str) -> str:
     """`svg` itself if nothing in it can run script; else UnsafeSVGError saying what was found."""
+    # The XML parser drops processing instructions, so they are read from the text: only the
+    # `<?xml ...?>` declaration may stand (an `<?xml-stylesheet?>` can link anything).
+    for found in _INSTRUCTION.finditer(svg):
+        if found.group(1) != "xml":
+            raise UnsafeSVGError(f"refused SVG: it has a processing instruction "
+                                 f"<?{printable(found.group(1)[:40])}")
     try:
         tree = ET.fromstring(svg)
     except ET.ParseError as error:

@@ -29,3 +29,18 @@ def test_evaluate_measures_in_eval_mode_without_a_graph_and_restores_training(de
     logits = [model(p)[0] for p in points]
     assert got_loss == nn.bce_with_logits(logits, labels).data
     assert got_accuracy == nn.accuracy([int(z.data > 0) for z in logits], labels)
+
+
+@pytest.mark.parametrize("out, message", [
+    ("", "needs a folder name"),
+    ("FILE", "cannot be a folder"),
+    ("FILE/x", "cannot be a folder"),
+])
+def test_a_bad_out_is_one_argparse_error(out, message, tmp_path, capsys):
+    from common import parse_args
+
+    (tmp_path / "FILE").write_text("a file")
+    given = out.replace("FILE", str(tmp_path / "FILE"))
+    with pytest.raises(SystemExit) as stopped:
+        parse_args("neuron", "test", ["--out", given])
+    assert stopped.value.code == 2 and message in capsys.readouterr().err

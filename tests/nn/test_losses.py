@@ -203,3 +203,12 @@ def test_labels_may_be_values_checked_by_their_data(loss, label):
     assert (a.data, z.grad) == (b.data, z2.grad)
     with pytest.raises(ValueError):
         loss([z], [Value(7.0)]) if loss is not mse else bce_with_logits([z], [Value(7.0)])
+
+
+def test_soft_labels_must_sum_to_one():
+    logits = [[Value(1.0), Value(2.0)]]
+    with pytest.raises(ValueError, match="label 0 is a row of probabilities that sums to 0.6"):
+        softmax_cross_entropy(logits, [[0.3, 0.3]])
+    p0, p1 = 1 / (1 + math.e), math.e / (1 + math.e)  # softmax of (1, 2)
+    assert math.isclose(softmax_cross_entropy(logits, [[0.25, 0.75]]).data,
+                        -(0.25 * math.log(p0) + 0.75 * math.log(p1)))

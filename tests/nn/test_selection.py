@@ -158,3 +158,9 @@ def test_nn_imports_none_of_the_demo_dependencies():
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_hyperparameter_named_score_is_refused():
+    for search in (lambda s, sp: grid_search(s, sp), lambda s, sp: random_search(s, sp, 2, rng=0)):
+        with pytest.raises(ValueError, match="'score' names each row's result"):
+            search(lambda score: score, {"score": [1, 2]})

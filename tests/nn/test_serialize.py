@@ -359,3 +359,12 @@ def test_saving_a_parameter_that_is_not_a_number_says_which(tmp_path):
                                         r"number, got str"):
         model.save(tmp_path / "model.json")
     assert os.listdir(tmp_path) == []
+
+
+def test_save_refuses_a_loop_of_symlinks_and_keeps_the_links(tmp_path):
+    a, b = tmp_path / "l1.json", tmp_path / "l2.json"
+    a.symlink_to(b)
+    b.symlink_to(a)
+    with pytest.raises(OSError, match="is a loop of symlinks"):
+        MLP(2, [2], rng=0).save(a)
+    assert a.is_symlink() and b.is_symlink()

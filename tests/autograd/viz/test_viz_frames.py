@@ -156,3 +156,33 @@ def test_a_path_that_cannot_be_written_is_refused_before_the_pass(make, tmp_path
         write_player(o, page)
     assert o.grad == 0.0 and v["x1"].grad == 0.0  # no pass ran
     assert sorted(str(p) for p in tmp_path.rglob("*")) == before  # nothing written
+
+
+def test_a_frames_folder_that_is_a_symlink_is_refused_before_the_pass(tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "step-050.svg").write_text("a user's file")
+    page = tmp_path / "q.html"
+    frames_folder(page).symlink_to(victim)
+    x = Value(2.0, "x")
+    y = x * 3.0
+    with pytest.raises(OSError, match="is a symlink; frames are written"):
+        write_player(y, page)
+    assert (victim / "step-050.svg").read_text() == "a user's file" and x.grad == 0.0
+
+
+@pytest.mark.parametrize("options, error, message", [
+    ({"title": 3}, TypeError, "title must be a str, got int"),
+    ({"delay_ms": -1}, ValueError, "delay_ms must be a positive int"),
+    ({"delay_ms": 1.5}, ValueError, "delay_ms must be a positive int"),
+])
+def test_the_page_options_are_checked_before_the_pass(tmp_path, options, error, message):
+    from autograd.viz import player
+
+    x = Value(2.0, "x")
+    y = x * 3.0
+    with pytest.raises(error, match="write_player: " + message):
+        write_player(y, tmp_path / "p.html", **options)
+    with pytest.raises(error, match="player: " + message):
+        player(y, **options)
+    assert x.grad == 0.0 and not (tmp_path / "p.html").exists()

@@ -240,3 +240,14 @@ def test_frames_and_page_survive_a_lone_surrogate_and_nul_in_every_text(tmp_path
     assert "\\\\ud800\\\\x00" in page  # shown as the escape, in the frames' JSON
     drawn = parse_svg(sorted(frames_folder(tmp_path / "s.html").glob("*.svg"))[0].read_text())
     assert ["a\\ud800\\x00"] in [t[:1] for t in drawn.records().values()]
+
+
+def test_a_processing_instruction_in_svg_is_refused():
+    from autograd.viz.safe import UnsafeSVGError, check_svg
+
+    svg = ('<?xml version="1.0"?><?xml-stylesheet href="javascript:alert(1)"?>'
+           '<svg xmlns="http://www.w3.org/2000/svg"></svg>')
+    with pytest.raises(UnsafeSVGError, match="processing instruction <\\?xml-stylesheet"):
+        check_svg(svg)
+    clean = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>'
+    assert check_svg(clean) == clean
