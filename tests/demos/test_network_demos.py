@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import nn
+
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -138,7 +140,8 @@ def test_overfitting_quick_prints_the_search_table(demo, tmp_path, capsys):
     for run in result["runs"].values():
         assert all(math.isfinite(v) and v > 0 for v in run["train"] + run["test"])
     printed = capsys.readouterr().out
-    assert "l2  score" in printed.replace("   ", "  ") or "score" in printed
+    assert nn.format_table(table) in printed  # the search's own table, exactly
+    assert f"cross-validation picks l2 = {result['best_l2']:g}" in printed
     assert str(tmp_path) in printed
 
 
