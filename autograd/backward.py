@@ -65,9 +65,10 @@ def gradients(
             with mode.enable_grad():
                 grads = _recorded_pass(order, root, seed, cut)
         else:
-            with _scratch(order):
-                _float_pass(order, root, seed, cut)
-                grads = {node: node._pass_grad for node in order}
+            with _marks_on(root):
+                for node in order:
+                    node._pass_grad = 0.0
+                grads = dict(zip(order, _float_pass(order, root, seed, cut, into_grad=False)))
     watcher = mode.get_mode().watcher
     if watcher is not None:
         watcher.on_gradients(order, grads)
@@ -75,10 +76,10 @@ def gradients(
 
 
 _PASSES = threading.RLock()
-"""One pass at a time, and every write to `.grad` under it: a float pass keeps its running sums
-on the nodes (`_pass_grad`), and two graphs can share nodes (one model, several losses), so a
-pass holds it from its first read of a `.grad` to its last write. The stepper takes it for each
-step's writes. With the GIL, threads lose no speed here."""
+"""One pass at a time, and every write to `.grad` under it: a float pass marks the nodes it walks
+and keeps its running sums on them (`_pass_grad`), and two graphs can share nodes (one model,
+several losses), so a pass holds it from its first read of a `.grad` to its last write. The
+stepper takes it for each step's writes. With the GIL, threads lose no speed here."""
 
 
 @contextmanager
@@ -97,22 +98,92 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0) -> None:
-    """The first-order pass on floats, leaving each node's gradient in its `_pass_grad`.
+def pass_order(root: Value) -> list[Value]:
+    """`topological_order(root)` for a float pass: the same walk as `graph.depth_first`, but a
+    node is marked seen by setting its `_pass_grad` to 0.0 (None at rest) instead of a set.
 
-    The hot loop of training: `local_partials` inlined and unrolled by arity, and gradients
-    kept in a slot rather than a dict (so callers hold `_PASSES`). The first `cut` nodes of the
-    order pass nothing on to their parents.
+    Measured: 35% faster on W1's graph, since a set of 42,000 nodes misses the cache and the
+    node is read anyway. Only inside `_marks_on(root)`, which puts every mark back.
+    """
+    order: list[Value] = []
+    emit = order.append
+    root._pass_grad = 0.0
+    node, waiting = root, []
+    wait, resume = waiting.append, waiting.pop
+    while node is not None:
+        a = node._a  # a node just reached: go down its first parents while they are new
+        while a is not None and a._pass_grad is None:
+            a._pass_grad = 0.0
+            wait(node)
+            node = a
+            a = node._a
+        while True:  # its first parent is settled: settle the second, climbing back up
+            b = node._b
+            if b is not None and b._pass_grad is None:
+                b._pass_grad = 0.0
+                wait(node)
+                node = b  # newly reached: go down from it
+                break
+            emit(node)
+            node = resume() if waiting else None
+            if node is None:
+                break
+    return order
+
+
+_unclean: Value | None = None  # the root of a pass whose marks may not all be back at rest
+
+
+@contextmanager
+def _marks_on(root: Value) -> Iterator[None]:
+    """A float pass over `root`'s graph runs inside: after it, every `_pass_grad` is at rest.
+
+    The pass puts each node's back as it reads it. If it stops early (an error, Ctrl-C), every
+    node of the graph is put back, walked without marks; if a second interrupt cuts that short,
+    the next pass (they take turns) finishes it first.
+    """
+    global _unclean
+    if _unclean is not None:
+        whole(_rest, topological_order(_unclean))
+    _unclean = root
+    try:
+        yield
+    except BaseException:
+        whole(_rest, topological_order(root))
+        _unclean = None
+        raise
+    _unclean = None
+
+
+def _rest(nodes: list[Value]) -> None:
+    """Put every node's pass mark and running sum back to rest (None)."""
+    for node in nodes:
+        node._pass_grad = None
+
+
+def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
+                into_grad: bool = True) -> list[Any]:
+    """The first-order pass on floats: per node of `order`, `.grad` + its gradient from this
+    pass (or, without `into_grad`, just that gradient). Stores no `.grad`.
+
+    The hot loop of training: `local_partials` inlined and unrolled by arity, and the running
+    sums kept on the nodes rather than in a dict (so callers hold `_PASSES`, inside
+    `_marks_on`): every node of `order` starts at 0.0 and is put back to None as it is read.
+    The first `cut` nodes of the order pass nothing on to their parents.
     """
     math = FLOAT_MATH
+    found: list[Any] = []
+    keep = found.append
     node = root
     root._pass_grad = seed
     try:
         for node in islice(reversed(order), len(order) - cut):
+            upstream = node._pass_grad
+            node._pass_grad = None
+            keep(node.grad + upstream if into_grad else upstream)
             op = node._op
             if op is None:
                 continue
-            upstream = node._pass_grad
             a, b = node._a, node._b  # the parents' slots: `parents` would build a tuple
             if b is not None:
                 da, db = op.partials(math, a.data, b.data, node.data)
@@ -125,12 +196,20 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0) -> N
                 else:
                     (da,) = op.partials(math, a.data, param, node.data)
                 a._pass_grad += da * upstream
+        for node in reversed(order[:cut]):
+            upstream = node._pass_grad
+            node._pass_grad = None
+            keep(node.grad + upstream if into_grad else upstream)
     except ArithmeticError as error:
         raise _not_finite(node, error) from None
     except (TypeError, ValueError, AttributeError):  # AttributeError: `None.data`, no parent
-        if len(node.parents) != node._op.arity:
+        if into_grad and not (is_number(node.grad) or isinstance(node.grad, Value)):
+            raise unusable_grad([node], "backward") from None
+        if node._op is not None and len(node.parents) != node._op.arity:
             raise _wrong_arity(node) from None
         raise
+    found.reverse()
+    return found
 
 
 def _wrong_arity(node: Value) -> ValueError:
@@ -138,33 +217,6 @@ def _wrong_arity(node: Value) -> ValueError:
     return ValueError(f"backward: the {node._op.name} node {describe(node)} has "
                       f"{len(node.parents)} parent(s), but {node._op.name} takes "
                       f"{node._op.arity}: was .parents edited?")
-
-
-_unclean: list[Value] | None = None  # a float pass's order until its scratch is 0.0 again
-
-
-@contextmanager
-def _scratch(order: list[Value]) -> Iterator[None]:
-    """A float pass on `order` runs inside: after it, every `_pass_grad` is 0.0 again.
-
-    Even after a Ctrl-C: the clearing finishes (see `whole`), and if a second interrupt cuts
-    it short, the next pass (they take turns) clears what this one left first.
-    """
-    global _unclean
-    if _unclean is not None:
-        whole(_clear_pass, _unclean)
-    _unclean = order
-    try:
-        yield
-    finally:
-        whole(_clear_pass, order)
-        _unclean = None
-
-
-def _clear_pass(order: list[Value]) -> None:
-    """Put every node's scratch gradient back to 0.0 (its resting value)."""
-    for node in order:
-        node._pass_grad = 0.0
 
 
 def whole(store: Callable[..., None], *args: Any) -> None:
@@ -236,14 +288,9 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
     # shares a node waits, so no contribution is lost (see README, Threads).
     with _PASSES:
         if not create_graph and mode.get_mode().watcher is None:  # the fast path: no dict at all
-            with _gc_paused():
-                order = topological_order(root)
-                with _scratch(order):
-                    _float_pass(order, root, grad)
-                    try:  # every sum first: if one fails (a .grad set to None), none is stored
-                        totals = [node.grad + node._pass_grad for node in order]
-                    except TypeError:
-                        raise unusable_grad(order, "backward") from None
+            with _gc_paused(), _marks_on(root):
+                order = pass_order(root)
+                totals = _float_pass(order, root, grad)  # every sum first: none stored yet
         else:
             order, grads = gradients(root, grad, create_graph=create_graph)
             totals = _recorded_totals(order, grads, grad) if create_graph else _totals(order, grads)

@@ -91,7 +91,7 @@ def _node_like(node: Value) -> Value:
     """A new, unlinked node of the same class, with the same data, label, op and own state."""
     twin = _new(type(node))
     twin.data, twin.label, twin._op, twin._param = node.data, node.label, node._op, node._param
-    twin.grad, twin.parents, twin._pass_grad = 0.0, (), 0.0
+    twin.grad, twin.parents, twin._pass_grad = 0.0, (), None
     return twin
 
 
@@ -245,7 +245,7 @@ def rebuild_chunk(records: list[tuple], links: list[list[Value]]) -> list[Value]
 
     for cls, data, grad, grad_at, label, op_name, param, parents, state in records:
         node = _new(cls)
-        node.data, node.label, node.grad, node._pass_grad = data, label, grad, 0.0
+        node.data, node.label, node.grad, node._pass_grad = data, label, grad, None
         op: Op | None = None if op_name is None else op_named(op_name)
         if op_name is not None and op is None:  # user ops are pickled by name, as functions
             raise ValueError(f"unpickle: the graph uses the op {op_name!r}, which is not "

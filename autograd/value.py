@@ -59,7 +59,7 @@ def _fast_binary(op: Op) -> Callable[[Value, Value | Number], Value]:
         out.data = forward(self.data, other.data)
         out.grad = 0.0
         out.label = ""
-        out._pass_grad = 0.0
+        out._pass_grad = None
         out._a = self
         out._b = other
         out._op = op
@@ -75,7 +75,8 @@ class Value:
 
     # `_a` and `_b` are the parents (None where there is none): two slots instead of a tuple
     # make a node one allocation the cyclic GC tracks instead of two (measured: see README,
-    # Performance). `_pass_grad` is scratch space for the backward pass in progress; 0.0 at rest.
+    # Performance). `_pass_grad` is the backward pass's scratch: None at rest; a pass marks the
+    # nodes it walks with 0.0 and sums their gradients there (see backward.pass_order).
     __slots__ = ("data", "grad", "label", "_a", "_b", "_op", "_param", "_pass_grad")
 
     data: float
@@ -91,7 +92,7 @@ class Value:
         self._a = self._b = None
         self._op = None
         self._param = None
-        self._pass_grad = 0.0
+        self._pass_grad = None
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -355,7 +356,7 @@ def _lift(x: object, op: Op) -> Value:
     leaf._a = leaf._b = None
     leaf._op = None
     leaf._param = None
-    leaf._pass_grad = 0.0
+    leaf._pass_grad = None
     return leaf
 
 
@@ -404,7 +405,7 @@ def _apply(op: Op, a: Value | Number, b: Value | Number = _UNARY, *,
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out._pass_grad = 0.0
+    out._pass_grad = None
     current = _get_mode()
     if current is _DEFAULT or current.grad:
         out._a = a
