@@ -219,6 +219,28 @@ def test_a_failing_backward_changes_no_grad_and_leaves_the_graph_clean():
     assert x.grad == 3.0  # nothing left over from the failed pass
 
 
+@pytest.mark.parametrize("how", ["unusable grad", "infinite derivative", "functional"])
+def test_a_pass_stopped_midway_puts_every_mark_back(how):
+    # A pass marks each node it walks (_pass_grad 0.0, None at rest): one left behind would
+    # make the next pass skip that node. Stop a pass in the middle of a shared graph, then
+    # check every node is at rest and the next passes are exact.
+    w, x = Value(3.0, "w"), Value(0.0, "x")
+    shared = w * w + w
+    bad = shared * x.sqrt() if how != "unusable grad" else shared * 2.0
+    if how == "unusable grad":
+        shared.grad = None
+    with pytest.raises((TypeError, ZeroDivisionError)):
+        if how == "functional":
+            gradients(bad)
+        else:
+            bad.backward()
+    assert all(node._pass_grad is None for node in topological_order(bad))
+    shared.grad = 0.0
+    shared.backward()
+    assert w.grad == 7.0  # d(w*w + w)/dw at 3: nothing skipped, nothing left over
+    assert gradients(shared * 2.0)[1][w] == 14.0
+
+
 def test_a_pass_in_another_thread_waits_for_the_one_running_on_a_shared_parameter():
     import threading
 
