@@ -102,6 +102,19 @@ def test_random_expressions_match_finite_differences(expr):
     assert gradcheck(expr, *expr.point)
 
 
+@given(expressions())
+def test_the_passs_marking_walk_is_the_topological_order(expr):
+    # backward() walks with marks on the nodes, the drawings with a set: one order for both.
+    from autograd.backward import _marks_on, _rest, pass_order
+
+    root = expr(*(Value(x) for x in expr.point))
+    with _marks_on(root):
+        order = pass_order(root)
+        _rest(order)
+    assert order == topological_order(root)
+    assert all(node._pass_grad is None for node in order)
+
+
 @given(expressions(max_steps=5))
 def test_random_expressions_second_order(expr):
     assert gradcheck(expr, *expr.point, order=2)
