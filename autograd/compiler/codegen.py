@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
-from autograd.ops import FLOAT_MATH
+from autograd.ops import FLOAT_MATH, Check
 
 INFIX = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
          operator.pow: "**"}
@@ -55,13 +55,13 @@ def generate(trace: Trace, outputs: list[int], slot_names: list[str],
     fill_of: list[list[str]] = [[]] * len(order)  # a node's variable operands, then itself
     forward_text: list[str] = [""] * len(order)
     for i, (node, kind) in enumerate(zip(order, kinds)):
-        if kind[0] == CONST or kind[0] == SLOT:
-            continue
         if kind[0] == LIVE:
             lines.append((f"{var[i]} = {LIVE_VALUES}[{kind[1]}].data",
                           f"  # captured Value{_label(node)}", (var[i],)))
             if node._op is None:
                 continue
+        elif kind[0] != OP:  # an input slot or a constant: no statement of its own
+            continue
         js = parents[i]
         shape = shape_of[i] = shapes.of(node, js, literal)
         fill = fill_of[i] = [var[j] for j in js if literal[j] is None]
@@ -71,7 +71,7 @@ def generate(trace: Trace, outputs: list[int], slot_names: list[str],
         else:
             forward_text[i] = shape.forward.format(*fill)
         if kind[0] == OP:
-            check = node._op.check
+            check = shape.check
             if check is not None:
                 args = ", ".join((*(var[j] for j in js),
                                   *(() if node._param is None else (names.literal(node._param),))))
@@ -149,7 +149,8 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
         fill = fill_of[i]
         rule = shape.rule or shapes.rule(shape, order[i])
         if rule.call is None:
-            locals_ = [(None if t is None else t.format(*fill), r) for t, r in rule.partials]
+            locals_ = rule.partials if rule.plain else \
+                [(None if t is None else t.format(*fill), r) for t, r in rule.partials]
         else:  # the rule is called: each local derivative is in a variable of its own
             targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
             lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
@@ -186,6 +187,7 @@ class _Rule:
     raise), or a call of the rule (its text and comment) when it cannot be written out."""
 
     partials: list[tuple[str | None, bool]]
+    plain: bool = False  # no operand or output in the partials: the same for every node
     call: str | None = None
     comment: str = ""
 
@@ -198,6 +200,7 @@ class _Shape:
     forward: str  # fields: the variable operands, the node itself, and the parameter's literal
     forward_param: bool  # the forward statement shows the parameter
     comment: str
+    check: Check | None  # the op's domain check
     consts: tuple[str | None, ...]  # per operand: its literal if it is a constant
     rule: _Rule | None = None  # made when the backward pass first needs it
 
@@ -239,7 +242,7 @@ class _Shapes:
                 names.literal(node._param)  # bound before the op, as when written per node
                 args, shows_param = [*operands, "{param}"], True
             expr = f"{names.bind(op.name, op.forward)}({', '.join(args)})"
-        return _Shape(f"{out} = {expr}", shows_param, f"  # {op.name}", consts)
+        return _Shape(f"{out} = {expr}", shows_param, f"  # {op.name}", op.check, consts)
 
     def rule(self, shape: _Shape, node) -> _Rule:
         """The rule's templates for `shape` (`node` one of its nodes), made the first time."""
@@ -256,7 +259,9 @@ class _Shapes:
         try:
             found = op.partials(self.math, *args, *param, out)
             if len(found) == len(args):
-                shape.rule = _Rule([_product(local, names) for local in found])
+                partials = [_product(local, names) for local in found]
+                plain = all(t is None or "{" not in t for t, _ in partials)
+                shape.rule = _Rule(partials, plain)
                 return shape.rule
         except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
             pass
@@ -268,7 +273,7 @@ class _Shapes:
                            *(names.literal(p) for p in param), out.text))
         call = (f"{', '.join(targets)}{',' if len(targets) == 1 else ''} = "
                 f"{rule}({floats}, {shown})")
-        shape.rule = _Rule([], call, f"  # {op.name}'s rule, called")
+        shape.rule = _Rule([], False, call, f"  # {op.name}'s rule, called")
         return shape.rule
 
 
