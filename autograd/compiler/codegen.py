@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
-from autograd.ops import FLOAT_MATH
+from autograd.ops import FLOAT_MATH, Check
 
 INFIX = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
          operator.pow: "**"}
@@ -22,12 +22,9 @@ PREFIX = {operator.neg: "-", operator.pos: "+"}
 INPUTS, LIVE_VALUES = "inputs", "captured"  # the program's two parameters
 
 
-@dataclass(slots=True)
-class Line:
-    """One statement: its text and the variables it assigns (reads are found in the text)."""
-
-    text: str
-    defines: tuple[str, ...] = ()
+# One statement: its code ("" for a comment line), the comment shown after it in `.source`
+# ("" if none; CPython's compile() is given the code alone), and the variables it assigns.
+Line = tuple[str, str, tuple[str, ...]]
 
 
 @dataclass
@@ -47,33 +44,44 @@ def generate(trace: Trace, outputs: list[int], slot_names: list[str],
     (and, with `every_value`, returning every node's value as well)."""
     names = Names()
     names.taken.update((INPUTS, LIVE_VALUES))
-    order, kinds = trace.order, trace.kinds
+    order, kinds, parents = trace.order, trace.kinds, trace.parents
     var = _variables(trace, names, slot_names)
-    lines: list[Line] = [_unpack_inputs(trace, var)]
+    literal = [None if x.isidentifier() else x for x in var]  # constants are written in place
+    lines: list[Line] = [_unpack_inputs(trace, var),
+                         ("", "# forward: each node from its operands, parents before children",
+                          ())]
+    shapes = _Shapes(names)
+    shape_of: list[_Shape | None] = [None] * len(order)  # None for a leaf
+    fill_of: list[list[str]] = [[]] * len(order)  # a node's variable operands, then itself
     forward_text: list[str] = [""] * len(order)
-    index = {node: i for i, node in enumerate(order)}
-    parents = [[index[p] for p in node.parents] for node in order]
-    lines.append(Line("# forward: each node from its operands, parents before children"))
     for i, (node, kind) in enumerate(zip(order, kinds)):
         if kind[0] == LIVE:
-            lines.append(Line(f"{var[i]} = {LIVE_VALUES}[{kind[1]}].data  # captured Value"
-                              f"{_label(node)}", (var[i],)))
-            if node._op is not None:
-                forward_text[i] = f"{var[i]} = {_forward(node, parents[i], var, names)}"
-        elif kind[0] == OP:
-            expr = _forward(node, parents[i], var, names)
-            check = node._op.check
+            lines.append((f"{var[i]} = {LIVE_VALUES}[{kind[1]}].data",
+                          f"  # captured Value{_label(node)}", (var[i],)))
+            if node._op is None:
+                continue
+        elif kind[0] != OP:  # an input slot or a constant: no statement of its own
+            continue
+        js = parents[i]
+        shape = shape_of[i] = shapes.of(node, js, literal)
+        fill = fill_of[i] = [var[j] for j in js if literal[j] is None]
+        fill.append(var[i])
+        if shape.forward_param:
+            forward_text[i] = shape.forward.format(*fill, param=names.literal(node._param))
+        else:
+            forward_text[i] = shape.forward.format(*fill)
+        if kind[0] == OP:
+            check = shape.check
             if check is not None:
-                args = ", ".join((*(var[j] for j in parents[i]),
+                args = ", ".join((*(var[j] for j in js),
                                   *(() if node._param is None else (names.literal(node._param),))))
                 fail = names.bind("DomainFailure", DomainFailure)
-                lines.append(Line(f"if {names.bind('check_' + node._op.name, check)}({args}) "
-                                  f"is not None: raise {fail}({i})"))
-            forward_text[i] = text_i = f"{var[i]} = {expr}"
-            lines.append(Line(f"{text_i}  # {node._op.name}", (var[i],)))
-    grad = _backward(trace, names, var, parents, forward_text, outputs, lines)
+                lines.append((f"if {names.bind('check_' + node._op.name, check)}({args}) "
+                              f"is not None: raise {fail}({i})", "", ()))
+            lines.append((forward_text[i], shape.comment, (var[i],)))
+    grad = _backward(trace, names, var, shapes, shape_of, fill_of, forward_text, outputs, lines)
     value = var[len(order) - 1]
-    return Code(names, lines, value, [grad.get(i, "0.0") for i in outputs],
+    return Code(names, lines, value, [grad[i] or "0.0" for i in outputs],
                 var if every_value else None)
 
 
@@ -97,118 +105,150 @@ def _unpack_inputs(trace: Trace, var: list[str]) -> Line:
         if kind[0] == SLOT:
             targets[kind[1]] = var[i]
     if not targets:
-        return Line("# no input slots")
+        return ("", "# no input slots", ())
     shown = ", ".join(targets) + ("," if len(targets) == 1 else "")
-    return Line(f"{shown} = {INPUTS}", tuple(t for t in targets if t != "_"))
+    return (f"{shown} = {INPUTS}", "", tuple(t for t in targets if t != "_"))
 
 
 def _label(node) -> str:
     return f" {node.label!r}" if node.label else ""
 
 
-def _forward(node, parents: list[int], var: list[str], names: Names) -> str:
-    """The expression computing `node` from its operands."""
-    op = node._op
-    operands = [var[j] for j in parents]
-    if len(operands) == 2 and op.forward in INFIX:
-        a, b = (f"({x})" if x[0] == "-" else x for x in operands)
-        return f"{a} {INFIX[op.forward]} {b}"
-    if len(operands) == 1 and node._param is None and op.forward in PREFIX:
-        a = operands[0]
-        return f"{PREFIX[op.forward]}{f'({a})' if a[0] == '-' else a}"
-    args = operands if node._param is None else [*operands, names.literal(node._param)]
-    return f"{names.bind(op.name, op.forward)}({', '.join(args)})"
-
-
 class DomainFailure(Exception):
     """Raised by a program when an op's domain check fails: the caller replays f to say why."""
 
 
-def _backward(trace: Trace, names: Names, var: list[str], parents: list[list[int]],
-              forward_text: list[str], outputs: list[int], lines: list[Line]) -> dict[int, str]:
-    """The backward statements; returns each needed node's gradient variable."""
-    order, kinds = trace.order, trace.kinds
+def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
+              shape_of: list[_Shape | None], fill_of: list[list[str]], forward_text: list[str],
+              outputs: list[int], lines: list[Line]) -> list[str | None]:
+    """The backward statements; returns each node's gradient variable (None if not needed)."""
+    order, kinds, parents = trace.order, trace.kinds, trace.parents
     # A gradient is needed if it is returned or flows on into a needed one.
     needed = [False] * len(order)
     for i in outputs:
         needed[i] = True
     for i, js in enumerate(parents):
         if not needed[i]:
-            needed[i] = any(needed[j] for j in js)
-    grad: dict[int, str] = {}
+            for j in js:
+                if needed[j]:
+                    needed[i] = True
+                    break
+    grad: list[str | None] = [None] * len(order)
     root = len(order) - 1
-    lines.append(Line("# backward: the chain rule from the root down, as backward() runs it"))
+    lines.append(("", "# backward: the chain rule from the root down, as backward() runs it", ()))
     if needed[root]:
         grad[root] = names.fresh(f"{var[root]}_grad")
-        lines.append(Line(f"{grad[root]} = 1.0", (grad[root],)))
-    rules = _Rules(names)
-    owned: set[int] = set()  # gradients in a variable of their own (others share one, see below)
+        lines.append((f"{grad[root]} = 1.0", "", (grad[root],)))
+    owned = [False] * len(order)  # a gradient in a variable of its own (others share one)
     for i in range(root, -1, -1):
-        node = order[i]
-        if node._op is None:
+        shape = shape_of[i]
+        if shape is None:  # a leaf
             continue
-        up = grad.get(i)
+        up = grad[i]
         js = parents[i]
-        locals_, call = rules.partials(node, [var[j] for j in js], var[i])
-        if call is not None:
-            lines.append(Line(call[0], call[1]))
+        fill = fill_of[i]
+        rule = shape.rule or shapes.rule(shape, order[i])
+        if rule.call is None:
+            locals_ = rule.partials if rule.plain else \
+                [(None if t is None else t.format(*fill), r) for t, r in rule.partials]
+        else:  # the rule is called: each local derivative is in a variable of its own
+            targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
+            lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
+            locals_ = [(t, False) for t in targets]
         comment = f"  # {forward_text[i]}"
         for pos in range(len(js) - 1, -1, -1):  # backward() adds b, then a
             j = js[pos]
             local, may_raise = locals_[pos]
             if not needed[j] or up is None:
                 if may_raise:  # evaluated for its errors only, as backward() computes it
-                    lines.append(Line(f"{local}  # unused: evaluated as backward() does"))
+                    lines.append((local, "  # unused: evaluated as backward() does", ()))
                 continue
             product = up if local is None else f"{local} * {up}"  # None: the rule said 1
-            if j not in grad:
+            if grad[j] is None:
                 if local is None and not order[j].label and kinds[j][0] != SLOT:
                     grad[j] = up  # an unlabelled node passed g unchanged shares g's variable
                     continue
-                grad[j] = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
-                                      f"node{j}_grad")
-                owned.add(j)
-                lines.append(Line(f"{grad[j]} = {product}{comment}", (grad[j],)))
-            elif j in owned:
-                lines.append(Line(f"{grad[j]} += {product}{comment}", (grad[j],)))
+                grad[j] = name = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
+                                             f"node{j}_grad")
+                owned[j] = True
+                lines.append((f"{name} = {product}", comment, (name,)))
+            elif owned[j]:
+                lines.append((f"{grad[j]} += {product}", comment, (grad[j],)))
             else:  # the shared variable must not change: the sum gets a variable of its own
                 shared, grad[j] = grad[j], names.fresh(f"{var[j]}_grad")
-                owned.add(j)
-                lines.append(Line(f"{grad[j]} = {shared} + {product}{comment}", (grad[j],)))
+                owned[j] = True
+                lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
     return grad
 
 
-class _Rules:
-    """Each op's rule written out once per shape (op, parameter, constant operands) as a
-    template, then filled in with each node's variable names: fast for big graphs."""
+@dataclass(slots=True)
+class _Rule:
+    """An op's rule as templates: per operand (expression or None for exactly 1, may it
+    raise), or a call of the rule (its text and comment) when it cannot be written out."""
+
+    partials: list[tuple[str | None, bool]]
+    plain: bool = False  # no operand or output in the partials: the same for every node
+    call: str | None = None
+    comment: str = ""
+
+
+@dataclass(slots=True)
+class _Shape:
+    """What nodes of one shape (op, parameter, constant operands) have in common: their
+    forward statement and their rule as templates, filled in with each node's variables."""
+
+    forward: str  # fields: the variable operands, the node itself, and the parameter's literal
+    forward_param: bool  # the forward statement shows the parameter
+    comment: str
+    check: Check | None  # the op's domain check
+    consts: tuple[str | None, ...]  # per operand: its literal if it is a constant
+    rule: _Rule | None = None  # made when the backward pass first needs it
+
+
+class _Shapes:
+    """Each node shape's templates, made once: fast for big graphs."""
 
     def __init__(self, names: Names) -> None:
         self.names, self.math = names, SymMath(names)
-        self.templates: dict[tuple, tuple] = {}
-        self.ops: list = []  # keeps the ops whose id() keys a template alive
+        self.known: dict[tuple, _Shape] = {}
+        self.ops: list = []  # keeps the ops whose id() keys a shape alive
 
-    def partials(self, node, operands: list[str], out: str) -> tuple[list, tuple | None]:
-        """Per operand (expression or None for exactly 1, may it raise); and a call line if
-        the rule had to be called (its text and the variables it sets)."""
-        consts = tuple(x if not x.isidentifier() else None for x in operands)
-        key = (id(node._op), bits(node._param), consts)
-        template = self.templates.get(key)
-        if template is None:
-            template = self.templates[key] = self._template(node, consts)
+    def of(self, node, parents: list[int], literal: list[str | None]) -> _Shape:
+        """The shape of `node` (its operands at `parents`; `literal`: the constants' text)."""
+        param = node._param
+        consts = tuple([literal[j] for j in parents])
+        key = (id(node._op), None if param is None else bits(param), consts)
+        shape = self.known.get(key)
+        if shape is None:
+            shape = self.known[key] = self._shape(node, consts)
             self.ops.append(node._op)
-        found, call = template
-        fill = [x for x, c in zip(operands, consts) if c is None] + [out]
-        targets = {} if call is None else \
-            {f"t{k}": self.names.fresh(f"{out}_d{k}") for k in range(len(operands))}
-        locals_ = [(None if t is None else t.format(*fill, **targets), r) for t, r in found]
-        if call is None:
-            return locals_, None
-        return locals_, (call.format(*fill, **targets), tuple(targets.values()))
+        return shape
 
-    def _template(self, node, consts: tuple) -> tuple:
+    def _shape(self, node, consts: tuple) -> _Shape:
+        op, names = node._op, self.names
+        fields = iter(range(len(consts) + 1))
+        operands = [f"{{{next(fields)}}}" if c is None else c for c in consts]
+        out = f"{{{next(fields)}}}"
+        if len(operands) == 2 and op.forward in INFIX:
+            a, b = (f"({x})" if x[0] == "-" else x for x in operands)
+            expr, shows_param = f"{a} {INFIX[op.forward]} {b}", False
+        elif len(operands) == 1 and node._param is None and op.forward in PREFIX:
+            a = operands[0]
+            expr, shows_param = f"{PREFIX[op.forward]}{f'({a})' if a[0] == '-' else a}", False
+        else:
+            if node._param is None:
+                args, shows_param = operands, False
+            else:
+                names.literal(node._param)  # bound before the op, as when written per node
+                args, shows_param = [*operands, "{param}"], True
+            expr = f"{names.bind(op.name, op.forward)}({', '.join(args)})"
+        return _Shape(f"{out} = {expr}", shows_param, f"  # {op.name}", op.check, consts)
+
+    def rule(self, shape: _Shape, node) -> _Rule:
+        """The rule's templates for `shape` (`node` one of its nodes), made the first time."""
         op, names, k = node._op, self.names, 0
         args: list = []
-        for c in consts:
+        for c in shape.consts:
             if c is None:
                 args.append(Sym(f"{{{k}}}", names))
                 k += 1
@@ -219,18 +259,22 @@ class _Rules:
         try:
             found = op.partials(self.math, *args, *param, out)
             if len(found) == len(args):
-                return [_product(local, names) for local in found], None
+                partials = [_product(local, names) for local in found]
+                plain = all(t is None or "{" not in t for t, _ in partials)
+                shape.rule = _Rule(partials, plain)
+                return shape.rule
         except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
             pass
         # The rule needs real numbers (it branches, say): call it, as backward() does.
         rule = names.bind(f"partials_{op.name}", op.partials)
         floats = names.bind("FLOAT_MATH", FLOAT_MATH)
-        targets = [f"{{t{j}}}" for j in range(len(args))]
+        targets = [f"{{{k + 1 + j}}}" for j in range(len(args))]
         shown = ", ".join((*(a.text for a in args),
                            *(names.literal(p) for p in param), out.text))
         call = (f"{', '.join(targets)}{',' if len(targets) == 1 else ''} = "
-                f"{rule}({floats}, {shown})  # {op.name}'s rule, called")
-        return [(t, False) for t in targets], call
+                f"{rule}({floats}, {shown})")
+        shape.rule = _Rule([], False, call, f"  # {op.name}'s rule, called")
+        return shape.rule
 
 
 def _product(local: object, names: Names) -> tuple[str | None, bool]:

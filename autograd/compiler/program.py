@@ -34,25 +34,40 @@ def build(code: Code, header: list[str]) -> Program:
     """Make `code` into Python functions (one, or parts and a driver) and compile them."""
     returned = [code.grads] + ([] if code.values is None else [code.values])
     shown = ", ".join(f"({_items(names)})" for names in returned)
-    ret = Line(f"return {code.value}, {shown}")
-    lines = [*code.lines, ret]
+    lines = [*code.lines, (f"return {code.value}, {shown}", "", ())]
     params = f"{INPUTS}, {LIVE_VALUES}"
     if len(lines) <= PART:
-        body = ["def program(" + params + "):", *_indent(lines)]
+        functions = [("def program(" + params + "):", lines)]
     else:
-        body = _parts(lines, params)
-    source = "\n".join([*("# " + h if h else "#" for h in header), *body]) + "\n"
+        functions = _parts(lines, params)
+    shown_lines, code_only = _texts(header, functions)
+    source = "".join(shown_lines)
     filename = f"<autograd.compile #{next(_serial)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    linecache.cache[filename] = (len(source), None, shown_lines, filename)
     namespace = dict(code.names.globals)
     namespace["__name__"] = "autograd.compiled"
-    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    # the comments are left out of what CPython compiles (it is faster); line for line the
+    # same statements, so a traceback shows the commented line from linecache
+    exec(compile(code_only, filename, "exec"), namespace)  # noqa: S102 - our own generated code
     return Program(source, namespace["program"])
 
 
-def _reads(text: str) -> list[str]:
+def _texts(header: list[str], functions: list[tuple[str, list[Line]]]) -> tuple[list[str], str]:
+    """The source's lines (with comments), and the same lines without them as one text."""
+    top = [f"# {h}\n" if h else "#\n" for h in header]
+    shown, code_only = list(top), list(top)
+    for k, (signature, body) in enumerate(functions):
+        if k:
+            shown.append("\n")
+            code_only.append("\n")
+        shown.append(signature + "\n")
+        shown.extend([f"    {code}{comment}\n" for code, comment, _ in body])
+        code_only.append(signature + "\n    " + "\n    ".join([line[0] for line in body]) + "\n")
+    return shown, "".join(code_only)
+
+
+def _reads(code: str) -> list[str]:
     """The names a statement reads: its right-hand side's (and an augmented target's)."""
-    code = text.split("  #", 1)[0]
     if " = " in code and " += " not in code:
         code = code.split(" = ", 1)[1]
     return _IDENTIFIER.findall(code)
@@ -62,44 +77,39 @@ def _items(names: list[str]) -> str:
     return ", ".join(names) + ("," if len(names) == 1 else "")
 
 
-def _indent(lines: list[Line]) -> list[str]:
-    return ["    " + line.text for line in lines]
-
-
-def _parts(lines: list[Line], params: str) -> list[str]:
+def _parts(lines: list[Line], params: str) -> list[tuple[str, list[Line]]]:
     """Functions of at most PART statements, and a driver `program` calling them in turn."""
     chunks = [lines[i:i + PART] for i in range(0, len(lines), PART)]
-    defined = {name for line in lines for name in line.defines} | set(params.split(", "))
+    defined = {name for line in lines for name in line[2]} | set(params.split(", "))
     reads_in: list[list[str]] = []  # per part: what it reads that an earlier part assigned
     for chunk in chunks:
         here: set[str] = set()
         wanted: dict[str, None] = {}
-        for line in chunk:
-            for name in _reads(line.text):
+        for code, _, defines in chunk:
+            for name in _reads(code):
                 if name in defined and name not in here:
                     wanted[name] = None
-            here.update(line.defines)
+            here.update(defines)
         reads_in.append(list(wanted))
     later: set[str] = set()
     exports: list[list[str]] = [[] for _ in chunks]
     for k in range(len(chunks) - 1, -1, -1):
-        assigned = {name for line in chunks[k] for name in line.defines}
+        assigned = {name for line in chunks[k] for name in line[2]}
         exports[k] = sorted(assigned & later)
         later.update(reads_in[k])
-    out: list[str] = []
-    driver = ["def program(" + params + "):"]
+    functions: list[tuple[str, list[Line]]] = []
+    driver: list[Line] = []
     for k, chunk in enumerate(chunks):
         args = ", ".join(reads_in[k])
-        out.append(f"def _part{k}({args}):")
-        out.extend(_indent(chunk))
+        body = list(chunk)
         if k < len(chunks) - 1:
             shown = ", ".join(exports[k]) + ("," if len(exports[k]) == 1 else "")
             if exports[k]:
-                out.append(f"    return {shown}")
-                driver.append(f"    {shown} = _part{k}({args})")
+                body.append((f"return {shown}", "", ()))
+                driver.append((f"{shown} = _part{k}({args})", "", ()))
             else:
-                driver.append(f"    _part{k}({args})")
+                driver.append((f"_part{k}({args})", "", ()))
         else:
-            driver.append(f"    return _part{k}({args})")
-        out.append("")
-    return out + driver
+            driver.append((f"return _part{k}({args})", "", ()))
+        functions.append((f"def _part{k}({args}):", body))
+    return [*functions, ("def program(" + params + "):", driver)]

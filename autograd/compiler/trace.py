@@ -26,6 +26,7 @@ from autograd.value import Value, is_number
 Spec = tuple  # preorder tokens: None for a number, (list, n) or (tuple, n) for a container
 
 SLOT, LIVE, CONST, OP = "slot", "live", "const", "op"
+_OP_KIND = (OP,)
 
 
 def flatten(args: tuple, names: Sequence[str] = (),
@@ -110,6 +111,7 @@ class Trace:
 
     order: list[Value]
     kinds: list[tuple]  # per node: (SLOT, k) | (LIVE, j) | (CONST, x) | (OP,)
+    parents: list[list[int]]  # per node: its operands' positions in `order`
     live: list[Value]  # captured Values, read at every call, in order
     slots: int  # how many input slots
     names: list[str]  # f's parameter names, for naming slots
@@ -172,6 +174,7 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
         _differs(f"{len(order1)} nodes, then {len(order)}")
     kinds: list[tuple] = []
     live: list[Value] = []
+    parents = [[index[p] for p in node.parents] for node in order]
     for i, (n1, node) in enumerate(zip(order1, order)):
         if n1 is node:
             kinds.append((LIVE, len(live)))
@@ -185,13 +188,15 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
                 _differs(f"node {i} is the constant {node.data!r}, first {_what(n1, slot1)}")
             kinds.append((CONST, node.data))
         else:
-            same = (n1._op is node._op and bits(n1._param) == bits(node._param)
-                    and [index1[p] for p in n1.parents] == [index[p] for p in node.parents])
+            param1, param = n1._param, node._param
+            same = (n1._op is node._op
+                    and (param1 is param or bits(param1) == bits(param))
+                    and [index1[p] for p in n1.parents] == parents[i])
             if not same:
-                _differs(f"node {i} is {node._op.name} of nodes "
-                         f"{[index[p] for p in node.parents]}, first {_what(n1, slot1, index1)}")
-            kinds.append((OP,))
-    return Trace(order, kinds, live, len(numbers), parameter_names(f), spec)
+                _differs(f"node {i} is {node._op.name} of nodes {parents[i]}, first "
+                         f"{_what(n1, slot1, index1)}")
+            kinds.append(_OP_KIND)
+    return Trace(order, kinds, parents, live, len(numbers), parameter_names(f), spec)
 
 
 def bits(x: float | None) -> bytes | None:
