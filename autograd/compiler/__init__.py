@@ -52,7 +52,9 @@ class _Entry:
         self.program, self.live, self.slots = program, traced.live, traced.slots
         position = {node: k for k, node in enumerate(outputs)}
         # where each captured Value's, and each input slot's, gradient is in the result
-        self.live_at = [position[i] for i, kind in enumerate(traced.kinds) if kind[0] == LIVE]
+        # (with argnums only the slots' are returned: captured Values' .grad is not touched)
+        self.live_at = [position[i] for i, kind in enumerate(traced.kinds)
+                        if kind[0] == LIVE and i in position]
         self.slot_at = {kind[1]: position[i] for i, kind in enumerate(traced.kinds)
                         if kind[0] == SLOT and i in position}
         self.trace = traced if keep else None  # check=True compares node by node; else the

@@ -257,6 +257,16 @@ def test_argnums_structures_and_unused_arguments():
     assert one(2.0, [[1.0, 3.0], (5.0,)], 7.0) == (11.0, 3.0)
 
 
+def test_argnums_with_a_captured_value_returns_the_arguments_gradients_only():
+    # Captured Values (a model's parameters) are read live; with argnums, as value_and_grad,
+    # their .grad is left alone (this raised a KeyError before).
+    w = Value(3.0, "w")
+    compiled = autograd.compile(lambda x: x * w + w * w, 1.0, argnums=0)
+    assert compiled(2.0) == value_and_grad(lambda x: x * w + w * w)(2.0) == (15.0, 3.0)
+    w.data = 5.0
+    assert compiled(2.0) == (35.0, 5.0) and w.grad == 0.0
+
+
 def test_check_names_the_first_node_that_differs():
     compiled = autograd.compile(lambda x: (x - x.data) * x, 3.0, argnums=0, check=True)
     assert compiled(3.0) == (0.0, 3.0)
