@@ -185,14 +185,15 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
             if op is None:
                 continue
             a, b = node._a, node._b  # the parents' slots: `parents` would build a tuple
+            fixed = op.fixed  # add's and sub's partials are numbers: no call
             if b is not None:
-                da, db = op.partials(math, a.data, b.data, node.data)
+                da, db = fixed or op.partials(math, a.data, b.data, node.data)
                 b._pass_grad += db * upstream  # the stepper adds in this same order (a * a)
                 a._pass_grad += da * upstream
             else:
                 param = node._param
                 if param is None:
-                    (da,) = op.partials(math, a.data, node.data)
+                    (da,) = fixed or op.partials(math, a.data, node.data)
                 else:
                     (da,) = op.partials(math, a.data, param, node.data)
                 a._pass_grad += da * upstream

@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 Check = Callable[..., "tuple[type[ArithmeticError] | type[ValueError], str] | None"]
 
@@ -43,6 +44,21 @@ EXPONENT = Domain("any k", lambda k: math.isfinite(k), ((-3.0, 3.0),))
 SLOPE = Domain("0 <= slope < 1", lambda k: 0 <= k < 1, ((0.0, 0.5),))
 
 
+class Constant:
+    """A rule whose partials are the same numbers at every point (add's are 1 and 1)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, *values: float) -> None:
+        self.values = values
+
+    def __call__(self, m: Any, *operands: Any) -> tuple[float, ...]:
+        return self.values
+
+    def __repr__(self) -> str:
+        return f"Constant{self.values!r}"
+
+
 @dataclass(frozen=True, slots=True)
 class Op:
     """One operation: forward on floats, local partials, where it is defined and where smooth."""
@@ -60,6 +76,13 @@ class Op:
     param_default: float | None = None  # the parameter when none is given (leaky_relu's slope)
     kink: str = ""  # the convention used where the op is not differentiable
     commutative: bool = False  # swapping the operands changes nothing (drawings skip a/b marks)
+    # The partials when the rule is a `Constant` (the same numbers everywhere), else None: the
+    # float pass uses them without calling the rule (measured: 7% of a W1 backward).
+    fixed: tuple[float, ...] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.partials, Constant):
+            object.__setattr__(self, "fixed", self.partials.values)
 
     def formula(self, *names: str) -> str:
         """The forward written with the given operand names, e.g. `a*b` or `tanh(a)`."""
@@ -163,17 +186,17 @@ def _check_power(a: float, b: float):
 # --- the table ----------------------------------------------------------------------------------
 
 _TABLE = (
-    Op("add", "+", 2, operator.add, lambda m, a, b, out: (1.0, 1.0),
+    Op("add", "+", 2, operator.add, Constant(1.0, 1.0),
        "sum", (REAL, REAL), commutative=True),
-    Op("sub", "-", 2, operator.sub, lambda m, a, b, out: (1.0, -1.0),
+    Op("sub", "-", 2, operator.sub, Constant(1.0, -1.0),
        "difference", (REAL, REAL)),
     Op("mul", "*", 2, operator.mul, lambda m, a, b, out: (b, a),
        "product", (REAL, REAL), commutative=True),
     Op("div", "/", 2, operator.truediv, lambda m, a, b, out: (1.0 / b, -out / b),
        "quotient", (REAL, NONZERO), check=_check_div),
-    Op("pos", "pos", 1, operator.pos, lambda m, a, out: (1.0,),
+    Op("pos", "pos", 1, operator.pos, Constant(1.0),
        "identity (+x): a new node equal to x", (REAL,)),
-    Op("neg", "neg", 1, operator.neg, lambda m, a, out: (-1.0,),
+    Op("neg", "neg", 1, operator.neg, Constant(-1.0),
        "negation", (REAL,)),
     Op("pow", "**", 1, _pow, lambda m, a, k, out: (k * m.pow(a, k - 1) if k != 0 else 0.0,),
        "power with a number exponent k", (POSITIVE,), check=_check_pow, param="k",

@@ -259,3 +259,22 @@ def test_a_forward_that_overflows_is_named_and_told_the_engine_gives_inf():
     with pytest.raises(OverflowError, match=r"^big_exp\(1000\.0\): its forward raised "
                                             r"OverflowError: .*return inf instead"):
         big_exp(1000.0)
+
+
+def test_a_constant_rule_is_read_by_the_pass_and_called_everywhere_else():
+    from autograd.ops import Constant
+
+    def forward(a, b):
+        return 2.0 * a - 3.0 * b
+
+    blend = autograd.define_op("blend_const", forward, Constant(2.0, -3.0))
+    assert blend.op.fixed == (2.0, -3.0)
+    x, y = Value(1.5, "x"), Value(0.5, "y")
+    out = blend(x, y) * x
+    out.backward()
+    # d/dx = 2 * x + blend(x, y) = 3 + 1.5; d/dy = -3 * x
+    assert (x.grad, y.grad) == (4.5, -4.5)
+    assert autograd.gradcheck(lambda a, b: blend(a, b) * a, 1.5, 0.5)
+    assert autograd.grad(autograd.grad(lambda a: blend(a, a) * a))(2.0) == -2.0
+    assert autograd.compile(lambda a, b: blend(a, b) * a, 1.5, 0.5, argnums=(0, 1))(1.5, 0.5) \
+        == (2.25, (4.5, -4.5))
