@@ -132,6 +132,7 @@ def pass_order(root: Value) -> list[Value]:
 
 
 _unclean: Value | None = None  # the root of a pass whose marks may not all be back at rest
+_in_pass = False  # a float pass is running (in the thread holding _PASSES)
 
 
 @contextmanager
@@ -139,26 +140,40 @@ def _marks_on(root: Value) -> Iterator[None]:
     """A float pass over `root`'s graph runs inside: after it, every `_pass_grad` is at rest.
 
     The pass puts each node's back as it reads it. If it stops early (an error, Ctrl-C), every
-    node of the graph is put back, walked without marks; if a second interrupt cuts that short,
-    the next pass (they take turns) finishes it first.
+    node of the graph is put back; if a second interrupt cuts that short, the next pass (they
+    take turns) finishes it first. A pass started from inside one (a rule calling `grad()`)
+    is refused: it would share the marks.
     """
-    global _unclean
+    global _unclean, _in_pass
+    if _in_pass:
+        raise RuntimeError("backward: a pass was started while another was running in this "
+                           "thread (an op's rule or forward calling backward() or grad()?): "
+                           "passes cannot nest")
     if _unclean is not None:
-        whole(_rest, topological_order(_unclean))
-    _unclean = root
+        whole(_rest_graph, _unclean)
+    _unclean, _in_pass = root, True
     try:
         yield
     except BaseException:
-        whole(_rest, topological_order(root))
+        whole(_rest_graph, root)
         _unclean = None
         raise
+    finally:
+        _in_pass = False
     _unclean = None
 
 
-def _rest(nodes: list[Value]) -> None:
-    """Put every node's pass mark and running sum back to rest (None)."""
-    for node in nodes:
-        node._pass_grad = None
+def _rest_graph(root: Value) -> None:
+    """Put every node of `root`'s graph at rest: walked by identity (a Value subclass may
+    define `==`), without marks."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in seen:
+            seen.add(id(node))
+            node._pass_grad = None
+            stack.extend(p for p in (node._a, node._b) if p is not None)
 
 
 def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
@@ -174,7 +189,7 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
     math = FLOAT_MATH
     found: list[Any] = []
     keep = found.append
-    node = root
+    node, upstream = root, seed
     root._pass_grad = seed
     try:
         for node in islice(reversed(order), len(order) - cut):
@@ -202,6 +217,11 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
             node._pass_grad = None
             keep(node.grad + upstream if into_grad else upstream)
     except ArithmeticError as error:
+        try:
+            if into_grad:
+                node.grad + upstream
+        except ArithmeticError:  # the sum with .grad itself (an int too big for a float)
+            raise error from None
         raise _not_finite(node, error) from None
     except (TypeError, ValueError, AttributeError):  # AttributeError: `None.data`, no parent
         if into_grad and not (is_number(node.grad) or isinstance(node.grad, Value)):

@@ -105,12 +105,12 @@ def test_random_expressions_match_finite_differences(expr):
 @given(expressions())
 def test_the_passs_marking_walk_is_the_topological_order(expr):
     # backward() walks with marks on the nodes, the drawings with a set: one order for both.
-    from autograd.backward import _marks_on, _rest, pass_order
+    from autograd.backward import _marks_on, _rest_graph, pass_order
 
     root = expr(*(Value(x) for x in expr.point))
     with _marks_on(root):
         order = pass_order(root)
-        _rest(order)
+        _rest_graph(root)
     assert order == topological_order(root)
     assert all(node._pass_grad is None for node in order)
 
@@ -286,3 +286,47 @@ def test_the_roots_grad_is_a_copy_of_the_seed_value():
     seed = Value(1.0, "seed")
     y.backward(seed, create_graph=True)
     assert y.grad is not seed and y.grad.data == 1.0
+
+
+def test_a_failed_pass_puts_marks_back_on_a_subclass_that_defines_equality():
+    class ByValue(Value):  # a user's subclass: == and hash by data
+        __slots__ = ()
+
+        def __eq__(self, other):
+            return isinstance(other, Value) and self.data == other.data
+
+        def __hash__(self):
+            return hash(self.data)
+
+    a, b = ByValue(1.0, "a"), ByValue(1.0, "b")
+    y = a * 2.0 + b * 3.0
+    y.grad = None
+    with pytest.raises(TypeError):
+        y.backward()
+    assert a._pass_grad is None and b._pass_grad is None
+    (b * 5.0 + a).backward()
+    assert (a.grad, b.grad) == (1.0, 5.0)
+
+
+def test_a_grad_too_big_for_a_float_raises_pythons_overflow_error_and_changes_nothing():
+    x = Value(1.0, "x")
+    x.grad = 10**400
+    y = x * 2.0
+    with pytest.raises(OverflowError, match="int too large"):
+        y.backward()
+    assert x.grad == 10**400 and y.grad == 0.0 and x._pass_grad is None
+
+
+def test_a_pass_started_inside_a_pass_is_refused_and_the_outer_one_changes_nothing():
+    from autograd import define_op
+
+    def rule(m, a, out):  # a float rule that runs a pass of its own
+        return (grad(lambda t: t * t)(2.0) if isinstance(a, float) else 1.0,)
+
+    nested = define_op("nested_pass", lambda a: a, rule)
+    w = Value(1.0, "w")
+    with pytest.raises(RuntimeError, match="passes cannot nest"):
+        (nested(w) * 3.0).backward()
+    assert w.grad == 0.0 and w._pass_grad is None
+    (w * 2.0).backward()
+    assert w.grad == 2.0
