@@ -202,7 +202,12 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
             a, b = node._a, node._b  # the parents' slots: `parents` would build a tuple
             fixed = op.fixed  # add's and sub's partials are numbers: no call
             if b is not None:
-                da, db = fixed or op.partials(math, a.data, b.data, node.data)
+                if fixed is not None:
+                    da, db = fixed
+                elif op.swapped:  # mul's partials are its operands, swapped: no call
+                    da, db = b.data, a.data
+                else:
+                    da, db = op.partials(math, a.data, b.data, node.data)
                 b._pass_grad += db * upstream  # the stepper adds in this same order (a * a)
                 a._pass_grad += da * upstream
             else:
