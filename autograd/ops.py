@@ -250,6 +250,12 @@ _TABLE = (
        "absolute value", (NONZERO,), kink="abs'(0) = 0"),
 )
 
+PYTHON_OPERATORS: dict[Callable, str] = {
+    operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
+    operator.pow: "**", operator.neg: "-", operator.pos: "+",
+}
+"""The Python operator a forward is (`operator.mul` is `*`): generated code writes it out."""
+
 OPS: dict[str, Op] = {op.name: op for op in _TABLE}
 """Every op by name, in table order."""
 

@@ -9,16 +9,12 @@ symbols. So the program does the same float operations in the same order as the 
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
-from autograd.ops import FLOAT_MATH, Check
+from autograd.ops import FLOAT_MATH, PYTHON_OPERATORS, Check
 
-INFIX = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
-         operator.pow: "**"}
-PREFIX = {operator.neg: "-", operator.pos: "+"}
 INPUTS, LIVE_VALUES = "inputs", "captured"  # the program's two parameters
 
 
@@ -229,12 +225,13 @@ class _Shapes:
         fields = iter(range(len(consts) + 1))
         operands = [f"{{{next(fields)}}}" if c is None else c for c in consts]
         out = f"{{{next(fields)}}}"
-        if len(operands) == 2 and op.forward in INFIX:
+        symbol = PYTHON_OPERATORS.get(op.forward)
+        if len(operands) == 2 and symbol is not None:
             a, b = (f"({x})" if x[0] == "-" else x for x in operands)
-            expr, shows_param = f"{a} {INFIX[op.forward]} {b}", False
-        elif len(operands) == 1 and node._param is None and op.forward in PREFIX:
+            expr, shows_param = f"{a} {symbol} {b}", False
+        elif len(operands) == 1 and node._param is None and symbol is not None:
             a = operands[0]
-            expr, shows_param = f"{PREFIX[op.forward]}{f'({a})' if a[0] == '-' else a}", False
+            expr, shows_param = f"{symbol}{f'({a})' if a[0] == '-' else a}", False
         else:
             if node._param is None:
                 args, shows_param = operands, False
