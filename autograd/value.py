@@ -8,8 +8,10 @@ drawings and the stepper can read.
 
 from __future__ import annotations
 
+import linecache
 import math
 import numbers
+import os
 import reprlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -76,9 +78,13 @@ def _fast_binary(op: Op) -> Callable[[Value, Value | Number], Value]:
     if op.check is not None or op.arity != 2 or symbol is None:
         raise ValueError(f"_fast_binary: {op.name} checks its domain or is no Python operator; "
                          "use _apply")
+    source = _FAST_METHOD.format(symbol=symbol)
+    # named inside the package, so tools that skip the engine's frames (anomaly mode) skip it;
+    # in linecache, so a traceback shows its lines
+    filename = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<Value.__{op.name}__>")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     scope: dict[str, Any] = {}
-    exec(compile(_FAST_METHOD.format(symbol=symbol), f"<Value.{op.name}>", "exec"),  # noqa: S102
-         globals(), scope)
+    exec(compile(source, filename, "exec"), globals(), scope)  # noqa: S102 - our own template
     method = scope["make"](op)
     method.__doc__ = f"self {op.symbol} other ({op.doc}), recorded."
     method.__name__ = f"__{op.name}__"

@@ -278,3 +278,26 @@ def test_a_constant_rule_is_read_by_the_pass_and_called_everywhere_else():
     assert autograd.grad(autograd.grad(lambda a: blend(a, a) * a))(2.0) == -2.0
     assert autograd.compile(lambda a, b: blend(a, b) * a, 1.5, 0.5, argnums=(0, 1))(1.5, 0.5) \
         == (2.25, (4.5, -4.5))
+
+
+def test_a_swapped_rule_is_read_by_the_pass_and_called_everywhere_else():
+    from autograd.ops import Swapped
+
+    times = autograd.define_op("times_swapped", lambda a, b: a * b, Swapped())
+    assert times.op.swapped and times.op.fixed is None
+    x, y = Value(1.5, "x"), Value(-0.5, "y")
+    out = times(x, y) * x
+    out.backward()
+    # out = x*x*y: d/dx = 2*x*y, d/dy = x*x
+    assert (x.grad, y.grad) == (2 * 1.5 * -0.5, 1.5 * 1.5)
+    assert autograd.gradcheck(lambda a, b: times(a, b) * a, 1.5, -0.5)
+    assert autograd.grad(autograd.grad(lambda a: times(a, a)))(2.0) == 2.0
+    assert autograd.compile(lambda a, b: times(a, b) * a, 1.5, -0.5, argnums=(0, 1))(1.5, -0.5) \
+        == (-1.125, (-1.5, 2.25))
+
+
+def test_a_swapped_rule_needs_two_inputs():
+    from autograd.ops import Swapped
+
+    with pytest.raises(ValueError, match="times_one: a Swapped rule needs two inputs, not 1"):
+        autograd.define_op("times_one", lambda a: a, Swapped())

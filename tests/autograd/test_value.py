@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import operator
+import struct
 
 import pytest
 
@@ -311,3 +312,22 @@ def test_setting_parents_relinks_the_node_and_checks_what_it_gets():
         with pytest.raises((TypeError, ValueError), match="expected a tuple of Values|no op takes"):
             out.parents = bad
         assert out.parents == ()  # unchanged
+
+
+SPECIAL = [0.0, -0.0, 1.5, -2.25, 1e308, -1e-310, math.inf, -math.inf, math.nan]
+
+
+@pytest.mark.parametrize("name", ["add", "sub", "mul"])
+def test_the_operator_methods_compute_exactly_the_tables_forward(name):
+    # `+ - *` on two Values write the operator out instead of calling the table's forward
+    from autograd.ops import PYTHON_OPERATORS
+
+    op = OPS[name]
+    method = getattr(Value, f"__{name}__")
+    assert method.__qualname__ == f"Value.__{name}__" and PYTHON_OPERATORS[op.forward] in "+-*"
+    for x in SPECIAL:
+        for y in SPECIAL:
+            out = method(Value(x), Value(y))
+            want = op.forward(x, y)
+            assert out._op is op and len(out.parents) == 2
+            assert struct.pack("<d", out.data) == struct.pack("<d", want), (name, x, y)
