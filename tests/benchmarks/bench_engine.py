@@ -111,13 +111,13 @@ def compile_w1(net: list, params: list[Value], points: list, labels: list) -> Ca
     return autograd.compile(lambda inputs: loss_on(net, params, inputs, labels), points)
 
 
-def compiled_step(step: Callable, params: list[Value], points: list) -> float:
+def compiled_step(step: Callable, params: list[Value], points: list, lr: float = LR) -> float:
     """One training step with the compiled loss: zero grads, forward + backward, SGD."""
     for p in params:
         p.grad = 0.0
     loss = step(points)
     for p in params:
-        p.data -= LR * p.grad
+        p.data -= lr * p.grad
     return loss
 
 
@@ -264,11 +264,13 @@ class Row:
     ok: bool | None = None
 
 
-def w1_medians(size: dict, clock: Clock, gc_on: bool,
-               compiled: bool = False) -> tuple[float, float]:
+def w1_medians(size: dict, clock: Clock, gc_on: bool, compiled: bool = False,
+               lr: float = LR) -> tuple[float, float]:
     """Median seconds of an engine step and of a floor step, run back to back, taking turns.
 
     With `compiled` the engine's step is `autograd.compile`'s (compiled before the steps).
+    With `lr` 0 the weights stay at their start, so the floor's work does not shrink as
+    training meets hinge margins (its backward skips a sample whose margin is met).
     With `gc_on` the cyclic GC runs as it is: no collection before or between steps, as in a
     training loop. Otherwise it is collected once and paused for the whole run. Engine and floor
     each step their own copy of one start, and must still agree at the end.
@@ -280,8 +282,11 @@ def w1_medians(size: dict, clock: Clock, gc_on: bool,
         program = compile_w1(vnet, params, points, labels)
 
         def step() -> None:
-            compiled_step(program, params, points)
+            compiled_step(program, params, points, lr)
     else:
+        if lr != LR:
+            raise ValueError("w1_medians: the engine's step always learns at LR")
+
         def step() -> None:
             engine_step(vnet, params, points, labels)  # its graph is freed before the clock
     engine, floor = [], []
@@ -290,7 +295,7 @@ def w1_medians(size: dict, clock: Clock, gc_on: bool,
             start = clock()
             step()
             middle = clock()
-            floor_step(net, points, labels)
+            floor_step(net, points, labels, lr)
             engine.append(middle - start)
             floor.append(clock() - middle)
     for i, (p, q) in enumerate(zip(params, flat(net))):  # still in lockstep with the floor
@@ -311,6 +316,7 @@ def bench_w1(size: dict, clock: Clock) -> list[Row]:
     on, floor_on = w1_medians(size, clock, gc_on=True)
     off, floor_off = w1_medians(size, clock, gc_on=False)
     fast, floor_fast = w1_medians(size, clock, gc_on=True, compiled=True)
+    fixed, floor_fixed = w1_medians(size, clock, gc_on=True, compiled=True, lr=0.0)
     nodes = node_count(w1_once(size["batch"])()[0])
     peak = peak_bytes(w1_once(size["batch"]))
     rss = peak_rss.measure(SCRIPT, "w1", size["batch"])
@@ -331,6 +337,8 @@ def bench_w1(size: dict, clock: Clock) -> list[Row]:
         Row("W1 MLP step, floor (floats), GC paused", None, floor_off, ratio=1.0),
         Row("W1 MLP step, compiled, GC on", nodes, fast, ratio=fast / floor_fast,
             target=compiled_target, ok=fast / floor_fast <= MAX_COMPILED_RATIO),
+        Row("W1 MLP step, compiled, GC on, weights fixed", nodes, fixed,
+            ratio=fixed / floor_fixed, target="(for information: lr = 0 for both)"),
         Row("W1 compile (trace + codegen + compile())", nodes, compile_seconds, program_bytes,
             target=f"<= {MAX_COMPILE_SECONDS:g} s", ok=compile_seconds <= MAX_COMPILE_SECONDS),
     ]
