@@ -58,6 +58,12 @@ class Constant:
     def __repr__(self) -> str:
         return f"Constant{self.values!r}"
 
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Constant and other.values == self.values
+
+    def __hash__(self) -> int:
+        return hash(self.values)
+
 
 class Swapped:
     """A two-input rule whose partials are the operands swapped (mul's: d(a*b)/da = b)."""
@@ -69,6 +75,12 @@ class Swapped:
 
     def __repr__(self) -> str:
         return "Swapped()"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Swapped
+
+    def __hash__(self) -> int:
+        return hash(Swapped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +108,10 @@ class Op:
     swapped: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.partials, Constant):
+        # exactly these classes: a subclass may compute something else in its __call__
+        if type(self.partials) is Constant:
             object.__setattr__(self, "fixed", self.partials.values)
-        if isinstance(self.partials, Swapped):
+        if type(self.partials) is Swapped:
             if self.arity != 2:
                 raise ValueError(f"{self.name}: a Swapped rule needs two inputs, "
                                  f"not {self.arity}")

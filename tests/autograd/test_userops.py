@@ -301,3 +301,44 @@ def test_a_swapped_rule_needs_two_inputs():
 
     with pytest.raises(ValueError, match="times_one: a Swapped rule needs two inputs, not 1"):
         autograd.define_op("times_one", lambda a: a, Swapped())
+
+
+@pytest.mark.parametrize("rule", ["constant", "swapped"])
+def test_backward_reads_a_constant_or_swapped_rule_without_calling_it(rule, monkeypatch):
+    import copy
+
+    from autograd import local_partials
+    from autograd.ops import Constant, Swapped
+
+    made = Constant(2.0, -3.0) if rule == "constant" else Swapped()
+    assert made == copy.deepcopy(made) and hash(made) == hash(copy.deepcopy(made))
+    op = autograd.define_op(f"fast_{rule}", lambda a, b: 2.0 * a - 3.0 * b if rule == "constant"
+                            else a * b, made)
+    calls = []
+    kind = type(made)
+    original = kind.__call__
+    monkeypatch.setattr(kind, "__call__",
+                        lambda self, *args: calls.append(1) or original(self, *args))
+    x, y = Value(1.5), Value(0.5)
+    out = op(x, y)
+    out.backward()
+    assert calls == [] and (x.grad, y.grad) == ((2.0, -3.0) if rule == "constant" else (0.5, 1.5))
+    assert local_partials(out) == (x.grad, y.grad) and calls == [1]  # every other tool calls it
+
+
+def test_a_subclass_of_constant_or_swapped_is_an_ordinary_rule():
+    from autograd.ops import Constant, Swapped
+
+    class Doubled(Swapped):
+        def __call__(self, m, a, b, out):
+            return (2 * b, 2 * a)
+
+    class Shifted(Constant):
+        pass
+
+    doubled = autograd.define_op("doubled_swap", lambda a, b: 2.0 * a * b, Doubled())
+    assert not doubled.op.swapped
+    assert autograd.define_op("shifted_constant", lambda a: a, Shifted(1.0)).op.fixed is None
+    x, y = Value(1.5), Value(0.5)
+    doubled(x, y).backward()
+    assert (x.grad, y.grad) == (1.0, 3.0)

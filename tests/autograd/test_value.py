@@ -324,7 +324,7 @@ def test_the_operator_methods_compute_exactly_the_tables_forward(name):
 
     op = OPS[name]
     method = getattr(Value, f"__{name}__")
-    assert method.__qualname__ == f"Value.__{name}__" and PYTHON_OPERATORS[op.forward] in "+-*"
+    assert PYTHON_OPERATORS[op.forward] == {"add": "+", "sub": "-", "mul": "*"}[name]
     for x in SPECIAL:
         for y in SPECIAL:
             out = method(Value(x), Value(y))
