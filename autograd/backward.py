@@ -20,7 +20,7 @@ from typing import Any
 from autograd import mode
 from autograd.graph import topological_order
 from autograd.ops import FLOAT_MATH
-from autograd.value import VALUE_MATH, Value, as_float, describe, is_number
+from autograd.value import VALUE_MATH, Value, as_float, describe, each_by_identity, is_number
 
 
 def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
@@ -166,14 +166,8 @@ def _marks_on(root: Value) -> Iterator[None]:
 def _rest_graph(root: Value) -> None:
     """Put every node of `root`'s graph at rest: walked by identity (a Value subclass may
     define `==`), without marks."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) not in seen:
-            seen.add(id(node))
-            node._pass_grad = None
-            stack.extend(p for p in (node._a, node._b) if p is not None)
+    for node in each_by_identity((root,)):
+        node._pass_grad = None
 
 
 def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autograd import mode
@@ -312,20 +312,24 @@ def link(node: Value, parents: tuple[Value, ...]) -> None:
 
 
 def _reaches(starts: tuple[Value, ...], target: Value) -> bool:
-    """Whether `target` is among `starts` or their ancestors: an iterative walk, each node once.
+    """Whether `target` is among `starts` or their ancestors.
 
     Costs a walk of the ancestors, but only when a user edits `.parents`: ops never do.
     """
+    return any(node is target for node in each_by_identity(starts))
+
+
+def each_by_identity(starts: Iterable[Value]) -> Iterator[Value]:
+    """`starts` and all their ancestors, each once, in no set order: iterative, and keyed by
+    identity, so Value subclasses that define `==` by value are still told apart."""
     seen: set[int] = set()
     stack = list(starts)
     while stack:
         node = stack.pop()
-        if node is target:
-            return True
         if id(node) not in seen:
             seen.add(id(node))
+            yield node
             stack.extend(p for p in (node._a, node._b) if p is not None)
-    return False
 
 
 def short(x: float) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
-from autograd.ops import FLOAT_MATH, PYTHON_OPERATORS, Check
+from autograd.ops import FLOAT_MATH, PYTHON_OPERATORS
 
 INPUTS, LIVE_VALUES = "inputs", "captured"  # the program's two parameters
 
@@ -67,7 +67,7 @@ def generate(trace: Trace, outputs: list[int], slot_names: list[str],
         else:
             forward_text[i] = shape.forward.format(*fill)
         if kind[0] == OP:
-            check = shape.check
+            check = node._op.check
             if check is not None:
                 args = ", ".join((*(var[j] for j in js),
                                   *(() if node._param is None else (names.literal(node._param),))))
@@ -196,7 +196,6 @@ class _Shape:
     forward: str  # fields: the variable operands, the node itself, and the parameter's literal
     forward_param: bool  # the forward statement shows the parameter
     comment: str
-    check: Check | None  # the op's domain check
     consts: tuple[str | None, ...]  # per operand: its literal if it is a constant
     rule: _Rule | None = None  # made when the backward pass first needs it
 
@@ -239,7 +238,7 @@ class _Shapes:
                 names.literal(node._param)  # bound before the op, as when written per node
                 args, shows_param = [*operands, "{param}"], True
             expr = f"{names.bind(op.name, op.forward)}({', '.join(args)})"
-        return _Shape(f"{out} = {expr}", shows_param, f"  # {op.name}", op.check, consts)
+        return _Shape(f"{out} = {expr}", shows_param, f"  # {op.name}", consts)
 
     def rule(self, shape: _Shape, node) -> _Rule:
         """The rule's templates for `shape` (`node` one of its nodes), made the first time."""
