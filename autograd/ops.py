@@ -185,6 +185,11 @@ class FLOAT_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
     sign = staticmethod(_sign)
 
 
+ALWAYS_FINITE: frozenset[str] = frozenset({"step", "sign"})
+"""The FLOAT_MATH functions whose value is finite for every input, nan and inf included (each
+returns -1, 0 or 1): compiled code may skip a product of one with a zero gradient."""
+
+
 # --- domain checks: each returns (error type, reason) when the inputs are outside the domain ----
 
 
@@ -268,6 +273,11 @@ PYTHON_OPERATORS: dict[Callable, str] = {
     operator.pow: "**", operator.neg: "-", operator.pos: "+",
 }
 """The Python operator a forward is (`operator.mul` is `*`): generated code writes it out."""
+
+FINITE_OPERANDS: frozenset[Callable] = frozenset({
+    operator.add, operator.sub, operator.mul, operator.neg, operator.pos})
+"""Forwards whose finite result proves their operands finite (IEEE: an inf or nan operand of
++ - * gives inf or nan): compiled code checks one value for many."""
 
 OPS: dict[str, Op] = {op.name: op for op in _TABLE}
 """Every op by name, in table order."""

@@ -9,8 +9,11 @@ symbols. So the program does the same float operations in the same order as the 
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
+from autograd.compiler.skips import Guard, Work, regions
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
 from autograd.ops import FLOAT_MATH, PYTHON_OPERATORS
@@ -75,10 +78,46 @@ def generate(trace: Trace, outputs: list[int], slot_names: list[str],
                 lines.append((f"if {names.bind('check_' + node._op.name, check)}({args}) "
                               f"is not None: raise {fail}({i})", "", ()))
             lines.append((forward_text[i], shape.comment, (var[i],)))
-    grad = _backward(trace, names, var, shapes, shape_of, fill_of, forward_text, outputs, lines)
+    work = Work(len(order))
+    grad = _backward(trace, names, var, shapes, shape_of, fill_of, forward_text, outputs, lines,
+                     work)
+    lines = _guarded(lines, regions(trace, work, outputs), names, var)
     value = var[len(order) - 1]
     return Code(names, lines, value, [grad[i] or "0.0" for i in outputs],
                 var if every_value else None)
+
+
+def _guarded(lines: list[Line], guards: list[Guard], names: Names, var: list[str]) -> list[Line]:
+    """`lines` with each guard's statements in an `if` that skips them when they add only
+    zeros (nested guards indented further)."""
+    if not guards:
+        return lines
+    isfinite = names.bind("isfinite", math.isfinite)
+    opening: dict[int, list[Guard]] = {}
+    for guard in guards:  # outermost first: an enclosing region starts no later, ends no sooner
+        opening.setdefault(guard.start, []).append(guard)
+    out: list[Line] = []
+    open_: list[Guard] = []
+    for k, line in enumerate([*lines, ("", "", ())]):
+        while open_ and open_[-1].end == k:
+            guard = open_.pop()
+            if guard.zeros:
+                pad = "    " * len(open_)
+                out.append((pad + "else:", "  # skipped: what it would have left for later", ()))
+                out.extend((f"{pad}    {name} = {value}", "", (name,))
+                           for name, value in guard.zeros)
+        for guard in opening.get(k, ()):
+            finite = " + ".join(var[w] for w in guard.witnesses)
+            test = f"{guard.gradient} != 0.0"
+            if finite:
+                test += f" or not {isfinite}({finite})"
+            out.append(("    " * len(open_) + f"if {test}:",
+                        "  # else each product below is 0 * a finite number: it adds zeros", ()))
+            open_.append(guard)
+        if k < len(lines):
+            code, comment, defines = line
+            out.append(("    " * len(open_) + code if code else code, comment, defines))
+    return out
 
 
 def _variables(trace: Trace, names: Names, slot_names: list[str]) -> list[str]:
@@ -116,9 +155,10 @@ class DomainFailure(Exception):
 
 def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
               shape_of: list[_Shape | None], fill_of: list[list[str]], forward_text: list[str],
-              outputs: list[int], lines: list[Line]) -> list[str | None]:
-    """The backward statements; returns each node's gradient variable (None if not needed)."""
-    order, kinds, parents = trace.order, trace.kinds, trace.parents
+              outputs: list[int], lines: list[Line], work: Work) -> list[str | None]:
+    """The backward statements; returns each node's gradient variable (None if not needed).
+    `work` records, per node, what finding the skippable regions needs."""
+    order, parents = trace.order, trace.parents
     # A gradient is needed if it is returned or flows on into a needed one.
     needed = [False] * len(order)
     for i in outputs:
@@ -136,53 +176,79 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
         grad[root] = names.fresh(f"{var[root]}_grad")
         lines.append((f"{grad[root]} = 1.0", "", (grad[root],)))
     owned = [False] * len(order)  # a gradient in a variable of its own (others share one)
+    renames = work.renames
     for i in range(root, -1, -1):
+        work.first[i], work.first_rename[i] = len(lines), len(renames)
+        work.up[i] = up = grad[i]
         shape = shape_of[i]
-        if shape is None:  # a leaf
-            continue
-        up = grad[i]
-        js = parents[i]
-        fill = fill_of[i]
-        rule = shape.rule or shapes.rule(shape, order[i])
-        if rule.call is None:
-            locals_ = rule.partials if rule.plain else \
-                [(None if t is None else t.format(*fill), r) for t, r in rule.partials]
-        else:  # the rule is called: each local derivative is in a variable of its own
-            targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
-            lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
-            locals_ = [(t, False) for t in targets]
-        comment = f"  # {forward_text[i]}"
-        for pos in range(len(js) - 1, -1, -1):  # backward() adds b, then a
-            j = js[pos]
-            local, may_raise = locals_[pos]
-            if not needed[j] or up is None:
-                if may_raise:  # evaluated for its errors only, as backward() computes it
-                    lines.append((local, "  # unused: evaluated as backward() does", ()))
-                continue
-            product = up if local is None else f"{local} * {up}"  # None: the rule said 1
-            if grad[j] is None:
-                if local is None and not order[j].label and kinds[j][0] != SLOT:
-                    grad[j] = up  # an unlabelled node passed g unchanged shares g's variable
-                    continue
-                grad[j] = name = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
-                                             f"node{j}_grad")
-                owned[j] = True
-                lines.append((f"{name} = {product}", comment, (name,)))
-            elif owned[j]:
-                lines.append((f"{grad[j]} += {product}", comment, (grad[j],)))
-            else:  # the shared variable must not change: the sum gets a variable of its own
-                shared, grad[j] = grad[j], names.fresh(f"{var[j]}_grad")
-                owned[j] = True
-                lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
+        if shape is not None:  # not a leaf
+            _products(i, up, trace, names, var, shapes, shape, fill_of[i], forward_text[i],
+                      needed, grad, owned, lines, work)
+        work.last[i], work.last_rename[i] = len(lines), len(renames)
     return grad
+
+
+def _products(i: int, up: str | None, trace: Trace, names: Names, var: list[str],
+              shapes: _Shapes, shape: _Shape, fill: list[str], forward_text: str,
+              needed: list[bool], grad: list[str | None], owned: list[bool], lines: list[Line],
+              work: Work) -> None:
+    """Node i's chain-rule products into its operands' gradients, as backward() adds them."""
+    order, kinds, js = trace.order, trace.kinds, trace.parents[i]
+    rule = shape.rule or shapes.rule(shape, order[i])
+    fill_nodes = [j for j in js if var[j].isidentifier()]
+    fill_nodes.append(i)
+    if rule.call is None:
+        locals_ = rule.partials if rule.plain else \
+            [(None if t is None else t.format(*fill), r, f) for t, r, f in rule.partials]
+    else:  # the rule is called: each local derivative is in a variable of its own
+        targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
+        lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
+        locals_ = [(t, False, None) for t in targets]
+        work.safe[i] = False
+    comment = f"  # {forward_text}"
+    renames = work.renames
+    for pos in range(len(js) - 1, -1, -1):  # backward() adds b, then a
+        j = js[pos]
+        local, may_raise, finite_if = locals_[pos]
+        if not needed[j] or up is None:
+            if may_raise:  # evaluated for its errors only, as backward() computes it
+                lines.append((local, "  # unused: evaluated as backward() does", ()))
+                work.safe[i] = False
+            continue
+        if local is not None:
+            if finite_if is None:
+                work.safe[i] = False
+            else:
+                work.witnesses[i].extend(fill_nodes[k] for k in finite_if)
+            # a local that depends on values may be 0: j's gradient may be exactly 0
+            work.gated[j] = rule.call is not None or "{" in rule.partials[pos][0]
+        product = up if local is None else f"{local} * {up}"  # None: the rule said 1
+        if grad[j] is None:
+            if local is None and not order[j].label and kinds[j][0] != SLOT:
+                grad[j] = up  # an unlabelled node passed g unchanged shares g's variable
+                renames.append((i, j, None, up))
+                continue
+            grad[j] = name = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
+                                         f"node{j}_grad")
+            owned[j] = True
+            renames.append((i, j, None, name))
+            lines.append((f"{name} = {product}", comment, (name,)))
+        elif owned[j]:
+            lines.append((f"{grad[j]} += {product}", comment, (grad[j],)))
+        else:  # the shared variable must not change: the sum gets a variable of its own
+            shared, grad[j] = grad[j], names.fresh(f"{var[j]}_grad")
+            owned[j] = True
+            renames.append((i, j, shared, grad[j]))
+            lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
 
 
 @dataclass(slots=True)
 class _Rule:
     """An op's rule as templates: per operand (expression or None for exactly 1, may it
-    raise), or a call of the rule (its text and comment) when it cannot be written out."""
+    raise, the fields that must be finite for it to be: None if unknown), or a call of the
+    rule (its text and comment) when it cannot be written out."""
 
-    partials: list[tuple[str | None, bool]]
+    partials: list[tuple[str | None, bool, tuple[int, ...] | None]]
     plain: bool = False  # no operand or output in the partials: the same for every node
     call: str | None = None
     comment: str = ""
@@ -256,7 +322,7 @@ class _Shapes:
             found = op.partials(self.math, *args, *param, out)
             if len(found) == len(args):
                 partials = [_product(local, names) for local in found]
-                plain = all(t is None or "{" not in t for t, _ in partials)
+                plain = all(t is None or "{" not in t for t, _, _ in partials)
                 shape.rule = _Rule(partials, plain)
                 return shape.rule
         except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
@@ -273,11 +339,30 @@ class _Shapes:
         return shape.rule
 
 
-def _product(local: object, names: Names) -> tuple[str | None, bool]:
-    """A local derivative as the left factor of `local * g` (None when it is exactly 1)."""
+def _product(local: object, names: Names) -> tuple[str | None, bool, tuple[int, ...] | None]:
+    """A local derivative as the left factor of `local * g` (None when it is exactly 1), whether
+    it may raise, and which fields must be finite for it to be (None: not known)."""
     if isinstance(local, Sym):
-        return local.operand(), local.may_raise
+        return local.operand(), local.may_raise, _finite_if(local)
     shown = text(local, names)  # a number: TypeError (NotSymbolic) for anything else
     if local == 1:
-        return None, False  # 1.0 * g is g, bit for bit
-    return (f"({shown})" if shown.startswith("-") else shown), False
+        return None, False, ()  # 1.0 * g is g, bit for bit
+    return ((f"({shown})" if shown.startswith("-") else shown), False,
+            () if math.isfinite(local) else None)
+
+
+_FIELD = re.compile(r"\{(\d+)\}")
+
+
+def _finite_if(local: Sym) -> tuple[int, ...] | None:
+    """The fields a symbolic local derivative is finite with: () if always (a constant, a
+    call of ops.ALWAYS_FINITE), (k,) if it is field k itself, None if not known."""
+    if local.finite:
+        return ()
+    field = _FIELD.fullmatch(local.text)
+    if field is not None:
+        return (int(field.group(1)),)
+    try:
+        return () if math.isfinite(float(local.text)) else None
+    except ValueError:  # an expression: its finiteness is not known without computing it
+        return None

@@ -79,7 +79,13 @@ def _items(names: list[str]) -> str:
 
 def _parts(lines: list[Line], params: str) -> list[tuple[str, list[Line]]]:
     """Functions of at most PART statements, and a driver `program` calling them in turn."""
-    chunks = [lines[i:i + PART] for i in range(0, len(lines), PART)]
+    cuts = [0]
+    while len(lines) - cuts[-1] > PART:
+        cut = cuts[-1] + PART
+        while cut < len(lines) and lines[cut][0].startswith((" ", "else:")):
+            cut += 1  # never inside an if block: only before a statement at the top
+        cuts.append(cut)
+    chunks = [lines[a:b] for a, b in zip(cuts, [*cuts[1:], len(lines)]) if a < b]
     defined = {name for line in lines for name in line[2]} | set(params.split(", "))
     reads_in: list[list[str]] = []  # per part: what it reads that an earlier part assigned
     for chunk in chunks:

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from autograd.ops import FLOAT_MATH
+from autograd.ops import ALWAYS_FINITE, FLOAT_MATH
 
 
 class NotSymbolic(TypeError):
@@ -69,11 +69,12 @@ class Names:
 class Sym:
     """A value of the generated program: its source text, and whether it needs parentheses."""
 
-    __slots__ = ("text", "atomic", "names", "may_raise")
+    __slots__ = ("text", "atomic", "names", "may_raise", "finite")
 
     def __init__(self, text: str, names: Names, atomic: bool = True,
-                 may_raise: bool = False) -> None:
+                 may_raise: bool = False, finite: bool = False) -> None:
         self.text, self.names, self.atomic, self.may_raise = text, names, atomic, may_raise
+        self.finite = finite  # finite whatever its operands are (a call of ops.ALWAYS_FINITE)
 
     def operand(self) -> str:
         return self.text if self.atomic else f"({self.text})"
@@ -139,11 +140,12 @@ def _operand(x: Any, names: Names) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def call(names: Names, wanted: str, function: Callable, args: tuple) -> Sym:
+def call(names: Names, wanted: str, function: Callable, args: tuple,
+         finite: bool = False) -> Sym:
     """`function(*args)` as source, `function` bound under a global name."""
     name = names.bind(wanted, function)
     shown = ", ".join(a.text if isinstance(a, Sym) else names.literal(a) for a in args)
-    return Sym(f"{name}({shown})", names, may_raise=True)
+    return Sym(f"{name}({shown})", names, may_raise=True, finite=finite)
 
 
 class SymMath:
@@ -156,7 +158,8 @@ class SymMath:
         function = getattr(FLOAT_MATH, name, None)
         if name.startswith("_") or not callable(function):
             raise NotSymbolic(f"FLOAT_MATH has no function {name!r}")
-        return lambda *args: call(self._names, name, function, args)
+        finite = name in ALWAYS_FINITE
+        return lambda *args: call(self._names, name, function, args, finite)
 
 
 def text(x: Any, names: Names) -> str:
