@@ -195,8 +195,10 @@ def _products(i: int, up: str | None, trace: Trace, names: Names, var: list[str]
     """Node i's chain-rule products into its operands' gradients, as backward() adds them."""
     order, kinds, js = trace.order, trace.kinds, trace.parents[i]
     rule = shape.rule or shapes.rule(shape, order[i])
-    fill_nodes = [j for j in js if var[j].isidentifier()]
-    fill_nodes.append(i)
+    if rule.finite_if is None:
+        work.safe[i] = False
+    elif rule.finite_if:
+        work.witnesses[i] = [i if k < 0 else js[k] for k in rule.finite_if]
     if rule.call is None:
         locals_ = rule.partials if rule.plain else \
             [(None if t is None else t.format(*fill), r, f) for t, r, f in rule.partials]
@@ -204,24 +206,17 @@ def _products(i: int, up: str | None, trace: Trace, names: Names, var: list[str]
         targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
         lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
         locals_ = [(t, False, None) for t in targets]
-        work.safe[i] = False
     comment = f"  # {forward_text}"
     renames = work.renames
     for pos in range(len(js) - 1, -1, -1):  # backward() adds b, then a
         j = js[pos]
-        local, may_raise, finite_if = locals_[pos]
+        local, may_raise = locals_[pos][:2]
         if not needed[j] or up is None:
             if may_raise:  # evaluated for its errors only, as backward() computes it
                 lines.append((local, "  # unused: evaluated as backward() does", ()))
-                work.safe[i] = False
             continue
-        if local is not None:
-            if finite_if is None:
-                work.safe[i] = False
-            else:
-                work.witnesses[i].extend(fill_nodes[k] for k in finite_if)
-            # a local that depends on values may be 0: j's gradient may be exactly 0
-            work.gated[j] = rule.call is not None or "{" in rule.partials[pos][0]
+        if rule.gates[pos]:
+            work.gated[j] = True
         product = up if local is None else f"{local} * {up}"  # None: the rule said 1
         if grad[j] is None:
             if local is None and not order[j].label and kinds[j][0] != SLOT:
@@ -252,6 +247,11 @@ class _Rule:
     plain: bool = False  # no operand or output in the partials: the same for every node
     call: str | None = None
     comment: str = ""
+    # For skipping zeros (skips.py): per operand, does its local depend on values (it may be
+    # 0); and the operands (-1: the node) whose finite values make every local finite, None
+    # if that is not known or a local may raise.
+    gates: tuple[bool, ...] = ()
+    finite_if: tuple[int, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -323,7 +323,9 @@ class _Shapes:
             if len(found) == len(args):
                 partials = [_product(local, names) for local in found]
                 plain = all(t is None or "{" not in t for t, _, _ in partials)
-                shape.rule = _Rule(partials, plain)
+                shape.rule = _Rule(partials, plain, gates=tuple(
+                    t is not None and "{" in t for t, _, _ in partials),
+                    finite_if=_finite_operands(partials, shape.consts))
                 return shape.rule
         except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
             pass
@@ -335,7 +337,8 @@ class _Shapes:
                            *(names.literal(p) for p in param), out.text))
         call = (f"{', '.join(targets)}{',' if len(targets) == 1 else ''} = "
                 f"{rule}({floats}, {shown})")
-        shape.rule = _Rule([], False, call, f"  # {op.name}'s rule, called")
+        shape.rule = _Rule([], False, call, f"  # {op.name}'s rule, called",
+                           gates=(True,) * len(args))
         return shape.rule
 
 
@@ -349,6 +352,19 @@ def _product(local: object, names: Names) -> tuple[str | None, bool, tuple[int, 
         return None, False, ()  # 1.0 * g is g, bit for bit
     return ((f"({shown})" if shown.startswith("-") else shown), False,
             () if math.isfinite(local) else None)
+
+
+def _finite_operands(partials: list, consts: tuple) -> tuple[int, ...] | None:
+    """The operand positions (-1: the node itself) whose finite values make every local
+    finite, from each local's fields; None if a local may raise or its finiteness is unknown."""
+    variables = [k for k, c in enumerate(consts) if c is None]
+    variables.append(-1)  # the last field is the node's own value
+    found: set[int] = set()
+    for _, may_raise, fields in partials:
+        if may_raise or fields is None:
+            return None
+        found.update(variables[k] for k in fields)
+    return tuple(sorted(found))
 
 
 _FIELD = re.compile(r"\{(\d+)\}")

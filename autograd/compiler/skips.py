@@ -70,32 +70,37 @@ def regions(trace: Trace, work: Work, outputs: list[int]) -> list[Guard]:
     for i, js in enumerate(parents):
         for j in js:
             consumers[j].append(i)
-    # owner[v]: the innermost candidate region holding v; a candidate's owner encloses it
-    owner, depth = [TOP] * n, {TOP: 0}
+    # owner[v]: the innermost candidate region holding v; a candidate's owner encloses it.
+    # chain[v]: the candidate regions v is in, innermost first (v's own if it is one)
+    owner, depth = [TOP] * n, [0] * (n + 1)  # depth[TOP] is depth[-1]: 0
     candidate = [False] * n
+    chain: list[tuple[int, ...]] = [()] * n
     for v in range(n - 1, -1, -1):  # consumers before their operands
         around = TOP
         for k, c in enumerate(consumers[v]):
             mine = c if candidate[c] else owner[c]
             around = mine if k == 0 else _meet(around, mine, owner, depth)
         owner[v] = around
+        outer = () if around == TOP else chain[around]
         if work.gated[v] and len(consumers[v]) == 1 and depth[around] < MAX_DEPTH:
             candidate[v] = True
             depth[v] = depth[around] + 1
+            chain[v] = (v, *outer)
+        else:
+            chain[v] = outer
     # each candidate's nodes: how many have statements, the lowest, anything unsafe, witnesses
     has_lines = [work.first[v] != work.last[v] for v in range(n)]
-    count, low, unsafe = {}, {}, set()
+    count, low, unsafe = [0] * n, [-1] * n, [False] * n
     seen: dict[int, set[int]] = {}
     for v in range(n):
-        r = v if candidate[v] else owner[v]
-        while r != TOP:
-            count[r] = count.get(r, 0) + has_lines[v]
-            low.setdefault(r, v)  # v ascends: the first is the lowest
+        for r in chain[v]:
+            count[r] += has_lines[v]
+            if low[r] < 0:  # v ascends: the first is the lowest
+                low[r] = v
             if not work.safe[v]:
-                unsafe.add(r)
+                unsafe[r] = True
             if work.witnesses[v]:
                 seen.setdefault(r, set()).update(work.witnesses[v])
-            r = owner[r]
     lines_before = [0] * (n + 1)  # nodes with statements among the first i
     for v in range(n):
         lines_before[v + 1] = lines_before[v] + has_lines[v]
@@ -103,7 +108,7 @@ def regions(trace: Trace, work: Work, outputs: list[int]) -> list[Guard]:
     is_output = set(outputs)
     guards = []
     for r in range(n - 1, -1, -1):
-        if not candidate[r] or r in unsafe:
+        if not candidate[r] or unsafe[r]:
             continue
         lo = low[r]
         start, end = work.first[r], work.last[lo]
@@ -113,7 +118,7 @@ def regions(trace: Trace, work: Work, outputs: list[int]) -> list[Guard]:
         witnesses = sorted({vouch[w] for w in seen.get(r, ())})
         renames = work.renames[work.first_rename[r]:work.last_rename[lo]]
         guards.append(Guard(r, work.up[r], start, end, witnesses,
-                            _zeros(renames, r, owner, candidate, is_output)))
+                            _zeros(renames, r, chain, is_output)))
     return _worth_a_test(guards)
 
 
@@ -135,7 +140,7 @@ def _worth_a_test(guards: list[Guard]) -> list[Guard]:
             if guard.end - guard.start - inner[k] + count[k] >= MIN_STATEMENTS]
 
 
-def _meet(a: int, b: int, owner: list[int], depth: dict[int, int]) -> int:
+def _meet(a: int, b: int, owner: list[int], depth: list[int]) -> int:
     """The innermost region holding both regions a and b (walks at most MAX_DEPTH steps)."""
     while a != b:
         if depth[a] >= depth[b]:
@@ -143,15 +148,6 @@ def _meet(a: int, b: int, owner: list[int], depth: dict[int, int]) -> int:
         else:
             b = owner[b]
     return a
-
-
-def _inside(v: int, r: int, owner: list[int], candidate: list[bool]) -> bool:
-    x = v if candidate[v] else owner[v]
-    while x != TOP:
-        if x == r:
-            return True
-        x = owner[x]
-    return False
 
 
 def _vouchers(trace: Trace) -> list[int]:
@@ -166,15 +162,14 @@ def _vouchers(trace: Trace) -> list[int]:
     return vouch
 
 
-def _zeros(renames: list[tuple[int, int, str | None, str]], r: int, owner: list[int],
-           candidate: list[bool], is_output: set[int]) -> list[tuple[str, str]]:
+def _zeros(renames: list[tuple[int, int, str | None, str]], r: int,
+           chain: list[tuple[int, ...]], is_output: set[int]) -> list[tuple[str, str]]:
     """What skipping must still set: each gradient variable the region made that is read after
     it (outside nodes', and returned ones), to its value before (or 0.0: nothing flowed)."""
     before: dict[int, str | None] = {}
     after: dict[int, str] = {}
     for at, j, old, new in renames:
-        if _inside(at, r, owner, candidate) and (j in is_output or
-                                                 not _inside(j, r, owner, candidate)):
+        if r in chain[at] and (j in is_output or r not in chain[j]):
             before.setdefault(j, old)
             after[j] = new
     zeros: dict[str, str] = {}

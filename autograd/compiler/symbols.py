@@ -74,7 +74,8 @@ class Sym:
     def __init__(self, text: str, names: Names, atomic: bool = True,
                  may_raise: bool = False, finite: bool = False) -> None:
         self.text, self.names, self.atomic, self.may_raise = text, names, atomic, may_raise
-        self.finite = finite  # finite whatever its operands are (a call of ops.ALWAYS_FINITE)
+        self.finite = finite  # finite whatever its operands are, never raising (a call of
+        # ops.ALWAYS_FINITE)
 
     def operand(self) -> str:
         return self.text if self.atomic else f"({self.text})"
@@ -145,7 +146,7 @@ def call(names: Names, wanted: str, function: Callable, args: tuple,
     """`function(*args)` as source, `function` bound under a global name."""
     name = names.bind(wanted, function)
     shown = ", ".join(a.text if isinstance(a, Sym) else names.literal(a) for a in args)
-    return Sym(f"{name}({shown})", names, may_raise=True, finite=finite)
+    return Sym(f"{name}({shown})", names, may_raise=not finite, finite=finite)
 
 
 class SymMath:
