@@ -93,30 +93,42 @@ def _guarded(lines: list[Line], guards: list[Guard], names: Names, var: list[str
     if not guards:
         return lines
     isfinite = names.bind("isfinite", math.isfinite)
-    opening: dict[int, list[Guard]] = {}
-    for guard in guards:  # outermost first: an enclosing region starts no later, ends no sooner
-        opening.setdefault(guard.start, []).append(guard)
     out: list[Line] = []
     open_: list[Guard] = []
-    for k, line in enumerate([*lines, ("", "", ())]):
-        while open_ and open_[-1].end == k:
+    done = 0  # lines[:done] are in out
+
+    def copy_to(k: int) -> None:  # lines up to k, at the depth of the guards open
+        nonlocal done
+        if open_:
+            pad = "    " * len(open_)
+            out.extend((pad + code if code else code, comment, defines)
+                       for code, comment, defines in lines[done:k])
+        else:
+            out.extend(lines[done:k])
+        done = k
+
+    def close_to(k: int) -> None:  # close the guards that end by k
+        while open_ and open_[-1].end <= k:
+            copy_to(open_[-1].end)
             guard = open_.pop()
             if guard.zeros:
                 pad = "    " * len(open_)
                 out.append((pad + "else:", "  # skipped: what it would have left for later", ()))
                 out.extend((f"{pad}    {name} = {value}", "", (name,))
                            for name, value in guard.zeros)
-        for guard in opening.get(k, ()):
-            finite = " + ".join(var[w] for w in guard.witnesses)
-            test = f"{guard.gradient} != 0.0"
-            if finite:
-                test += f" or not {isfinite}({finite})"
-            out.append(("    " * len(open_) + f"if {test}:",
-                        "  # else each product below is 0 * a finite number: it adds zeros", ()))
-            open_.append(guard)
-        if k < len(lines):
-            code, comment, defines = line
-            out.append(("    " * len(open_) + code if code else code, comment, defines))
+
+    for guard in guards:  # by start; outermost first: an enclosing one starts no later
+        close_to(guard.start)
+        copy_to(guard.start)
+        finite = " + ".join(var[w] for w in guard.witnesses)
+        test = f"{guard.gradient} != 0.0"
+        if finite:
+            test += f" or not {isfinite}({finite})"
+        out.append(("    " * len(open_) + f"if {test}:",
+                    "  # else each product below is 0 * a finite number: it adds zeros", ()))
+        open_.append(guard)
+    close_to(len(lines))
+    copy_to(len(lines))
     return out
 
 
@@ -184,7 +196,7 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
         if shape is not None:  # not a leaf
             _products(i, up, trace, names, var, shapes, shape, fill_of[i], forward_text[i],
                       needed, grad, owned, lines, work)
-        work.last[i], work.last_rename[i] = len(lines), len(renames)
+    work.lines = len(lines)
     return grad
 
 
@@ -195,10 +207,7 @@ def _products(i: int, up: str | None, trace: Trace, names: Names, var: list[str]
     """Node i's chain-rule products into its operands' gradients, as backward() adds them."""
     order, kinds, js = trace.order, trace.kinds, trace.parents[i]
     rule = shape.rule or shapes.rule(shape, order[i])
-    if rule.finite_if is None:
-        work.safe[i] = False
-    elif rule.finite_if:
-        work.witnesses[i] = [i if k < 0 else js[k] for k in rule.finite_if]
+    work.finite_if[i] = rule.finite_if
     if rule.call is None:
         locals_ = rule.partials if rule.plain else \
             [(None if t is None else t.format(*fill), r, f) for t, r, f in rule.partials]

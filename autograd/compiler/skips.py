@@ -23,31 +23,37 @@ from autograd.ops import FINITE_OPERANDS
 MIN_STATEMENTS = 16  # smaller regions are not worth the test (a W1 neuron's is 33 statements)
 MAX_DEPTH = 4  # regions nest at most this deep (a sample, then a relu unit in it)
 TOP = -1  # the region of everything: never skipped
+UNSEEN = -2  # no consumer seen yet
 
 
 @dataclass
 class Work:
-    """What the backward generator records per node, for finding the regions."""
+    """What the backward generator records per node, for finding the regions. Nodes are
+    processed from the last down, so node i's statements end where node i-1's start."""
 
     size: int
     first: list[int] = field(init=False)  # per node: where its statements start in `lines`
-    last: list[int] = field(init=False)  # and where they end (== first: it has none)
-    safe: list[bool] = field(init=False)  # its statements cannot raise, their locals are known
-    witnesses: list[list[int]] = field(init=False)  # nodes whose values must be finite
+    first_rename: list[int] = field(init=False)  # and where its renames start
+    finite_if: list[tuple[int, ...] | None] = field(init=False)  # its operands (-1: itself)
+    # whose finite values make its locals finite; None if not known or a local may raise
     gated: list[bool] = field(init=False)  # its gradient is one product, local * g, where the
     # local depends on values (so it may be 0)
     up: list[str | None] = field(init=False)  # its gradient's variable when it is processed
     renames: list[tuple[int, int, str | None, str]] = field(default_factory=list)
     # (node being processed, node j, j's gradient variable before, after), in processing order
-    first_rename: list[int] = field(init=False)  # per node: where its renames start
-    last_rename: list[int] = field(init=False)
+    lines: int = 0  # statements in all, once the last node is processed
 
     def __post_init__(self) -> None:
         n = self.size
-        self.first, self.last = [0] * n, [0] * n
-        self.safe, self.witnesses, self.gated = [True] * n, [[] for _ in range(n)], [False] * n
-        self.up = [None] * n
-        self.first_rename, self.last_rename = [0] * n, [0] * n
+        self.first, self.first_rename = [0] * n, [0] * n
+        self.finite_if, self.gated, self.up = [()] * n, [False] * n, [None] * n
+
+    def last(self, i: int) -> int:
+        """Where node i's statements end."""
+        return self.first[i - 1] if i else self.lines
+
+    def last_rename(self, i: int) -> int:
+        return self.first_rename[i - 1] if i else len(self.renames)
 
 
 @dataclass
@@ -66,58 +72,62 @@ class Guard:
 def regions(trace: Trace, work: Work, outputs: list[int]) -> list[Guard]:
     """The regions worth a test, outermost first where they nest."""
     parents, n = trace.parents, len(trace.order)
-    consumers: list[list[int]] = [[] for _ in range(n)]
-    for i, js in enumerate(parents):
-        for j in js:
-            consumers[j].append(i)
-    # owner[v]: the innermost candidate region holding v; a candidate's owner encloses it.
-    # chain[v]: the candidate regions v is in, innermost first (v's own if it is one)
-    owner, depth = [TOP] * n, [0] * (n + 1)  # depth[TOP] is depth[-1]: 0
+    # owner[v]: the innermost candidate region holding v (the meet of its consumers'); a
+    # candidate's owner encloses it. chain[v]: the candidate regions v is in, innermost first
+    owner, depth = [UNSEEN] * n, [0] * (n + 1)  # depth[TOP] is depth[-1]: 0
+    edges = [0] * n  # how many times v is an operand
     candidate = [False] * n
     chain: list[tuple[int, ...]] = [()] * n
-    for v in range(n - 1, -1, -1):  # consumers before their operands
-        around = TOP
-        for k, c in enumerate(consumers[v]):
-            mine = c if candidate[c] else owner[c]
-            around = mine if k == 0 else _meet(around, mine, owner, depth)
-        owner[v] = around
+    for v in range(n - 1, -1, -1):  # every consumer of v is done before v
+        around = owner[v] = TOP if owner[v] == UNSEEN else owner[v]
         outer = () if around == TOP else chain[around]
-        if work.gated[v] and len(consumers[v]) == 1 and depth[around] < MAX_DEPTH:
+        if work.gated[v] and edges[v] == 1 and depth[around] < MAX_DEPTH:
             candidate[v] = True
             depth[v] = depth[around] + 1
             chain[v] = (v, *outer)
+            mine = v
         else:
             chain[v] = outer
-    # each candidate's nodes: how many have statements, the lowest, anything unsafe, witnesses
-    has_lines = [work.first[v] != work.last[v] for v in range(n)]
+            mine = around
+        for j in parents[v]:
+            edges[j] += 1
+            was = owner[j]
+            owner[j] = mine if was in (UNSEEN, mine) else _meet(was, mine, owner, depth)
+    # each candidate's nodes: how many have statements, the lowest, anything unsafe, and the
+    # values vouching for their locals' finiteness
+    vouch = _vouchers(trace)
     count, low, unsafe = [0] * n, [-1] * n, [False] * n
     seen: dict[int, set[int]] = {}
+    lines_before = [0] * (n + 1)  # nodes with statements among the first v
     for v in range(n):
-        for r in chain[v]:
-            count[r] += has_lines[v]
+        has_lines = work.first[v] != work.last(v)
+        lines_before[v + 1] = lines_before[v] + has_lines
+        regions_of_v = chain[v]
+        if not regions_of_v:
+            continue
+        operands = work.finite_if[v]
+        if operands:
+            vouching = {vouch[v if k < 0 else parents[v][k]] for k in operands}
+        for r in regions_of_v:
+            count[r] += has_lines
             if low[r] < 0:  # v ascends: the first is the lowest
                 low[r] = v
-            if not work.safe[v]:
+            if operands is None:
                 unsafe[r] = True
-            if work.witnesses[v]:
-                seen.setdefault(r, set()).update(work.witnesses[v])
-    lines_before = [0] * (n + 1)  # nodes with statements among the first i
-    for v in range(n):
-        lines_before[v + 1] = lines_before[v] + has_lines[v]
-    vouch = _vouchers(trace)
+            elif operands:
+                seen.setdefault(r, set()).update(vouching)
     is_output = set(outputs)
     guards = []
     for r in range(n - 1, -1, -1):
         if not candidate[r] or unsafe[r]:
             continue
         lo = low[r]
-        start, end = work.first[r], work.last[lo]
+        start, end = work.first[r], work.last(lo)
         # contiguous: every node backward() reaches between r and lo with statements is r's
         if end - start < MIN_STATEMENTS or lines_before[r + 1] - lines_before[lo] != count[r]:
             continue
-        witnesses = sorted({vouch[w] for w in seen.get(r, ())})
-        renames = work.renames[work.first_rename[r]:work.last_rename[lo]]
-        guards.append(Guard(r, work.up[r], start, end, witnesses,
+        renames = work.renames[work.first_rename[r]:work.last_rename(lo)]
+        guards.append(Guard(r, work.up[r], start, end, sorted(seen.get(r, ())),
                             _zeros(renames, r, chain, is_output)))
     return _worth_a_test(guards)
 
@@ -152,13 +162,14 @@ def _meet(a: int, b: int, owner: list[int], depth: list[int]) -> int:
 
 def _vouchers(trace: Trace) -> list[int]:
     """Per node, the node nearest the root whose finite value proves this one finite."""
-    vouch = list(range(len(trace.order)))
-    for i in range(len(trace.order) - 1, -1, -1):
-        node = trace.order[i]
-        if trace.kinds[i][0] == OP and node._op.forward in FINITE_OPERANDS:
-            for j in trace.parents[i]:
-                if vouch[i] > vouch[j]:
-                    vouch[j] = vouch[i]
+    order, kinds, parents = trace.order, trace.kinds, trace.parents
+    vouch = list(range(len(order)))
+    for i in range(len(order) - 1, -1, -1):
+        if kinds[i][0] == OP and order[i]._op.forward in FINITE_OPERANDS:
+            mine = vouch[i]
+            for j in parents[i]:
+                if mine > vouch[j]:
+                    vouch[j] = mine
     return vouch
 
 
