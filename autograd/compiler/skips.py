@@ -22,6 +22,8 @@ from autograd.ops import FINITE_OPERANDS
 
 MIN_STATEMENTS = 16  # smaller regions are not worth the test (a W1 neuron's is 33 statements)
 MAX_DEPTH = 4  # regions nest at most this deep (a sample, then a relu unit in it)
+MAX_STATEMENTS = 20_000  # a longer region would keep a long program from being cut into
+# functions (program.PART): a cut never falls inside an `if`
 TOP = -1  # the region of everything: never skipped
 UNSEEN = -2  # no consumer seen yet
 
@@ -124,7 +126,8 @@ def regions(trace: Trace, work: Work, outputs: list[int]) -> list[Guard]:
         lo = low[r]
         start, end = work.first[r], work.last(lo)
         # contiguous: every node backward() reaches between r and lo with statements is r's
-        if end - start < MIN_STATEMENTS or lines_before[r + 1] - lines_before[lo] != count[r]:
+        if not MIN_STATEMENTS <= end - start <= MAX_STATEMENTS or \
+                lines_before[r + 1] - lines_before[lo] != count[r]:
             continue
         renames = work.renames[work.first_rename[r]:work.last_rename(lo)]
         guards.append(Guard(r, work.up[r], start, end, sorted(seen.get(r, ())),

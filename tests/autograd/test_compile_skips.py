@@ -182,6 +182,14 @@ def test_large_programs_are_never_cut_inside_a_guard(monkeypatch):
     step(XS)
 
 
+def test_a_region_too_long_to_split_around_gets_no_test(monkeypatch):
+    net = _net()
+    ys = _margin_met_for_the_first_sample(net)
+    assert "isfinite(" in autograd.compile(lambda xs: _hinge(net, xs, ys), XS).source
+    monkeypatch.setattr(skips, "MAX_STATEMENTS", skips.MIN_STATEMENTS)
+    assert "isfinite(" not in autograd.compile(lambda xs: _hinge(net, xs, ys), XS).source
+
+
 def test_a_small_region_gets_no_test_and_the_readme_neuron_reads_as_before():
     x1, x2, w1, w2 = Value(2.0, "x1"), Value(0.0, "x2"), Value(-3.0, "w1"), Value(1.0, "w2")
     b = Value(6.8813735870195432, "b")
