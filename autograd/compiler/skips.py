@@ -22,6 +22,8 @@ from autograd.ops import FINITE_OPERANDS
 
 MIN_STATEMENTS = 16  # smaller regions are not worth the test (a W1 neuron's is 33 statements)
 MAX_DEPTH = 4  # regions nest at most this deep (a sample, then a relu unit in it)
+MAX_WITNESSES = 32  # values summed in a test, at most (a sum is one expression: CPython's
+# compiler recurses into it)
 MAX_STATEMENTS = 20_000  # a longer region would keep a long program from being cut into
 # functions (program.PART): a cut never falls inside an `if`
 TOP = -1  # the region of everything: never skipped
@@ -129,8 +131,11 @@ def regions(trace: Trace, work: Work, outputs: list[int]) -> list[Guard]:
         if not MIN_STATEMENTS <= end - start <= MAX_STATEMENTS or \
                 lines_before[r + 1] - lines_before[lo] != count[r]:
             continue
+        witnesses = sorted(seen.get(r, ()))
+        if len(witnesses) > MAX_WITNESSES:
+            continue
         renames = work.renames[work.first_rename[r]:work.last_rename(lo)]
-        guards.append(Guard(r, work.up[r], start, end, sorted(seen.get(r, ())),
+        guards.append(Guard(r, work.up[r], start, end, witnesses,
                             _zeros(renames, r, chain, is_output)))
     return _worth_a_test(guards)
 

@@ -190,6 +190,22 @@ def test_a_region_too_long_to_split_around_gets_no_test(monkeypatch):
     assert "isfinite(" not in autograd.compile(lambda xs: _hinge(net, xs, ys), XS).source
 
 
+def test_a_deep_relu_chain_compiles_with_no_test_too_long(monkeypatch):
+    """Each relu's input vouches only for itself: a long region would need a long sum."""
+    monkeypatch.setattr(skips, "MAX_STATEMENTS", 10**9)
+    w, b = Value(0.5), Value(1.0)
+
+    def chain(y):
+        for _ in range(3000):
+            y = (y * w + b).relu()
+        return y
+
+    step = autograd.compile(chain, 1.0, check=True)
+    step(-5.0)  # relu off at the first link: zero gradients all the way down
+    assert all(line.count(" + ") <= skips.MAX_WITNESSES for line in step.source.splitlines()
+               if "isfinite(" in line)
+
+
 def test_a_small_region_gets_no_test_and_the_readme_neuron_reads_as_before():
     x1, x2, w1, w2 = Value(2.0, "x1"), Value(0.0, "x2"), Value(-3.0, "w1"), Value(1.0, "w2")
     b = Value(6.8813735870195432, "b")
