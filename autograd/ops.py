@@ -186,8 +186,9 @@ class FLOAT_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
 
 
 ALWAYS_FINITE: frozenset[str] = frozenset({"step", "sign"})
-"""The FLOAT_MATH functions whose value is finite for every input, nan and inf included (each
-returns -1, 0 or 1): compiled code may skip a product of one with a zero gradient."""
+"""The FLOAT_MATH functions whose value is finite for every float, nan and inf included (each
+returns -1, 0 or 1), and that never raise: compiled code may skip a product of one with a zero
+gradient (if computing its argument cannot raise)."""
 
 
 # --- domain checks: each returns (error type, reason) when the inputs are outside the domain ----
@@ -274,10 +275,10 @@ PYTHON_OPERATORS: dict[Callable, str] = {
 }
 """The Python operator a forward is (`operator.mul` is `*`): generated code writes it out."""
 
-FINITE_OPERANDS: frozenset[Callable] = frozenset({
+FINITE_IMPLIES_FINITE_OPERANDS: frozenset[Callable] = frozenset({
     operator.add, operator.sub, operator.mul, operator.neg, operator.pos})
-"""Forwards whose finite result proves their operands finite (IEEE: an inf or nan operand of
-+ - * gives inf or nan): compiled code checks one value for many."""
+"""Forwards whose finite result, on floats, proves their operands finite (IEEE: an inf or nan
+operand of + - * gives inf or nan): compiled code checks one value for many."""
 
 OPS: dict[str, Op] = {op.name: op for op in _TABLE}
 """Every op by name, in table order."""

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from autograd.compiler.skips import Guard, Work, regions
+from autograd.compiler.skips import BackwardRecord, Guard, regions
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
 from autograd.ops import FLOAT_MATH, PYTHON_OPERATORS
@@ -78,7 +78,7 @@ def generate(trace: Trace, outputs: list[int], slot_names: list[str],
                 lines.append((f"if {names.bind('check_' + node._op.name, check)}({args}) "
                               f"is not None: raise {fail}({i})", "", ()))
             lines.append((forward_text[i], shape.comment, (var[i],)))
-    work = Work(len(order))
+    work = BackwardRecord(len(order))
     grad = _backward(trace, names, var, shapes, shape_of, fill_of, forward_text, outputs, lines,
                      work)
     lines = _guarded(lines, regions(trace, work, outputs), names, var)
@@ -111,11 +111,11 @@ def _guarded(lines: list[Line], guards: list[Guard], names: Names, var: list[str
         while open_ and open_[-1].end <= k:
             copy_to(open_[-1].end)
             guard = open_.pop()
-            if guard.zeros:
+            if guard.when_skipped:
                 pad = "    " * len(open_)
                 out.append((pad + "else:", "  # skipped: what it would have left for later", ()))
                 out.extend((f"{pad}    {name} = {value}", "", (name,))
-                           for name, value in guard.zeros)
+                           for name, value in guard.when_skipped)
 
     for guard in guards:  # by start; outermost first: an enclosing one starts no later
         close_to(guard.start)
@@ -167,7 +167,7 @@ class DomainFailure(Exception):
 
 def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
               shape_of: list[_Shape | None], fill_of: list[list[str]], forward_text: list[str],
-              outputs: list[int], lines: list[Line], work: Work) -> list[str | None]:
+              outputs: list[int], lines: list[Line], work: BackwardRecord) -> list[str | None]:
     """The backward statements; returns each node's gradient variable (None if not needed).
     `work` records, per node, what finding the skippable regions needs."""
     order, parents = trace.order, trace.parents
@@ -191,7 +191,7 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
     renames = work.renames
     for i in range(root, -1, -1):
         work.first[i], work.first_rename[i] = len(lines), len(renames)
-        work.up[i] = up = grad[i]
+        work.gradient[i] = up = grad[i]
         shape = shape_of[i]
         if shape is not None:  # not a leaf
             _products(i, up, trace, names, var, shapes, shape, fill_of[i], forward_text[i],
@@ -203,7 +203,7 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
 def _products(i: int, up: str | None, trace: Trace, names: Names, var: list[str],
               shapes: _Shapes, shape: _Shape, fill: list[str], forward_text: str,
               needed: list[bool], grad: list[str | None], owned: list[bool], lines: list[Line],
-              work: Work) -> None:
+              work: BackwardRecord) -> None:
     """Node i's chain-rule products into its operands' gradients, as backward() adds them."""
     order, kinds, js = trace.order, trace.kinds, trace.parents[i]
     rule = shape.rule or shapes.rule(shape, order[i])

@@ -7,10 +7,10 @@ gradient (a sum's bits stay; only a zero's sign can flip, and backward() adds ea
 0.0 at the end, so no sign shows). The program tests the gradient and the locals' finiteness at
 run time and skips the region when both hold; else it runs every statement, as before.
 
-Finiteness is tested on few values: a finite result of + - * proves its operands finite
-(`ops.FINITE_OPERANDS`), so one value can vouch for many (a finite loss for every weight in an
-L2 penalty). Regions are found without recursion: each node's innermost enclosing region is
-the meet of its consumers' regions, walked in the order backward() runs.
+Finiteness is tested on few values: a finite result of + - * on floats proves its operands
+finite (`ops.FINITE_IMPLIES_FINITE_OPERANDS`), so one value can vouch for many (a finite loss
+for every weight in an L2 penalty). Regions are found without recursion: each node's innermost
+enclosing region is the meet of its consumers' regions, walked in the order backward() runs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograd.compiler.trace import OP, Trace
-from autograd.ops import FINITE_OPERANDS
+from autograd.ops import FINITE_IMPLIES_FINITE_OPERANDS
 
 MIN_STATEMENTS = 16  # smaller regions are not worth the test (a W1 neuron's is 33 statements)
 MAX_DEPTH = 4  # regions nest at most this deep (a sample, then a relu unit in it)
@@ -26,12 +26,11 @@ MAX_WITNESSES = 32  # values summed in a test, at most (a sum is one expression:
 # compiler recurses into it)
 MAX_STATEMENTS = 20_000  # a longer region would keep a long program from being cut into
 # functions (program.PART): a cut never falls inside an `if`
-TOP = -1  # the region of everything: never skipped
-UNSEEN = -2  # no consumer seen yet
+UNSEEN = -1  # a node none of whose consumers has been seen yet
 
 
 @dataclass
-class Work:
+class BackwardRecord:
     """What the backward generator records per node, for finding the regions. Nodes are
     processed from the last down, so node i's statements end where node i-1's start."""
 
@@ -42,7 +41,7 @@ class Work:
     # whose finite values make its locals finite; None if not known or a local may raise
     gated: list[bool] = field(init=False)  # its gradient is one product, local * g, where the
     # local depends on values (so it may be 0)
-    up: list[str | None] = field(init=False)  # its gradient's variable when it is processed
+    gradient: list[str | None] = field(init=False)  # its gradient's variable when processed
     renames: list[tuple[int, int, str | None, str]] = field(default_factory=list)
     # (node being processed, node j, j's gradient variable before, after), in processing order
     lines: int = 0  # statements in all, once the last node is processed
@@ -50,7 +49,7 @@ class Work:
     def __post_init__(self) -> None:
         n = self.size
         self.first, self.first_rename = [0] * n, [0] * n
-        self.finite_if, self.gated, self.up = [()] * n, [False] * n, [None] * n
+        self.finite_if, self.gated, self.gradient = [()] * n, [False] * n, [None] * n
 
     def last(self, i: int) -> int:
         """Where node i's statements end."""
@@ -70,33 +69,34 @@ class Guard:
     start: int
     end: int
     witnesses: list[int]
-    zeros: list[tuple[str, str]]  # (variable, what it is when skipped: 0.0 or its old variable)
+    when_skipped: list[tuple[str, str]]  # (variable, its value: 0.0 or the variable before)
 
 
-def regions(trace: Trace, work: Work, outputs: list[int]) -> list[Guard]:
+def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guard]:
     """The regions worth a test, outermost first where they nest."""
     parents, n = trace.parents, len(trace.order)
+    top = n  # the region of everything (an index of its own): never skipped, never left
     # owner[v]: the innermost candidate region holding v (the meet of its consumers'); a
     # candidate's owner encloses it. chain[v]: the candidate regions v is in, innermost first
-    owner, depth = [UNSEEN] * n, [0] * (n + 1)  # depth[TOP] is depth[-1]: 0
+    owner, depth = [UNSEEN] * n + [top], [0] * (n + 1)
     edges = [0] * n  # how many times v is an operand
     candidate = [False] * n
-    chain: list[tuple[int, ...]] = [()] * n
+    chain: list[tuple[int, ...]] = [()] * (n + 1)
     for v in range(n - 1, -1, -1):  # every consumer of v is done before v
-        around = owner[v] = TOP if owner[v] == UNSEEN else owner[v]
-        outer = () if around == TOP else chain[around]
-        if work.gated[v] and edges[v] == 1 and depth[around] < MAX_DEPTH:
+        enclosing = owner[v] = top if owner[v] == UNSEEN else owner[v]
+        if work.gated[v] and edges[v] == 1 and depth[enclosing] < MAX_DEPTH:
             candidate[v] = True
-            depth[v] = depth[around] + 1
-            chain[v] = (v, *outer)
-            mine = v
+            depth[v] = depth[enclosing] + 1
+            chain[v] = (v, *chain[enclosing])
+            region_of_v = v
         else:
-            chain[v] = outer
-            mine = around
+            chain[v] = chain[enclosing]
+            region_of_v = enclosing
         for j in parents[v]:
             edges[j] += 1
-            was = owner[j]
-            owner[j] = mine if was in (UNSEEN, mine) else _meet(was, mine, owner, depth)
+            seen_so_far = owner[j]
+            owner[j] = region_of_v if seen_so_far in (UNSEEN, region_of_v) else \
+                _meet(seen_so_far, region_of_v, owner, depth)
     # each candidate's nodes: how many have statements, the lowest, anything unsafe, and the
     # values vouching for their locals' finiteness
     vouch = _vouchers(trace)
@@ -135,8 +135,11 @@ def regions(trace: Trace, work: Work, outputs: list[int]) -> list[Guard]:
         if len(witnesses) > MAX_WITNESSES:
             continue
         renames = work.renames[work.first_rename[r]:work.last_rename(lo)]
-        guards.append(Guard(r, work.up[r], start, end, witnesses,
-                            _zeros(renames, r, chain, is_output)))
+        gradient = work.gradient[r]
+        if gradient is None:  # nothing flows into the region: it has nothing to skip
+            continue
+        guards.append(Guard(r, gradient, start, end, witnesses,
+                            _when_skipped(renames, r, chain, is_output)))
     return _worth_a_test(guards)
 
 
@@ -159,7 +162,8 @@ def _worth_a_test(guards: list[Guard]) -> list[Guard]:
 
 
 def _meet(a: int, b: int, owner: list[int], depth: list[int]) -> int:
-    """The innermost region holding both regions a and b (walks at most MAX_DEPTH steps)."""
+    """The innermost region holding both regions a and b (walks at most MAX_DEPTH steps; the
+    top region has depth 0, so it is never walked up from)."""
     while a != b:
         if depth[a] >= depth[b]:
             a = owner[a]
@@ -173,7 +177,7 @@ def _vouchers(trace: Trace) -> list[int]:
     order, kinds, parents = trace.order, trace.kinds, trace.parents
     vouch = list(range(len(order)))
     for i in range(len(order) - 1, -1, -1):
-        if kinds[i][0] == OP and order[i]._op.forward in FINITE_OPERANDS:
+        if kinds[i][0] == OP and order[i]._op.forward in FINITE_IMPLIES_FINITE_OPERANDS:
             mine = vouch[i]
             for j in parents[i]:
                 if mine > vouch[j]:
@@ -181,7 +185,7 @@ def _vouchers(trace: Trace) -> list[int]:
     return vouch
 
 
-def _zeros(renames: list[tuple[int, int, str | None, str]], r: int,
+def _when_skipped(renames: list[tuple[int, int, str | None, str]], r: int,
            chain: list[tuple[int, ...]], is_output: set[int]) -> list[tuple[str, str]]:
     """What skipping must still set: each gradient variable the region made that is read after
     it (outside nodes', and returned ones), to its value before (or 0.0: nothing flowed)."""
@@ -191,9 +195,9 @@ def _zeros(renames: list[tuple[int, int, str | None, str]], r: int,
         if r in chain[at] and (j in is_output or r not in chain[j]):
             before.setdefault(j, old)
             after[j] = new
-    zeros: dict[str, str] = {}
+    values: dict[str, str] = {}
     for j, new in after.items():
         old = before[j]
         if new != old:
-            zeros.setdefault(new, "0.0" if old is None else old)
-    return list(zeros.items())
+            values.setdefault(new, "0.0" if old is None else old)
+    return list(values.items())

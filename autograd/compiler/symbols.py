@@ -75,7 +75,7 @@ class Sym:
                  may_raise: bool = False, finite: bool = False) -> None:
         self.text, self.names, self.atomic, self.may_raise = text, names, atomic, may_raise
         self.finite = finite  # finite whatever its operands are, never raising (a call of
-        # ops.ALWAYS_FINITE)
+        # ops.ALWAYS_FINITE on an argument that cannot raise)
 
     def operand(self) -> str:
         return self.text if self.atomic else f"({self.text})"
@@ -146,7 +146,9 @@ def call(names: Names, wanted: str, function: Callable, args: tuple,
     """`function(*args)` as source, `function` bound under a global name."""
     name = names.bind(wanted, function)
     shown = ", ".join(a.text if isinstance(a, Sym) else names.literal(a) for a in args)
-    return Sym(f"{name}({shown})", names, may_raise=not finite, finite=finite)
+    # an ALWAYS_FINITE function never raises, but computing its argument may (step(1/a))
+    raises = not finite or any(isinstance(a, Sym) and a.may_raise for a in args)
+    return Sym(f"{name}({shown})", names, may_raise=raises, finite=finite and not raises)
 
 
 class SymMath:

@@ -15,7 +15,7 @@ from test_compile import same
 import autograd
 from autograd import Value, value_and_grad
 from autograd.compiler import skips
-from autograd.ops import ALWAYS_FINITE, FINITE_OPERANDS, FLOAT_MATH, OPS
+from autograd.ops import ALWAYS_FINITE, FINITE_IMPLIES_FINITE_OPERANDS, FLOAT_MATH, OPS
 
 SPECIALS = [0.0, -0.0, 1.0, -1.0, 1e-300, 1e308, -1e308, math.inf, -math.inf, math.nan]
 
@@ -206,6 +206,41 @@ def test_a_deep_relu_chain_compiles_with_no_test_too_long(monkeypatch):
                if "isfinite(" in line)
 
 
+def _gate_of_a_raising_argument():
+    """A user op whose local is step(1 / a): step never raises, but 1 / a does at a = 0."""
+    from autograd.userops import define_op
+
+    return define_op("gate_of_inverse", lambda a: a if a > 0 else 0.0,
+                     lambda m, a, out: (m.step(1.0 / a),))
+
+
+def _engine_and_compiled(f, n, x):
+    reference = value_and_grad(f, tuple(range(n)))
+    step = autograd.compile(f, *[1.0] * n, argnums=tuple(range(n)))
+    return test_compile.outcome(lambda: reference(*[x] * n)), \
+        test_compile.outcome(lambda: step(*[x] * n))
+
+
+def test_a_region_whose_local_may_raise_is_never_skipped():
+    gate = _gate_of_a_raising_argument()
+
+    def f(*xs):  # relu(s) with s <= 0: the gradient into the sum is exactly 0
+        s = Value(-100.0)
+        for x in xs:
+            s = s + x * gate(x)
+        return s.relu()
+
+    engine, compiled = _engine_and_compiled(f, 6, 0.0)
+    assert engine[0] == "error" and engine[1] is ZeroDivisionError
+    assert compiled == engine
+
+
+def test_an_unused_local_that_may_raise_is_still_evaluated():
+    gate = _gate_of_a_raising_argument()
+    engine, compiled = _engine_and_compiled(lambda x: x * gate(Value(0.0) * 1.0), 1, 2.0)
+    assert engine[0] == "error" and compiled == engine
+
+
 def test_a_small_region_gets_no_test_and_the_readme_neuron_reads_as_before():
     x1, x2, w1, w2 = Value(2.0, "x1"), Value(0.0, "x2"), Value(-3.0, "w1"), Value(1.0, "w2")
     b = Value(6.8813735870195432, "b")
@@ -259,7 +294,8 @@ def test_always_finite_functions_are_finite_everywhere(name):
     assert all(math.isfinite(f(x)) for x in SPECIALS)
 
 
-@pytest.mark.parametrize("op", [op for op in OPS.values() if op.forward in FINITE_OPERANDS],
+@pytest.mark.parametrize("op", [op for op in OPS.values()
+                                if op.forward in FINITE_IMPLIES_FINITE_OPERANDS],
                          ids=lambda op: op.name)
 def test_a_finite_result_of_these_forwards_has_finite_operands(op):
     for a in SPECIALS:
