@@ -188,62 +188,54 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
         grad[root] = names.fresh(f"{var[root]}_grad")
         lines.append((f"{grad[root]} = 1.0", "", (grad[root],)))
     owned = [False] * len(order)  # a gradient in a variable of its own (others share one)
-    renames = work.renames
+    kinds, renames, first, first_rename = trace.kinds, work.renames, work.first, work.first_rename
     for i in range(root, -1, -1):
-        work.first[i], work.first_rename[i] = len(lines), len(renames)
+        first[i], first_rename[i] = len(lines), len(renames)
         work.gradient[i] = up = grad[i]
         shape = shape_of[i]
-        if shape is not None:  # not a leaf
-            _products(i, up, trace, names, var, shapes, shape, fill_of[i], forward_text[i],
-                      needed, grad, owned, lines, work)
+        if shape is None:  # a leaf
+            continue
+        js = parents[i]
+        fill = fill_of[i]
+        rule = shape.rule or shapes.rule(shape, order[i])
+        work.finite_if[i] = rule.finite_if
+        if rule.call is None:
+            locals_ = rule.partials if rule.plain else \
+                [(None if t is None else t.format(*fill), r, f) for t, r, f in rule.partials]
+        else:  # the rule is called: each local derivative is in a variable of its own
+            targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
+            lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
+            locals_ = [(t, False, None) for t in targets]
+        comment = f"  # {forward_text[i]}"
+        for pos in range(len(js) - 1, -1, -1):  # backward() adds b, then a
+            j = js[pos]
+            local, may_raise, _ = locals_[pos]
+            if not needed[j] or up is None:
+                if may_raise:  # evaluated for its errors only, as backward() computes it
+                    lines.append((local, "  # unused: evaluated as backward() does", ()))
+                continue
+            if rule.gates[pos]:  # a local that depends on values may be 0, and so j's gradient
+                work.gated[j] = True
+            product = up if local is None else f"{local} * {up}"  # None: the rule said 1
+            if grad[j] is None:
+                if local is None and not order[j].label and kinds[j][0] != SLOT:
+                    grad[j] = up  # an unlabelled node passed g unchanged shares g's variable
+                    renames.append((i, j, None, up))
+                    continue
+                grad[j] = name = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
+                                             f"node{j}_grad")
+                owned[j] = True
+                renames.append((i, j, None, name))
+                lines.append((f"{name} = {product}", comment, (name,)))
+            elif owned[j]:
+                lines.append((f"{grad[j]} += {product}", comment, (grad[j],)))
+            else:  # the shared variable must not change: the sum gets a variable of its own
+                shared, grad[j] = grad[j], names.fresh(f"{var[j]}_grad")
+                owned[j] = True
+                renames.append((i, j, shared, grad[j]))
+                lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
     work.lines = len(lines)
     return grad
-
-
-def _products(i: int, up: str | None, trace: Trace, names: Names, var: list[str],
-              shapes: _Shapes, shape: _Shape, fill: list[str], forward_text: str,
-              needed: list[bool], grad: list[str | None], owned: list[bool], lines: list[Line],
-              work: BackwardRecord) -> None:
-    """Node i's chain-rule products into its operands' gradients, as backward() adds them."""
-    order, kinds, js = trace.order, trace.kinds, trace.parents[i]
-    rule = shape.rule or shapes.rule(shape, order[i])
-    work.finite_if[i] = rule.finite_if
-    if rule.call is None:
-        locals_ = rule.partials if rule.plain else \
-            [(None if t is None else t.format(*fill), r, f) for t, r, f in rule.partials]
-    else:  # the rule is called: each local derivative is in a variable of its own
-        targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
-        lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
-        locals_ = [(t, False, None) for t in targets]
-    comment = f"  # {forward_text}"
-    renames = work.renames
-    for pos in range(len(js) - 1, -1, -1):  # backward() adds b, then a
-        j = js[pos]
-        local, may_raise = locals_[pos][:2]
-        if not needed[j] or up is None:
-            if may_raise:  # evaluated for its errors only, as backward() computes it
-                lines.append((local, "  # unused: evaluated as backward() does", ()))
-            continue
-        if rule.gates[pos]:
-            work.gated[j] = True
-        product = up if local is None else f"{local} * {up}"  # None: the rule said 1
-        if grad[j] is None:
-            if local is None and not order[j].label and kinds[j][0] != SLOT:
-                grad[j] = up  # an unlabelled node passed g unchanged shares g's variable
-                renames.append((i, j, None, up))
-                continue
-            grad[j] = name = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
-                                         f"node{j}_grad")
-            owned[j] = True
-            renames.append((i, j, None, name))
-            lines.append((f"{name} = {product}", comment, (name,)))
-        elif owned[j]:
-            lines.append((f"{grad[j]} += {product}", comment, (grad[j],)))
-        else:  # the shared variable must not change: the sum gets a variable of its own
-            shared, grad[j] = grad[j], names.fresh(f"{var[j]}_grad")
-            owned[j] = True
-            renames.append((i, j, shared, grad[j]))
-            lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
 
 
 @dataclass(slots=True)

@@ -78,10 +78,12 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guar
     top = n  # the region of everything (an index of its own): never skipped, never left
     # owner[v]: the innermost candidate region holding v (the meet of its consumers'); a
     # candidate's owner encloses it. chain[v]: the candidate regions v is in, innermost first
+    # vouch[v]: the node nearest the root whose finite value proves v's finite
     owner, depth = [UNSEEN] * n + [top], [0] * (n + 1)
     edges = [0] * n  # how many times v is an operand
     candidate = [False] * n
     chain: list[tuple[int, ...]] = [()] * (n + 1)
+    order, kinds, vouch = trace.order, trace.kinds, list(range(n))
     for v in range(n - 1, -1, -1):  # every consumer of v is done before v
         enclosing = owner[v] = top if owner[v] == UNSEEN else owner[v]
         if work.gated[v] and edges[v] == 1 and depth[enclosing] < MAX_DEPTH:
@@ -92,26 +94,31 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guar
         else:
             chain[v] = chain[enclosing]
             region_of_v = enclosing
+        vouches = kinds[v][0] == OP and order[v]._op.forward in FINITE_IMPLIES_FINITE_OPERANDS
         for j in parents[v]:
             edges[j] += 1
             seen_so_far = owner[j]
-            owner[j] = region_of_v if seen_so_far in (UNSEEN, region_of_v) else \
-                _meet(seen_so_far, region_of_v, owner, depth)
+            if seen_so_far == UNSEEN:
+                owner[j] = region_of_v
+            elif seen_so_far != region_of_v and seen_so_far != top:  # top holds everything
+                owner[j] = _meet(seen_so_far, region_of_v, owner, depth)
+            if vouches and vouch[v] > vouch[j]:
+                vouch[j] = vouch[v]
     # each candidate's nodes: how many have statements, the lowest, anything unsafe, and the
     # values vouching for their locals' finiteness
-    vouch = _vouchers(trace)
     count, low, unsafe = [0] * n, [-1] * n, [False] * n
     seen: dict[int, set[int]] = {}
     lines_before = [0] * (n + 1)  # nodes with statements among the first v
+    first = work.first
     for v in range(n):
-        has_lines = work.first[v] != work.last(v)
+        has_lines = first[v] != (first[v - 1] if v else work.lines)  # work.last(v), inlined
         lines_before[v + 1] = lines_before[v] + has_lines
         regions_of_v = chain[v]
         if not regions_of_v:
             continue
         operands = work.finite_if[v]
         if operands:
-            vouching = {vouch[v if k < 0 else parents[v][k]] for k in operands}
+            vouching = [vouch[v if k < 0 else parents[v][k]] for k in operands]
         for r in regions_of_v:
             count[r] += has_lines
             if low[r] < 0:  # v ascends: the first is the lowest
@@ -170,19 +177,6 @@ def _meet(a: int, b: int, owner: list[int], depth: list[int]) -> int:
         else:
             b = owner[b]
     return a
-
-
-def _vouchers(trace: Trace) -> list[int]:
-    """Per node, the node nearest the root whose finite value proves this one finite."""
-    order, kinds, parents = trace.order, trace.kinds, trace.parents
-    vouch = list(range(len(order)))
-    for i in range(len(order) - 1, -1, -1):
-        if kinds[i][0] == OP and order[i]._op.forward in FINITE_IMPLIES_FINITE_OPERANDS:
-            mine = vouch[i]
-            for j in parents[i]:
-                if mine > vouch[j]:
-                    vouch[j] = mine
-    return vouch
 
 
 def _when_skipped(renames: list[tuple[int, int, str | None, str]], r: int,
