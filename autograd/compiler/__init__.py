@@ -2,8 +2,10 @@
 
 `compile(f, *example_args)` traces f on the example numbers and generates one statement per
 node forward and one per chain-rule product backward, in the order `backward()` computes them,
-so values and gradients are equal bit for bit. Captured Values (a model's parameters) stay live:
-read at every call, their gradients added to `.grad`. `compiled.source` is the program.
+so values and gradients are equal bit for bit (a part of the backward that can only add zeros,
+below a relu that is off, say, is skipped at run time: that changes no bit either). Captured
+Values (a model's parameters) stay live: read at every call, their gradients added to `.grad`.
+`compiled.source` is the program.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Forward: one statement per node, its op's forward written infix when it is one o
 operators and called by name otherwise. Backward: one statement per chain-rule product, in
 exactly the order `backward()` adds them (for each node from the root down: its second
 operand, then its first), each local derivative the op table's own rule evaluated on code
-symbols. So the program does the same float operations in the same order as the engine.
+symbols. So the program does the same float operations in the same order as the engine,
+but for a region it can prove adds only zeros, which it skips at run time (skips.py).
 """
 
 from __future__ import annotations
