@@ -253,7 +253,7 @@ def _every_region_guarded(monkeypatch):
 
 
 def test_random_graphs_with_every_region_guarded(monkeypatch):
-    """The random-graph agreement tests again, with a test before every region there is."""
+    """The random-graph agreement tests again, with even the smallest regions tested."""
     _every_region_guarded(monkeypatch)
     test_compile.test_argnums_equal_value_and_grad_on_random_graphs()
     test_compile.test_grad_effects_equal_backward_on_random_graphs()
