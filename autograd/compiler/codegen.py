@@ -202,15 +202,15 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
         work.finite_if[i] = rule.finite_if
         if rule.call is None:
             locals_ = rule.partials if rule.plain else \
-                [(None if t is None else t.format(*fill), r, f) for t, r, f in rule.partials]
+                [(None if t is None else t.format(*fill), r) for t, r in rule.partials]
         else:  # the rule is called: each local derivative is in a variable of its own
             targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
             lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
-            locals_ = [(t, False, None) for t in targets]
+            locals_ = [(t, False) for t in targets]
         comment = f"  # {forward_text[i]}"
         for pos in range(len(js) - 1, -1, -1):  # backward() adds b, then a
             j = js[pos]
-            local, may_raise, _ = locals_[pos]
+            local, may_raise = locals_[pos]
             if not needed[j] or up is None:
                 if may_raise:  # evaluated for its errors only, as backward() computes it
                     lines.append((local, "  # unused: evaluated as backward() does", ()))
@@ -242,10 +242,9 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
 @dataclass(slots=True)
 class _Rule:
     """An op's rule as templates: per operand (expression or None for exactly 1, may it
-    raise, the fields that must be finite for it to be: None if unknown), or a call of the
-    rule (its text and comment) when it cannot be written out."""
+    raise), or a call of the rule (its text and comment) when it cannot be written out."""
 
-    partials: list[tuple[str | None, bool, tuple[int, ...] | None]]
+    partials: list[tuple[str | None, bool]]
     plain: bool = False  # no operand or output in the partials: the same for every node
     call: str | None = None
     comment: str = ""
@@ -324,10 +323,10 @@ class _Shapes:
             found = op.partials(self.math, *args, *param, out)
             if len(found) == len(args):
                 partials = [_product(local, names) for local in found]
-                plain = all(t is None or "{" not in t for t, _, _ in partials)
+                plain = all(t is None or "{" not in t for t, _ in partials)
                 shape.rule = _Rule(partials, plain, gates=tuple(
-                    t is not None and "{" in t for t, _, _ in partials),
-                    finite_if=_finite_operands(partials, shape.consts))
+                    t is not None and "{" in t for t, _ in partials),
+                    finite_if=_finite_operands(found, shape.consts))
                 return shape.rule
         except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
             pass
@@ -344,26 +343,29 @@ class _Shapes:
         return shape.rule
 
 
-def _product(local: object, names: Names) -> tuple[str | None, bool, tuple[int, ...] | None]:
-    """A local derivative as the left factor of `local * g` (None when it is exactly 1), whether
-    it may raise, and which fields must be finite for it to be (None: not known)."""
+def _product(local: object, names: Names) -> tuple[str | None, bool]:
+    """A local derivative as the left factor of `local * g` (None when it is exactly 1)."""
     if isinstance(local, Sym):
-        return local.operand(), local.may_raise, _finite_if(local)
+        return local.operand(), local.may_raise
     shown = text(local, names)  # a number: TypeError (NotSymbolic) for anything else
     if local == 1:
-        return None, False, ()  # 1.0 * g is g, bit for bit
-    return ((f"({shown})" if shown.startswith("-") else shown), False,
-            () if math.isfinite(local) else None)
+        return None, False  # 1.0 * g is g, bit for bit
+    return (f"({shown})" if shown.startswith("-") else shown), False
 
 
-def _finite_operands(partials: list, consts: tuple) -> tuple[int, ...] | None:
-    """The operand positions (-1: the node itself) whose finite values make every local
-    finite, from each local's fields; None if a local may raise or its finiteness is unknown."""
+def _finite_operands(locals_: tuple, consts: tuple) -> tuple[int, ...] | None:
+    """The operand positions (-1: the node itself) whose finite values make every one of a
+    rule's locals (numbers or Syms) finite; None if a local may raise or its finiteness is
+    not known."""
     variables = [k for k, c in enumerate(consts) if c is None]
     variables.append(-1)  # the last field is the node's own value
     found: set[int] = set()
-    for _, may_raise, fields in partials:
-        if may_raise or fields is None:
+    for local in locals_:
+        if isinstance(local, Sym):
+            fields = None if local.may_raise else _finite_if(local)
+        else:
+            fields = () if math.isfinite(local) else None
+        if fields is None:
             return None
         found.update(variables[k] for k in fields)
     return tuple(sorted(found))

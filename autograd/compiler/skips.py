@@ -61,10 +61,9 @@ class BackwardRecord:
 
 @dataclass
 class Guard:
-    """A region to skip: its root and the root's gradient variable, its statements
-    `lines[start:end]`, the nodes that must be finite, and what the skipping branch sets."""
+    """A region to skip: its root's gradient variable, its statements `lines[start:end]`, the
+    nodes that must be finite, and what the skipping branch sets."""
 
-    root: int
     gradient: str
     start: int
     end: int
@@ -145,7 +144,7 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guar
         gradient = work.gradient[r]
         if gradient is None:  # nothing flows into the region: it has nothing to skip
             continue
-        guards.append(Guard(r, gradient, start, end, witnesses,
+        guards.append(Guard(gradient, start, end, witnesses,
                             _when_skipped(renames, r, chain, is_output)))
     return _worth_a_test(guards)
 
@@ -180,7 +179,7 @@ def _meet(a: int, b: int, owner: list[int], depth: list[int]) -> int:
 
 
 def _when_skipped(renames: list[tuple[int, int, str | None, str]], r: int,
-           chain: list[tuple[int, ...]], is_output: set[int]) -> list[tuple[str, str]]:
+                  chain: list[tuple[int, ...]], is_output: set[int]) -> list[tuple[str, str]]:
     """What skipping must still set: each gradient variable the region made that is read after
     it (outside nodes', and returned ones), to its value before (or 0.0: nothing flowed)."""
     before: dict[int, str | None] = {}
