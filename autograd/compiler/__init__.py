@@ -1,7 +1,8 @@
 """`autograd.compile`: trace f once, then run its forward and backward as straight-line Python.
 
 `compile(f, *example_args)` traces f on the example numbers and generates one statement per
-node forward and one per chain-rule product backward, in the order `backward()` computes them,
+node forward (sums and products used once written inline) and one per chain-rule product
+backward, in the order `backward()` computes them,
 so values and gradients are equal bit for bit (a part of the backward that can only add zeros,
 below a relu that is off, say, is skipped at run time: that changes no bit either). Captured
 Values (a model's parameters) stay live: read at every call, their gradients added to `.grad`.

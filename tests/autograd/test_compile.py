@@ -67,7 +67,8 @@ def test_argnums_equal_value_and_grad_on_random_graphs(expr, data):
 def test_grad_effects_equal_backward_on_random_graphs(expr, data):
     """Captured Values: .grad gets exactly what f().backward() adds, from any starting grad."""
     xs = [Value(p, label=n) for p, n in zip(expr.point, expr.variables)]
-    compiled = autograd.compile(lambda: expr(*xs), check=True)
+    # check=True returns every node's value, so nothing is written inline: test both
+    compiled = autograd.compile(lambda: expr(*xs), check=data.draw(st.booleans()))
     for point in (expr.point, [data.draw(ANY) for _ in expr.point]):
         start = [data.draw(SPECIAL) for _ in xs]
         twins = [Value(p, label=n) for p, n in zip(point, expr.variables)]
@@ -290,11 +291,85 @@ def test_source_reads_like_manual_backprop():
 
     compiled = autograd.compile(neuron, 2.0, -3.0, 1.0, argnums=(0, 1, 2))
     source = compiled.source
-    for line in ("x, w, b = inputs", "n = node2 + b  # add", "o = tanh(n)  # tanh",
-                 "n_grad = (1.0 - (o * o)) * o_grad  # o = tanh(n)", "w_grad = x * n_grad",
-                 "return o, (x_grad, w_grad, b_grad)"):
+    for line in ("x, w, b = inputs", "\n    n = x * w + b\n", "o = tanh(n)  # tanh",
+                 "n_grad = (1.0 - (o * o)) * o_grad  # o = tanh(n)",
+                 "w_grad = x * n_grad  # x * w, in n", "return o, (x_grad, w_grad, b_grad)"):
         assert line in source, source
     assert source.index("# forward") < source.index("# backward")
+
+
+def _forward_lines(source):
+    return source.split("# forward")[1].split("# backward")[0].splitlines()[1:-1]
+
+
+def test_sums_and_products_used_once_are_written_inline_with_their_parentheses():
+    def f(a, b, c, d):
+        s = a - (b - c)  # b - c inline: parenthesised, or the floats would differ
+        t = a * b  # used twice: a statement
+        m = (a + d) * c  # mul reads a + d: a statement
+        n = t + t * d + s * m  # labelled: a statement
+        n.label = "n"
+        return n.relu() + a
+
+    compiled = autograd.compile(f, 1e16, 1e16, 1.0, 3.0, argnums=(0, 1, 2, 3))
+    forward = [line.strip() for line in _forward_lines(compiled.source)]
+    assert forward == ["node2 = a * b  # mul", "node9 = a + d  # add", "node8 = a - (b - c)",
+                       "node10 = node9 * c  # mul", "n = node2 + node2 * d + node8 * node10",
+                       "node13 = relu(n)  # relu", "node14 = node13 + a  # add"], forward
+    assert "c_grad += (-1.0) * node7_grad  # b - c, in node8" in compiled.source
+    for point in ((1e16, 1e16, 1.0, 3.0), (1e16, -1e16, 1e16, 1.0), (0.1, 0.2, 0.3, -0.4)):
+        ours, theirs = compiled(*point), value_and_grad(f, (0, 1, 2, 3))(*point)
+        assert same(ours[0], theirs[0]) and all(map(same, ours[1], theirs[1])), point
+    nested = autograd.compile(lambda a, b, c: a - (b - c), 1e16, 1e16, 1.0, argnums=0)
+    assert "= a - (b - c)" in nested.source
+    assert nested(1e16, 1e16, 1.0) == (0.0, 1.0)  # (a - b) - c would be -1.0
+
+
+def test_an_op_whose_rule_reads_its_own_value_is_not_written_inline():
+    import operator
+
+    from autograd.ops import REAL, Op
+
+    # a user's product whose rule reads its result: its value must be a variable
+    scaled = Op("scaled_mul", "*", 2, operator.mul,
+                lambda m, a, b, out: (b + 0.0 * out, a + 0.0 * out), "a*b", (REAL, REAL))
+
+    def f(a, b, c):
+        return apply(scaled, a, b) + c
+
+    compiled = autograd.compile(f, 2.0, 3.0, 4.0, argnums=(0, 1, 2))
+    assert "node2 = a * b  # scaled_mul" in compiled.source
+    assert compiled(2.0, 3.0, 4.0) == value_and_grad(f, (0, 1, 2))(2.0, 3.0, 4.0) == \
+        (10.0, (3.0, 2.0, 1.0))
+
+
+def test_labelled_nodes_and_long_expressions_get_statements(monkeypatch):
+    from autograd.compiler import codegen
+
+    def fold(*xs):
+        total = xs[0] * xs[1]
+        for x in xs[2:]:
+            total = total + x * x
+        return total
+
+    xs = [float(k) for k in range(1, 40)]
+    for cap in (codegen.MAX_INLINED, 5):
+        monkeypatch.setattr(codegen, "MAX_INLINED", cap)
+        compiled = autograd.compile(fold, *xs, argnums=tuple(range(len(xs))))
+        forward = _forward_lines(compiled.source)
+        ops = [line.count(" + ") + line.count(" * ") for line in forward]
+        assert max(ops) <= cap and sum(ops) == 2 * len(xs) - 3, (cap, forward)
+        assert len(forward) <= -(-(2 * len(xs) - 3) // (cap - 1)), (cap, forward)
+        assert compiled(*xs) == value_and_grad(fold, tuple(range(len(xs))))(*xs)
+
+    def labelled(x, y):
+        p = x * y
+        p.label = "p"
+        return p + x
+
+    compiled = autograd.compile(labelled, 2.0, 3.0)
+    assert [line.strip() for line in _forward_lines(compiled.source)] == \
+        ["p = x * y  # mul", "node3 = p + x  # add"]
 
 
 def test_labels_become_unique_identifiers():

@@ -111,7 +111,7 @@ def test_a_long_program_shows_its_first_lines_and_says_how_many_more():
     import autograd
     from autograd.display import SOURCE_LINES
 
-    compiled = autograd.compile(lambda xs: autograd.sum_of(x * x for x in xs), [1.0] * 300)
+    compiled = autograd.compile(lambda xs: autograd.sum_of(x.tanh() for x in xs), [1.0] * 500)
     total = len(compiled.source.splitlines())
     shown = compiled._repr_html_()
     assert total > SOURCE_LINES
