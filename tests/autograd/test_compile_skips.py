@@ -180,6 +180,30 @@ def test_large_programs_are_never_cut_inside_a_guard(monkeypatch):
     step = autograd.compile(lambda xs: _hinge(net, xs, ys), XS, check=True)
     assert "def _part3(" in step.source and "isfinite(" in step.source
     step(XS)
+    # each part is compiled by itself, on its own lines of the source: every line that runs
+    # is a statement of the function running it
+    ran: set[tuple[str, int]] = set()
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename.startswith("<autograd.compile"):
+            if event == "line":
+                ran.add((frame.f_code.co_name, frame.f_lineno))
+            return tracer
+        return None
+
+    sys.settrace(tracer)
+    try:
+        step(XS)
+    finally:
+        sys.settrace(None)
+    lines = step.source.splitlines()
+    functions = {name for name, _ in ran}
+    assert {"program", "_part0", "_part3"} <= functions
+    for name, k in ran:
+        code = lines[k - 1].split("  #")[0].strip()
+        assert code and not code.startswith(("#", "def ")), (name, k, lines[k - 1])
+        above = next(line for line in reversed(lines[:k]) if line.startswith("def "))
+        assert above.startswith(f"def {name}("), (name, k, above)
 
 
 def test_a_region_too_long_to_split_around_gets_no_test(monkeypatch):
