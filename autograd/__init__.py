@@ -2,7 +2,7 @@
 
 from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.backward import backward, grad, gradients, local_partials, value_and_grad
-from autograd.compiler import compile
+from autograd.compiler import compile, is_tracing
 from autograd.explain import explain, text_graph
 from autograd.forward import Dual, jvp
 from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -21,6 +21,6 @@ __all__ = [
     "gradgradcheck", "gradients", "grad", "is_grad_enabled", "local_partials", "mean_of",
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",
-    "text_graph", "Dual", "hessian", "hvp", "jacobian", "jvp", "vjp", "define_op",
+    "text_graph", "Dual", "hessian", "hvp", "jacobian", "jvp", "vjp", "define_op", "is_tracing",
 ]
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 
-from autograd import Value, sum_of
+from autograd import Value, is_tracing, sum_of
 from nn.module import Module, as_rng, check_count, check_number, shown
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
@@ -161,6 +161,11 @@ class Dropout(Module):
         xs = check_inputs(x, None, self)
         if not self.training or self.p == 0:
             return xs
+        if is_tracing():  # whatever the mask drawn, a compiled program would replay it
+            raise ValueError("Dropout: autograd.compile cannot trace a Dropout in training mode: "
+                             "it draws a new mask at every call, and the compiled program would "
+                             "replay the traced one. Call model.eval() before compiling, or pass "
+                             "masks in as arguments")
         scale = 1.0 / (1.0 - self.p)
         return [xi * scale if self.rng.random() >= self.p else xi * 0.0 for xi in xs]
 

@@ -34,6 +34,7 @@ from autograd.compiler.trace import (
     Trace,
     bits,
     flatten,
+    is_tracing,
     parameter_names,
     refuse_mode,
     run_f,
@@ -41,7 +42,7 @@ from autograd.compiler.trace import (
     unflatten,
 )
 
-__all__ = ["CheckError", "Compiled", "compile"]
+__all__ = ["CheckError", "Compiled", "compile", "is_tracing"]
 
 
 class CheckError(AssertionError):

@@ -15,6 +15,7 @@ import random
 import reprlib
 import struct
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,13 @@ Spec = tuple  # preorder tokens: None for a number, (list, n) or (tuple, n) for 
 
 SLOT, LIVE, CONST, OP = "slot", "live", "const", "op"
 _OP_KIND = (OP,)
+_tracing: ContextVar[bool] = ContextVar("autograd_tracing", default=False)
+
+
+def is_tracing() -> bool:
+    """True while `autograd.compile` runs f to trace it: a layer that would draw random numbers
+    (a Dropout in training mode) can refuse, since the program would replay one draw forever."""
+    return _tracing.get()
 
 
 def flatten(args: tuple, names: Sequence[str] = (),
@@ -157,9 +165,13 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
     """Run f twice on the same numbers and sort its nodes into slots, live, constants and ops."""
     refuse_mode("compile")
     state = random.getstate()
-    first, leaves1 = run_f(f, spec, numbers)
-    order1 = topological_order(first)
-    out, leaves = run_f(f, spec, numbers)
+    token = _tracing.set(True)
+    try:
+        first, leaves1 = run_f(f, spec, numbers)
+        order1 = topological_order(first)
+        out, leaves = run_f(f, spec, numbers)
+    finally:
+        _tracing.reset(token)
     if random.getstate() != state:
         random.setstate(state)
         raise ValueError("compile: f drew numbers from the random module while tracing; the "

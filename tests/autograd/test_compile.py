@@ -475,6 +475,26 @@ def test_dropout_in_training_mode_is_refused():
     assert compiled([1.0, 2.0]) == model([1.0, 2.0])[0].data
 
 
+def test_dropout_is_refused_even_when_both_traces_would_draw_the_same_mask():
+    import nn
+
+    # one input kept with probability 0.999: the two traces would almost surely agree
+    drop = nn.Dropout(0.001, rng=0)
+    rng_state = drop.rng.getstate()
+    seen = []
+
+    def f(x):
+        seen.append(autograd.is_tracing())
+        return drop([x])[0] * 2.0
+
+    with pytest.raises(ValueError, match="Dropout in training mode"):
+        autograd.compile(f, 1.0)
+    assert seen == [True] and not autograd.is_tracing()
+    assert drop.rng.getstate() == rng_state  # refused before drawing
+    drop.eval()
+    assert autograd.compile(f, 1.0)(3.0) == 6.0 and seen[-2:] == [True, True]
+
+
 def test_drawing_from_the_random_module_is_refused():
     import random
 
