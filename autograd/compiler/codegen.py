@@ -132,8 +132,7 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
             fail = names.bind("DomainFailure", DomainFailure)
             lines.append((f"if {names.bind('check_' + node._op.name, check)}({args}) "
                           f"is not None: raise {fail}({i})", "", ()))
-        text[i] = f"{var[i]} = {expr}"
-        lines.append((text[i], shape.comment if size[i] == 1 else "", (var[i],)))
+        text[i] = _state(var[i], expr, size[i], shape.comment, lines)
     host = list(range(n))
     for i in range(n - 1, -1, -1):  # consumers first: the statement each inlined node is in
         if into[i] >= 0:
@@ -173,9 +172,15 @@ def _inline(i: int, node, waiting: list[tuple[int, int]], fill: list[str], shape
             size[i] += size[j]
             into[j] = i
         else:
-            text[j] = f"{fill[k]} = {expr}"
-            lines.append((text[j], shape_of[j].comment if size[j] == 1 else "", (fill[k],)))
+            text[j] = _state(fill[k], expr, size[j], shape_of[j].comment, lines)
     return texts
+
+
+def _state(name: str, expr: str, size: int, comment: str, lines: list[Line]) -> str:
+    """Append the statement `name = expr` (`size` ops; `comment` if one); returns it as the
+    backward's comments show it (a long expression by its end)."""
+    lines.append((f"{name} = {expr}", comment if size == 1 else "", (name,)))
+    return f"{name} = {expr if size == 1 or len(expr) <= 40 else _tail(expr)}"
 
 
 def _tail(expr: str, width: int = 40) -> str:

@@ -372,6 +372,25 @@ def test_labelled_nodes_and_long_expressions_get_statements(monkeypatch):
         ["p = x * y  # mul", "node3 = p + x  # add"]
 
 
+def test_backward_comments_show_a_long_expression_by_its_end():
+    import re
+
+    b = Value(0.5, "b")
+
+    def f(*xs):
+        total = xs[0] * xs[1]
+        for x in xs[2:]:
+            total = total + x * x
+        return (total + b).tanh()
+
+    compiled = autograd.compile(f, *[0.1] * 8)
+    line = next(line for line in compiled.source.splitlines() if "b_grad = " in line)
+    comment = line.split("  # ")[1]
+    assert re.fullmatch(r"node\d+ = \.\.\. .*args_7 \* args_7 \+ b", comment), line
+    assert len(comment) < 60, line
+    assert compiled(*[0.1] * 8) == f(*[Value(0.1) for _ in range(8)]).data
+
+
 def test_labels_become_unique_identifiers():
     a = Value(1.0, "layers.0.w1")
     b = Value(2.0, "for")
