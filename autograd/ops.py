@@ -108,6 +108,9 @@ class Op:
     swapped: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.param is not None and self.arity != 1:  # the engine passes one to unary ops
+            raise ValueError(f"{self.name}: only a one-input op can take a parameter "
+                             f"({self.param!r}); this one has {self.arity} inputs")
         # exactly these classes: a subclass may compute something else in its __call__
         if type(self.partials) is Constant:
             object.__setattr__(self, "fixed", self.partials.values)

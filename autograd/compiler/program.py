@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from autograd.compiler.codegen import INPUTS, LIVE_VALUES, Code, Line
 
-PART = 100_000  # statements per function: W1 (~48,700) in one runs fastest
+PART = 100_000  # statements per function: W1 (~48,600) in one runs fastest
 _IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*")
 _serial = itertools.count()
 

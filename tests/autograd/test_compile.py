@@ -343,6 +343,25 @@ def test_an_op_whose_rule_reads_its_own_value_is_not_written_inline():
         (10.0, (3.0, 2.0, 1.0))
 
 
+def test_an_operand_read_by_a_constants_rule_that_may_raise_keeps_its_statement():
+    import operator
+
+    from autograd.ops import REAL, Op
+
+    # the constant's partial, 1 / b, is evaluated for its errors only, as backward() does: it
+    # reads b, so b (= x + y) must be a variable
+    odd = Op("odd_mul", "*", 2, operator.mul, lambda m, a, b, out: (1.0 / b, a), "a*b",
+             (REAL, REAL))
+
+    def f(x, y):
+        return apply(odd, 2.0, x + y)
+
+    compiled = autograd.compile(f, 1.0, 2.0, argnums=(0, 1))
+    reference = value_and_grad(f, (0, 1))
+    assert compiled(1.0, 2.0) == reference(1.0, 2.0) == (6.0, (2.0, 2.0))
+    assert assert_same_outcome(lambda: compiled(1.0, -1.0), lambda: reference(1.0, -1.0)) is None
+
+
 def test_labelled_nodes_and_long_expressions_get_statements(monkeypatch):
     from autograd.compiler import codegen
 

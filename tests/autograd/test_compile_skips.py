@@ -171,15 +171,19 @@ def test_check_mode_compares_every_node_of_skipped_regions():
         step([[a + shift, b - shift] for a, b in XS])  # raises CheckError on any difference
 
 
-def test_large_programs_are_never_cut_inside_a_guard(monkeypatch):
+@pytest.mark.parametrize("check", [True, False])  # check=True writes nothing inline
+def test_large_programs_are_never_cut_inside_a_guard(monkeypatch, check):
     import importlib
 
     monkeypatch.setattr(importlib.import_module("autograd.compiler.program"), "PART", 7)
     net = _net(hidden=8)
     ys = _margin_met_for_the_first_sample(net)
-    step = autograd.compile(lambda xs: _hinge(net, xs, ys), XS, check=True)
+    twin = copy.deepcopy(net)
+    step = autograd.compile(lambda xs: _hinge(net, xs, ys), XS, check=check)
     assert "def _part3(" in step.source and "isfinite(" in step.source
     step(XS)
+    _hinge(twin, [[Value(a) for a in x] for x in XS], ys).backward()
+    assert all(same(p.grad, q.grad) for p, q in zip(_params(net), _params(twin)))
     # each part is compiled by itself, on its own lines of the source: every line that runs
     # is a statement of the function running it
     ran: set[tuple[str, int]] = set()

@@ -303,6 +303,16 @@ def test_a_swapped_rule_needs_two_inputs():
         autograd.define_op("times_one", lambda a: a, Swapped())
 
 
+def test_only_a_one_input_op_takes_a_parameter():
+    # the engine passes a parameter to one-input ops only (pow's exponent, leaky_relu's slope):
+    # a two-input Op with one would compute its forward without it
+    from autograd.ops import REAL, Op
+
+    with pytest.raises(ValueError, match="add_k: only a one-input op can take a parameter"):
+        Op("add_k", "+", 2, lambda a, b, k: a + b + k, lambda m, a, b, k, out: (1.0, 1.0),
+           "a+b+k", (REAL, REAL), param="k", param_domain=REAL)
+
+
 @pytest.mark.parametrize("rule", ["constant", "swapped"])
 def test_backward_reads_a_constant_or_swapped_rule_without_calling_it(rule, monkeypatch):
     import copy
