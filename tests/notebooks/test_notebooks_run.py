@@ -51,6 +51,14 @@ def test_01_by_hand_and_by_stepgrad_agree_with_a_finite_difference(executed):
     assert "grad &#45;1.5000" in svg or "grad -1.5000" in svg
     rows = ET.fromstring(result(notebook, "explain", "text/html")).find("tbody")
     assert len(rows) == 10 and "".join(rows[0].itertext()).startswith("0x1leaf")
+    # the program autograd.compile writes: the manual backprop, line for line
+    program = html.unescape(re.sub(r"<[^>]+>", "", result(notebook, "compiled", "text/html")))
+    for line in ("    n = x1 * w1 + x2 * w2 + b\n", "    o_grad = 1.0\n",
+                 "    n_grad = (1.0 - (o * o)) * o_grad  # o = tanh(n)\n",
+                 "    b_grad = n_grad  # n = x1 * w1 + x2 * w2 + b\n",
+                 "    w1_grad = x1 * n_grad  # x1 * w1, in n\n"):
+        assert line in program, program
+    assert result(notebook, "compiled-agrees") == "True"  # "bit for bit"
 
 
 def neuron_steps() -> list[tuple[str, str]]:
