@@ -52,8 +52,11 @@ def _fail(message: str) -> int:
 
 def _check_paths(svg: str | None, html: str | None) -> None:
     """Refuse output paths that could never be written, before any work is done."""
-    if svg is not None and not svg.strip():
-        raise ExpressionError("--svg needs a file name, not an empty one")
+    if svg is not None:
+        if not svg.strip():
+            raise ExpressionError("--svg needs a file name, not an empty one")
+        if not svg.lower().endswith(".svg"):
+            raise ExpressionError(f"--svg writes an SVG picture: give a .svg file, not {svg!r}")
     if html is not None:
         if not html.strip():
             raise ExpressionError("--html needs a file name, not an empty one")

@@ -73,6 +73,7 @@ def test_options_may_come_anywhere_and_dashdash_allows_a_leading_minus():
     (["1if x else 2", "x=1"], "if/else not allowed"),  # and no SyntaxWarning line
     (["1or x", "x=1"], "and/or not allowed"),
     (["x", "x=1", "--svg", ""], "--svg needs a file name"),
+    (["x", "x=1", "--svg", "g.png"], "--svg writes an SVG picture: give a .svg file"),
     (["x", "x=1", "--html", ""], "--html needs a file name"),
     (["x", "x=1", "--html", "out.txt"], "give a .html file"),
     ([balanced_sum([f"exp(x*{k})" for k in range(1, 81)]), "x=0.01", "--html", "p.html"],
@@ -197,7 +198,7 @@ def test_the_html_bound_is_the_libraries_bound():
 
 @pytest.mark.parametrize("option", ["--svg", "--html"])
 def test_an_output_path_that_is_a_directory_is_refused_before_any_output(option, tmp_path):
-    target = tmp_path / "out.html"
+    target = tmp_path / ("out.svg" if option == "--svg" else "out.html")
     target.mkdir()
     done = run("x*w", "x=2", "w=-3", option, str(target))
     assert_one_error_line(done, "is a directory")
