@@ -396,6 +396,8 @@ def apply(op: Op, *operands: Value | Number, param: float | None = None) -> Valu
     """Run `op` on Values or numbers and record it (the general entry; operators use `_apply`)."""
     if len(operands) != op.arity:
         raise TypeError(f"{op.name}: takes {op.arity} operand(s), got {len(operands)}")
+    if param is not None and op.param is None:  # it would be recorded, then given to the rule
+        raise TypeError(f"{op.name}: takes no parameter, got param={param!r}")
     return _apply(op, *operands, param=param)
 
 

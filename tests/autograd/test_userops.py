@@ -303,6 +303,14 @@ def test_a_swapped_rule_needs_two_inputs():
         autograd.define_op("times_one", lambda a: a, Swapped())
 
 
+def test_apply_refuses_a_parameter_the_op_does_not_take():
+    from autograd.value import apply
+
+    with pytest.raises(TypeError, match=r"mul: takes no parameter, got param=5.0"):
+        apply(autograd.OPS["mul"], Value(2.0), Value(3.0), param=5.0)
+    assert apply(autograd.OPS["pow"], Value(2.0), param=3.0).data == 8.0
+
+
 def test_only_a_one_input_op_takes_a_parameter():
     # the engine passes a parameter to one-input ops only (pow's exponent, leaky_relu's slope):
     # a two-input Op with one would compute its forward without it
