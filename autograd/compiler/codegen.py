@@ -80,12 +80,11 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
     on floats cannot raise, so no bit changes; fewer statements compile and run faster (W1's
     program has about half as many).
     """
-    order, kinds, parents = trace.order, trace.kinds, trace.parents
+    order, kinds, parents, uses = trace.order, trace.kinds, trace.parents, trace.uses
     n = len(order)
-    uses, consumer = [0] * n, [-1] * n
+    consumer = [-1] * n  # a node's last consumer: its only one where it is used once
     for i, js in enumerate(parents):
         for j in js:
-            uses[j] += 1
             consumer[j] = i
     shape_of: list[_Shape | None] = [None] * n  # None for a leaf
     fill_of: list[list[str]] = [[]] * n
@@ -124,7 +123,7 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
             continue
         if inline and shape.precedence and uses[i] == 1 and i != last and not node.label \
                 and kinds[consumer[i]][0] == OP \
-                and k not in (shape.rule or shapes.rule(shape, node)).reads:  # k: the node
+                and k not in shapes.rule(shape, node).reads:  # k: the node's own field
             pending[i] = text[i] = expr
             continue
         check = node._op.check
@@ -138,8 +137,7 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
     for i in range(n - 1, -1, -1):  # consumers first: the statement each inlined node is in
         if into[i] >= 0:
             host[i] = where = host[into[i]]
-            shown = text[i]
-            text[i] = f"{shown if len(shown) <= 40 else _tail(shown)}, in {var[where]}"
+            text[i] = f"{_tail(text[i])}, in {var[where]}"
     return shape_of, fill_of, text
 
 
@@ -153,7 +151,7 @@ def _inline(i: int, node, waiting: list[tuple[int, int]], fill: list[str], shape
     shape = shape_of[i]
     inline = ()
     if shape.precedence:
-        reads = (shape.rule or shapes.rule(shape, node)).reads
+        reads = shapes.rule(shape, node).reads
         inline = [w for w in waiting if w[0] not in reads]
         total = 1
         for _, j in inline:
@@ -181,12 +179,14 @@ def _state(name: str, expr: str, size: int, comment: str, lines: list[Line]) -> 
     """Append the statement `name = expr` (`size` ops; `comment` if one); returns it as the
     backward's comments show it (a long expression by its end)."""
     lines.append((f"{name} = {expr}", comment if size == 1 else "", (name,)))
-    return f"{name} = {expr if size == 1 or len(expr) <= 40 else _tail(expr)}"
+    return f"{name} = {expr if size == 1 else _tail(expr)}"
 
 
 def _tail(expr: str, width: int = 40) -> str:
-    """A long inlined expression as a comment shows it: its last `width` characters or so
-    (in a left fold, the node's own op is at the end)."""
+    """An inlined expression as a comment shows it: whole, or if longer than `width` its last
+    `width` characters or so (in a left fold, the node's own op is at the end)."""
+    if len(expr) <= width:
+        return expr
     cut = expr.find(" ", len(expr) - width)
     return expr if cut < 0 else "..." + expr[cut:]
 

@@ -79,13 +79,12 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guar
     # candidate's owner encloses it. chain[v]: the candidate regions v is in, innermost first
     # vouch[v]: the node nearest the root whose finite value proves v's finite
     owner, depth = [UNSEEN] * n + [top], [0] * (n + 1)
-    edges = [0] * n  # how many times v is an operand
     candidate = [False] * n
     chain: list[tuple[int, ...]] = [()] * (n + 1)
     order, kinds, vouch = trace.order, trace.kinds, list(range(n))
     for v in range(n - 1, -1, -1):  # every consumer of v is done before v
         enclosing = owner[v] = top if owner[v] == UNSEEN else owner[v]
-        if work.gated[v] and edges[v] == 1 and depth[enclosing] < MAX_DEPTH:
+        if work.gated[v] and trace.uses[v] == 1 and depth[enclosing] < MAX_DEPTH:
             candidate[v] = True
             depth[v] = depth[enclosing] + 1
             chain[v] = (v, *chain[enclosing])
@@ -95,7 +94,6 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guar
             region_of_v = enclosing
         vouches = kinds[v][0] == OP and order[v]._op.forward in FINITE_IMPLIES_FINITE_OPERANDS
         for j in parents[v]:
-            edges[j] += 1
             seen_so_far = owner[j]
             if seen_so_far == UNSEEN:
                 owner[j] = region_of_v

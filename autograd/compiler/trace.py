@@ -120,6 +120,7 @@ class Trace:
     order: list[Value]
     kinds: list[tuple]  # per node: (SLOT, k) | (LIVE, j) | (CONST, x) | (OP,)
     parents: list[list[int]]  # per node: its operands' positions in `order`
+    uses: list[int]  # per node: how many times it is an operand
     live: list[Value]  # captured Values, read at every call, in order
     slots: int  # how many input slots
     names: list[str]  # f's parameter names, for naming slots
@@ -208,7 +209,11 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
                 _differs(f"node {i} is {node._op.name} of nodes {parents[i]}, first "
                          f"{_what(n1, slot1, index1)}")
             kinds.append(_OP_KIND)
-    return Trace(order, kinds, parents, live, len(numbers), parameter_names(f), spec)
+    uses = [0] * len(order)
+    for js in parents:
+        for j in js:
+            uses[j] += 1
+    return Trace(order, kinds, parents, uses, live, len(numbers), parameter_names(f), spec)
 
 
 def bits(x: float | None) -> bytes | None:

@@ -58,7 +58,13 @@ def _params(net):
 
 def _lines_run(compiled, *args):
     """The source lines of the compiled program that ran during one call."""
-    ran: set[int] = set()
+    ran, result = _lines_run_by_function(compiled, *args)
+    return {k for _, k in ran}, result
+
+
+def _lines_run_by_function(compiled, *args):
+    """(function name, line) for each source line of the compiled program run by one call."""
+    ran: set[tuple[str, int]] = set()
     files = set()
 
     def tracer(frame, event, arg):
@@ -66,7 +72,7 @@ def _lines_run(compiled, *args):
         if name.startswith("<autograd.compile"):
             files.add(name)
             if event == "line":
-                ran.add(frame.f_lineno)
+                ran.add((frame.f_code.co_name, frame.f_lineno))
         return tracer
 
     sys.settrace(tracer)
@@ -186,20 +192,7 @@ def test_large_programs_are_never_cut_inside_a_guard(monkeypatch, check):
     assert all(same(p.grad, q.grad) for p, q in zip(_params(net), _params(twin)))
     # each part is compiled by itself, on its own lines of the source: every line that runs
     # is a statement of the function running it
-    ran: set[tuple[str, int]] = set()
-
-    def tracer(frame, event, arg):
-        if frame.f_code.co_filename.startswith("<autograd.compile"):
-            if event == "line":
-                ran.add((frame.f_code.co_name, frame.f_lineno))
-            return tracer
-        return None
-
-    sys.settrace(tracer)
-    try:
-        step(XS)
-    finally:
-        sys.settrace(None)
+    ran, _ = _lines_run_by_function(step, XS)
     lines = step.source.splitlines()
     functions = {name for name, _ in ran}
     assert {"program", "_part0", "_part3"} <= functions
