@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from autograd.compiler.skips import BackwardRecord, Guard, regions
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
-from autograd.ops import FLOAT_MATH, PYTHON_OPERATORS
+from autograd.core.ops import FLOAT_MATH, PYTHON_OPERATORS
 
 INPUTS, LIVE_VALUES = "inputs", "captured"  # the program's two parameters
 

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from autograd.ops import ALWAYS_FINITE, FLOAT_MATH
+from autograd.core.ops import ALWAYS_FINITE, FLOAT_MATH
 
 
 class NotSymbolic(TypeError):
