@@ -1,8 +1,8 @@
 """The op table: the only place in stepgrad that knows calculus.
 
 Each `Op` holds an operation's forward function on floats and its local partial derivatives
-side by side. `Value`, the backward pass, the README's op list, the tests, the drawings, the
-stepper and the expression parser all read this table; adding an op is adding one entry.
+side by side. `Value`, the backward pass, forward mode, the compiler, the stepper, the drawings,
+the expression parser, the generated op list and the tests all read this table.
 
 A rule `partials(m, *inputs, out)` returns d(out)/d(input) for every input. It is written with
 operators and the small math namespace `m`, so the same rule runs on floats (`FLOAT_MATH`, the
@@ -10,6 +10,16 @@ fast first-order path), on `Value`s (recorded, for higher-order gradients), and 
 (to print the rule, or to check it against sympy). Rules receive the forward result `out`, so
 exp' is `out` and tanh' is `1 - out*out`. Ops with a number parameter (the slope of
 leaky_relu, the exponent of pow) receive it after the inputs: `partials(m, a, k, out)`.
+
+Adding an op, the whole checklist (a test fails for each step left out):
+1. One `Op(...)` entry below, added to `OPS`: forward on floats, partials, its domain `check`
+   and smooth domains (where it is differentiable: samplers and gradcheck read them), `doc`.
+2. A one-line method on `Value` (core/value.py) that applies it, if it is called as one
+   (`x.tanh()`). The expression parser knows every one-input op by name (`FUNCTIONS`).
+3. An independent definition of it in sympy, `ORACLES` in tests/autograd/core/test_ops.py.
+4. `python scripts/write_op_list.py`: the documented op list is generated from this table.
+Everything else (forward mode, the compiler, the stepper's text, drawings, anomaly mode, the
+hypothesis strategies, `gradcheck`) reads the new entry as it is.
 """
 
 from __future__ import annotations
