@@ -22,6 +22,14 @@ class Module:
     """Base class: finds parameters in attributes, switches train/eval mode, saves and loads."""
 
     training: bool = True  # a class default, so subclasses need not call super().__init__()
+    keeps_width: bool = False
+    """Whether it gives as many values as it reads (dropout, activations): `Sequential` reads
+    it to carry a known width past the module."""
+
+    def widths(self) -> tuple[int | None, int | None]:
+        """(inputs read, outputs given) as flat lists, or None where the module does not fix
+        one (a convolution reads images): `Sequential` checks neighbours' widths with it."""
+        return None, None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """`module(x)` is `module.forward(x)`, as in PyTorch."""
