@@ -1,13 +1,16 @@
-# `make test`, `make demo` and `make lab` set up what they need themselves on a fresh clone,
-# and only that: the demo needs Graphviz, the tests Graphviz and Chromium, the notebooks JupyterLab.
+# `make test`, `make demo`, `make lab` and `make site` set up what they need themselves on a fresh
+# clone, and only that: the demo needs Graphviz, the tests Graphviz and Chromium, the notebooks
+# JupyterLab, the documentation site mkdocs (the `docs` extra).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 DEMO_STAMP := $(VENV)/.installed-demos
 LAB_STAMP := $(VENV)/.installed-notebooks
+DOCS_STAMP := $(VENV)/.installed-docs
+SITE := out/site
 
-.PHONY: test demo lab lint bench clean
+.PHONY: test demo lab lint bench clean site docs-site serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +18,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml scripts/system-deps.sh | $(BIN)/python
 	bash scripts/system-deps.sh graphviz chromium
-	$(BIN)/python -m pip install --quiet -e '.[dev,demos]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,demos,docs]'
 	touch $@
 
 $(DEMO_STAMP): pyproject.toml scripts/system-deps.sh | $(BIN)/python
@@ -28,6 +31,10 @@ $(LAB_STAMP): pyproject.toml scripts/system-deps.sh | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	touch $@
 
+$(DOCS_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
@@ -38,6 +45,17 @@ demo: $(DEMO_STAMP)
 lab: $(LAB_STAMP)  # on 127.0.0.1 (JupyterLab's default); as root only if you are root
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS) \
 	    $$([ "$$(id -u)" -eq 0 ] && echo --allow-root)
+
+# The site in out/site: the documentation, then whatever else a target adds beside it. Each part
+# is its own target listed here; `docs-site` empties out/site first (mkdocs build cleans its
+# folder), so a part that writes into out/site (e.g. out/site/play/) must depend on docs-site.
+site: docs-site
+
+docs-site: $(DOCS_STAMP)  # strict: a broken link, anchor or API reference fails the build
+	NO_MKDOCS_2_WARNING=true $(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+serve: site  # on 127.0.0.1 only
+	$(BIN)/python -m http.server --bind 127.0.0.1 -d $(SITE) 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

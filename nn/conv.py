@@ -41,8 +41,9 @@ def _out_size(size: int, kernel: int, stride: int, padding: int, what: str, wher
 class Conv2d(Module):
     """A 2-D convolution (cross-correlation, as PyTorch), `[in_channels][H][W]` to `[out][H'][W']`.
 
-    out[o][i][j] = bias[o] + sum over c, r, s of weight[o][c][r][s] * x[c][i*stride + r - padding]
-    [j*stride + s - padding], where x is 0 outside the image; H' = (H + 2*padding - kh)//stride + 1.
+    `out[o][i][j] = bias[o] + sum over c, r, s of weight[o][c][r][s] *
+    x[c][i*stride + r - padding][j*stride + s - padding]`, where x is 0 outside the image;
+    `H' = (H + 2*padding - kh)//stride + 1`.
     `weight[o][c][r][s]` is nested lists (parameters named `weight.o.c.r.s`); `bias` one per o.
     Initialised as PyTorch: every weight and bias from U(+-1/sqrt(in_channels * kh * kw)).
     """

@@ -20,7 +20,7 @@ def planned(target: str, tmp_path: Path) -> list[str]:
 
 @pytest.mark.parametrize(("target", "programs", "extras"), [
     ("demo", "graphviz", "'.[demos]'"),
-    ("test", "graphviz chromium", "'.[dev,demos]'"),
+    ("test", "graphviz chromium", "'.[dev,demos,docs]'"),
     ("lab", "graphviz", "'.[notebooks]'"),
 ])
 def test_each_target_installs_only_what_it_needs(tmp_path, target, programs, extras):
@@ -29,6 +29,18 @@ def test_each_target_installs_only_what_it_needs(tmp_path, target, programs, ext
         f"bash scripts/system-deps.sh {programs}"]
     installs = [c for c in commands if "pip install" in c and "-e" in c]
     assert len(installs) == 1 and installs[0].endswith(f"-e {extras}")
+
+
+def test_the_site_needs_only_the_docs_extra_and_serves_on_localhost(tmp_path):
+    site = planned("site", tmp_path)
+    assert not [c for c in site if "system-deps.sh" in c]
+    installs = [c for c in site if "pip install" in c and "-e" in c]
+    assert len(installs) == 1 and installs[0].endswith("-e '.[docs]'")
+    mkdocs = tmp_path / "venv" / "bin" / "mkdocs"
+    assert [c for c in site if "mkdocs build" in c] == [
+        f"NO_MKDOCS_2_WARNING=true {mkdocs} build --strict --site-dir out/site"]
+    serve = planned("serve", tmp_path)
+    assert serve[-1].endswith("-m http.server --bind 127.0.0.1 -d out/site 8000")
 
 
 def test_system_deps_refuses_a_name_it_does_not_know():

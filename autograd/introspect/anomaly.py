@@ -29,6 +29,8 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep 
 class AnomalyError(FloatingPointError):
     """A nan or inf appeared in anomaly mode; the message names the op, value, label and line."""
 
+    __module__ = "autograd"  # shown in tracebacks, and pickled, by its public path
+
 
 class detect_anomaly:  # noqa: N801 - a context manager used like a function, as in PyTorch
     """While on, nodes remember the source line that made them, and nan/inf raise at once.

@@ -14,6 +14,8 @@ from autograd.transforms.forward import jvp
 class GradcheckError(AssertionError):
     """Analytic and numeric gradients disagree; the message is a table of every input."""
 
+    __module__ = "autograd"  # shown in tracebacks, and pickled, by its public path
+
 
 def gradcheck(
     f: Callable[..., Value],

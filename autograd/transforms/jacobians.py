@@ -82,7 +82,7 @@ class _Recorded:
 
 
 def jacobian(f: Callable[..., Any], argnums: ArgNums = 0, mode: str = "rev") -> Callable:
-    """The Jacobian of `f` with respect to the arguments at `argnums`: J[i][j] = d out_i / d x_j.
+    """The Jacobian of `f` with respect to the arguments at `argnums`: `J[i][j] = d out_i / d x_j`.
 
     A number output or argument drops its axis (a number in, a number out gives a float); a
     tuple `argnums` gives a tuple of Jacobians. `mode="rev"` runs one backward pass per output
@@ -124,9 +124,9 @@ def _rows_fwd(g: Callable, diff: list, flat: list, shapes: list) -> tuple[list, 
 
 
 def hessian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable:
-    """Second derivatives of a scalar `f`: H[i][j] = d2f / dx_i dx_j (forward over reverse).
+    """Second derivatives of a scalar `f`: `H[i][j] = d2f / dx_i dx_j` (forward over reverse).
 
-    With a tuple `argnums`, H[a][b] is the block for arguments a and b. Numbers in: floats out.
+    With a tuple `argnums`, `H[a][b]` is the block for arguments a and b. Numbers in: floats out.
     """
     positions = _distinct_positions(argnums, "hessian")
 

@@ -1,4 +1,4 @@
-"""The import rule of ARCHITECTURE.md, read from the source so it holds for every module at once.
+"""The import rule (docs/explanation/architecture.md), read from the source, for every module.
 
 autograd's subpackages are layers, lowest first: core, introspect, transforms, compiler, viz,
 tools. A module imports only its own layer and those below it, at module level or inside a
