@@ -1,0 +1,184 @@
+"""Draw the pictures of the tutorials (docs/tutorials/) into docs/images/tutorials/.
+
+    python scripts/tutorial_images.py            # every picture
+    python scripts/tutorial_images.py 05 06      # only the pictures of tutorials 5 and 6
+
+Each picture is computed with stepgrad's public API from the same models, data and seeds as the
+code on its page, so what it shows is what the page's code computes. Graphs are drawn by
+`autograd.viz` to SVG (needs Graphviz's `dot`), curves by matplotlib to PNG, and the player's
+screenshot by headless Chromium through Playwright. Everything is seeded: a second run writes
+the same pictures.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's autograd and nn, when run as a script
+
+import nn  # noqa: E402
+from autograd import Value, draw_dot  # noqa: E402
+from autograd.viz import to_svg, write_player  # noqa: E402
+
+OUT = ROOT / "docs" / "images" / "tutorials"
+CHROMIUM = "/usr/bin/chromium"
+FIGURES: dict[str, Callable[[], None]] = {}
+
+
+def figure(function: Callable[[], None]) -> Callable[[], None]:
+    """Register a picture-drawing function under its name (`tutorial_01_...`)."""
+    FIGURES[function.__name__] = function
+    return function
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+def pyplot():
+    """matplotlib.pyplot on the Agg backend, with the house style: small, plain, gridded."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "axes.grid": True,
+                         "grid.alpha": 0.3, "legend.fontsize": 9, "figure.dpi": 100,
+                         "svg.hashsalt": "stepgrad"})
+    return plt
+
+
+def save_png(fig, name: str) -> None:
+    """Write a figure as a PNG without the metadata that changes from version to version."""
+    fig.tight_layout()
+    fig.savefig(OUT / name, dpi=100, metadata={"Software": None})
+    pyplot().close(fig)
+    print(f"wrote {OUT / name}")
+
+
+def save_graph(dot, name: str, title: str) -> None:
+    """Write a graphviz Digraph as SVG, with `title` on top (what to notice)."""
+    dot.attr(label=title, labelloc="t", fontsize="16", fontname="Helvetica")
+    (OUT / name).write_text(to_svg(dot))
+    print(f"wrote {OUT / name}")
+
+
+def neuron() -> tuple[Value, dict[str, Value]]:
+    """The tanh neuron of tutorials 1-4: o = tanh(x1*w1 + x2*w2 + b) = 1/sqrt(2)."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "n": n}
+
+
+# -- 1. a neuron's forward pass -----------------------------------------------------------------
+
+@figure
+def tutorial_01_neuron_graph() -> None:
+    o, _ = neuron()
+    save_graph(draw_dot(o, show_grad=False, rankdir="TB"), "01-neuron-graph.svg",
+               "the forward pass: read top to bottom")
+
+
+@figure
+def tutorial_01_tanh() -> None:
+    plt = pyplot()
+    o, v = neuron()
+    ns = [-4 + 8 * i / 400 for i in range(401)]
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    ax.plot(ns, [math.tanh(n) for n in ns], color="#1f77b4", label="tanh(n)")
+    ax.axhline(1, color="gray", lw=0.8, ls=":")
+    ax.axhline(-1, color="gray", lw=0.8, ls=":")
+    ax.plot([v["n"].data], [o.data], "o", color="#d62728")
+    ax.annotate(f"n = {v['n'].data:.4f}\no = {o.data:.4f}", (v["n"].data, o.data),
+                xytext=(1.6, 0.2), arrowprops={"arrowstyle": "->", "color": "#d62728"})
+    ax.set(xlabel="n (the weighted sum)", ylabel="o = tanh(n)",
+           title="tanh squashes any sum into (-1, 1); our neuron sits at n = 0.8814")
+    save_png(fig, "01-tanh.png")
+
+
+# -- 2. loss functions --------------------------------------------------------------------------
+
+@figure
+def tutorial_02_losses() -> None:
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.2))
+    ps = [-1 + 4 * i / 200 for i in range(201)]
+    left.plot(ps, [nn.mse([p], [1.0]).data for p in ps], color="#1f77b4")
+    left.axvline(1.0, color="gray", lw=0.8, ls=":")
+    left.set(xlabel="prediction (target 1)", ylabel="loss",
+             title="squared error: steep far, flat near")
+    zs = [-4 + 8 * i / 200 for i in range(201)]
+    right.plot(zs, [nn.bce_with_logits([z], [1]).data for z in zs], color="#1f77b4",
+               label="cross-entropy, label 1")
+    right.plot(zs, [nn.bce_with_logits([z], [0]).data for z in zs], color="#d62728",
+               label="cross-entropy, label 0")
+    right.plot(zs, [nn.hinge([z], [1]).data for z in zs], color="#2ca02c", ls="--",
+               label="hinge, label +1")
+    right.set(xlabel="score (logit)", ylabel="loss",
+              title="classification: wrong and sure costs most")
+    right.legend()
+    save_png(fig, "02-losses.png")
+
+
+# -- 3. the chain rule --------------------------------------------------------------------------
+
+@figure
+def tutorial_03_neuron_backward() -> None:
+    o, _ = neuron()
+    o.backward()
+    save_graph(draw_dot(o, rankdir="TB", edge_labels=True), "03-neuron-backward.svg",
+               "after o.backward(): each grad = the grad below × the edge's number")
+
+
+# -- 4. stepping through backprop ---------------------------------------------------------------
+
+@figure
+def tutorial_04_paused_step() -> None:
+    o, _ = neuron()
+    for step in o.backward_steps():
+        if step.index == 3:
+            break
+    save_graph(draw_dot(o, step=step, rankdir="TB"), "04-paused-step-3.svg",
+               "paused after step 3: the leaves still wait")
+
+
+@figure
+def tutorial_04_player() -> None:
+    from playwright.sync_api import sync_playwright
+
+    o, _ = neuron()
+    with tempfile.TemporaryDirectory() as folder:
+        page_path = write_player(o, Path(folder) / "neuron.html", title="one tanh neuron",
+                                 rankdir="TB")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM,
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 900, "height": 900})
+            page.goto(page_path.as_uri())
+            for _ in range(3):
+                page.keyboard.press("ArrowRight")
+            page.screenshot(path=str(OUT / "04-player.png"))
+            browser.close()
+    print(f"wrote {OUT / '04-player.png'}")
+
+
+def main(argv: list[str]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    chosen = [f for name, f in FIGURES.items()
+              if not argv or any(name.startswith(f"tutorial_{a}") for a in argv)]
+    if not chosen:
+        raise SystemExit(f"no picture matches {argv}; tutorials are 01 to 10")
+    for draw in chosen:
+        draw()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
