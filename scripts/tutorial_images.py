@@ -13,6 +13,7 @@ the same pictures.
 from __future__ import annotations
 
 import math
+import random
 import sys
 import tempfile
 from collections.abc import Callable
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's autograd and nn, when run as a script
 
 import nn  # noqa: E402
-from autograd import Value, draw_dot  # noqa: E402
+from autograd import Value, draw_dot, grad, gradients  # noqa: E402
 from autograd.viz import to_svg, write_player  # noqa: E402
 
 OUT = ROOT / "docs" / "images" / "tutorials"
@@ -168,6 +169,145 @@ def tutorial_04_player() -> None:
             page.screenshot(path=str(OUT / "04-player.png"))
             browser.close()
     print(f"wrote {OUT / '04-player.png'}")
+
+
+# -- 5. gradient descent ------------------------------------------------------------------------
+
+def descend(lr: float, steps: int) -> list[float]:
+    """x after each gradient-descent step on (x - 3)^2 from x = 0, x_0 included."""
+    x = Value(0.0, "x")
+    path = [x.data]
+    for _ in range(steps):
+        loss = (x - 3) ** 2
+        x.grad = 0.0
+        loss.backward()
+        x.data -= lr * x.grad
+        path.append(x.data)
+    return path
+
+
+@figure
+def tutorial_05_parabola() -> None:
+    plt = pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.3))
+    for lr, color in ((0.01, "#9467bd"), (0.1, "#1f77b4"), (0.5, "#2ca02c"), (0.9, "#ff7f0e")):
+        left.plot(descend(lr, 10), marker=".", color=color, label=f"lr {lr}")
+    left.axhline(3, color="gray", lw=0.8, ls=":")
+    left.set(xlabel="step", ylabel="x", title="x after each step (best x = 3)")
+    left.legend(loc="lower right")
+    xs = [-7 + 17 * i / 300 for i in range(301)]
+    right.plot(xs, [(x - 3) ** 2 for x in xs], color="gray", lw=1)
+    for lr, color in ((0.9, "#ff7f0e"), (1.1, "#d62728")):
+        path = descend(lr, 6)
+        right.plot(path, [(x - 3) ** 2 for x in path], marker="o", ms=4, color=color,
+                   label=f"lr {lr}")
+    right.set(xlabel="x", ylabel="(x - 3)²", title="too big: zigzag in, or out")
+    right.legend(loc="upper center")
+    save_png(fig, "05-parabola.png")
+
+
+def line_data() -> tuple[list[float], list[float]]:
+    """Tutorial 5's twenty noisy points near y = 2x + 1."""
+    noise = random.Random(0)
+    xs = [-1 + 2 * i / 19 for i in range(20)]
+    return xs, [2 * x + 1 + noise.gauss(0, 0.1) for x in xs]
+
+
+def fit_line(xs: list[float], ys: list[float], lr: float,
+             steps: int = 30) -> tuple[list[float], nn.Neuron]:
+    """Tutorial 5's `fit`: full-batch SGD on the mean squared error; the loss of every step."""
+    line = nn.Neuron(1, activation="linear", rng=0)
+    optimizer = nn.SGD(line.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = nn.mse([line([x]) for x in xs], ys)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.data)
+    return losses, line
+
+
+@figure
+def tutorial_05_line_fit() -> None:
+    plt = pyplot()
+    xs, ys = line_data()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.3))
+    colors = {0.01: "#9467bd", 0.1: "#1f77b4", 0.5: "#2ca02c", 1.0: "#7f7f7f", 1.2: "#d62728"}
+    lines = {}
+    for lr, color in colors.items():
+        losses, lines[lr] = fit_line(xs, ys, lr)
+        left.plot(range(1, len(losses) + 1), losses, color=color, label=f"lr {lr}",
+                  ls="--" if lr == 1.0 else "-")
+    left.set(xlabel="step", ylabel="training loss (MSE)", yscale="log",
+             title="0.5 is fastest; 1.0 never settles; 1.2 blows up")
+    left.legend(fontsize=8, ncol=2)
+    right.scatter(xs, ys, s=14, color="black", label="data", zorder=3)
+    for lr in (0.01, 0.5):
+        w, b = lines[lr].w[0].data, lines[lr].b.data
+        right.plot([-1, 1], [b - w, b + w], color=colors[lr], label=f"lr {lr}: {w:.2f}x + {b:.2f}")
+    right.set(xlabel="x", ylabel="y", title="the lines after 30 steps")
+    right.legend(fontsize=8)
+    save_png(fig, "05-line-fit.png")
+
+
+# -- 6. activations and vanishing gradients -----------------------------------------------------
+
+@figure
+def tutorial_06_activations() -> None:
+    plt = pyplot()
+    xs = [-5 + 10 * i / 400 for i in range(401)]
+    fig, axes = plt.subplots(1, 3, figsize=(7.2, 2.8), sharey=True)
+    for ax, name in zip(axes, ("sigmoid", "tanh", "relu")):
+        slope = grad(lambda x, name=name: getattr(x, name)())
+        ax.plot(xs, [getattr(Value(x), name)().data for x in xs], color="#1f77b4",
+                label=name)
+        ax.plot(xs, [slope(x) for x in xs], color="#d62728", ls="--", label="slope")
+        ax.set(xlabel="x", ylim=(-1.1, 1.6), title=name)
+        ax.legend(loc="upper left", fontsize=8)
+    fig.suptitle("the squashing functions go flat far from 0, and so do their slopes",
+                 fontsize=11)
+    save_png(fig, "06-activations.png")
+
+
+def gradient_per_layer(model: nn.MLP, data: list, labels: list[int]) -> list[float]:
+    """Tutorial 6's measure: |d loss / d outputs of layer k|, mean over the points."""
+    totals = [0.0] * len(model.layers)
+    for point, label in zip(data, labels):
+        outputs, out = [], point
+        for layer in model.layers:
+            out = layer(out)
+            outputs.append(out)
+        _, grads = gradients(nn.bce_with_logits(out, [label]))
+        for k, layer_out in enumerate(outputs):
+            totals[k] += math.sqrt(sum(grads[v] ** 2 for v in layer_out)) / len(data)
+    return totals
+
+
+@figure
+def tutorial_06_layer_gradients() -> None:
+    plt = pyplot()
+    data, labels = nn.make_moons(16, noise=0.1, rng=0)
+    fig, ax = plt.subplots(figsize=(7.2, 4.0))
+    colors = {"sigmoid": "#9467bd", "tanh": "#1f77b4", "relu": "#2ca02c"}
+    for activation, init in (("sigmoid", "uniform"), ("sigmoid", "xavier"), ("tanh", "uniform"),
+                             ("tanh", "xavier"), ("relu", "uniform"), ("relu", "he")):
+        model = nn.MLP(2, [8] * 12 + [1], activation=activation, init=init, rng=0)
+        norms = gradient_per_layer(model, data, labels)[:12]
+        ax.plot(range(1, 13), norms, marker=".", color=colors[activation],
+                ls="--" if init == "uniform" else "-",
+                label=f"{activation}, {'naive U(-1, 1)' if init == 'uniform' else init}")
+    model = nn.MLP(2, [8] * 12 + [1], activation="relu", init="he", rng=0)
+    for p in model.parameters():
+        if ".w." in p.label:
+            p.data *= 2.0
+    ax.plot(range(1, 13), gradient_per_layer(model, data, labels)[:12], marker=".",
+            color="#d62728", label="relu, he, weights x 2 (exploding)")
+    ax.set(xlabel="hidden layer (1 = nearest the input)", ylabel="|d loss / d layer output|",
+           yscale="log", xticks=range(1, 13),
+           title="gradient reaching each layer: sigmoid's vanishes, doubled weights explode")
+    ax.legend(fontsize=8, ncol=2, loc="lower right")
+    save_png(fig, "06-layer-gradients.png")
 
 
 def main(argv: list[str]) -> None:
