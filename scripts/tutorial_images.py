@@ -310,6 +310,65 @@ def tutorial_06_layer_gradients() -> None:
     save_png(fig, "06-layer-gradients.png")
 
 
+# -- 7. optimizers and schedules ----------------------------------------------------------------
+
+def ravine_path(make_optimizer: Callable, steps: int = 40) -> list[tuple[float, float]]:
+    """Tutorial 7's `run` on f = 0.05 x^2 + y^2 from (-8, 2), keeping every position."""
+    x, y = Value(-8.0, "x"), Value(2.0, "y")
+    optimizer = make_optimizer([x, y])
+    path = [(x.data, y.data)]
+    for _ in range(steps):
+        loss = 0.05 * x * x + y * y
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        path.append((x.data, y.data))
+    return path
+
+
+@figure
+def tutorial_07_ravine() -> None:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    gx = [-9 + 11 * i / 200 for i in range(201)]
+    gy = [-2.5 + 5 * j / 120 for j in range(121)]
+    ax.contour(gx, gy, [[0.05 * x * x + y * y for x in gx] for y in gy],
+               levels=[0.05, 0.2, 0.5, 1, 2, 3, 4, 5, 6], colors="#bbbbbb", linewidths=0.8)
+    runs = (("SGD, lr 0.9", lambda p: nn.SGD(p, lr=0.9), "#d62728"),
+            ("SGD + momentum 0.7, lr 0.3", lambda p: nn.SGD(p, lr=0.3, momentum=0.7),
+             "#1f77b4"),
+            ("Adam, lr 0.5", lambda p: nn.Adam(p, lr=0.5), "#2ca02c"))
+    for label, make, color in runs:
+        path = ravine_path(make)
+        ax.plot([p[0] for p in path], [p[1] for p in path], marker=".", ms=4, lw=1,
+                color=color, label=label)
+    ax.plot([0], [0], "k*", ms=10)
+    ax.set(xlabel="x", ylabel="y", xlim=(-9, 2), ylim=(-2.5, 2.5),
+           title="0.05x² + y² from (-8, 2): SGD zigzags across, the others follow the valley")
+    ax.set_aspect("equal")
+    ax.legend(loc="lower right", fontsize=8)
+    save_png(fig, "07-ravine.png")
+
+
+@figure
+def tutorial_07_schedules() -> None:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    schedules = (("StepLR(step_size=10, gamma=0.5)",
+                  lambda o: nn.StepLR(o, step_size=10, gamma=0.5)),
+                 ("ExponentialLR(gamma=0.9)", lambda o: nn.ExponentialLR(o, gamma=0.9)),
+                 ("CosineLR(total=30)", lambda o: nn.CosineLR(o, total=30)))
+    for label, make in schedules:
+        optimizer = nn.SGD([Value(0.0)], lr=0.1)
+        schedule = make(optimizer)
+        rates = [optimizer.lr] + [schedule.step() for _ in range(30)]
+        ax.plot(range(31), rates, marker=".", ms=3, label=label)
+    ax.set(xlabel="epoch", ylabel="learning rate",
+           title="three ways to shrink the learning rate from 0.1")
+    ax.legend(fontsize=8)
+    save_png(fig, "07-schedules.png")
+
+
 def main(argv: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     chosen = [f for name, f in FIGURES.items()
