@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's autograd and nn, when run as a script
 
 import nn  # noqa: E402
-from autograd import Value, draw_dot, grad, gradients  # noqa: E402
+from autograd import Value, draw_dot, grad, gradients, no_grad  # noqa: E402
 from autograd.viz import to_svg, write_player  # noqa: E402
 
 OUT = ROOT / "docs" / "images" / "tutorials"
@@ -367,6 +367,111 @@ def tutorial_07_schedules() -> None:
            title="three ways to shrink the learning rate from 0.1")
     ax.legend(fontsize=8)
     save_png(fig, "07-schedules.png")
+
+
+# -- 8. regularization --------------------------------------------------------------------------
+
+def bce_on(model: nn.Module, points: list, labels: list[int]) -> float:
+    """Binary cross-entropy in eval mode (no dropout), recording no graph."""
+    model.eval()
+    with no_grad():
+        loss = nn.bce_with_logits([model(p)[0] for p in points], labels).data
+    model.train()
+    return loss
+
+
+def regularized_runs() -> dict[str, dict]:
+    """Tutorial 8's three runs of `fit`, with the train and test loss after every epoch."""
+    x_train, y_train = nn.make_moons(20, noise=0.3, rng=0)
+    x_test, y_test = nn.make_moons(200, noise=0.3, rng=1)
+    runs = {}
+    for name, l2, dropout in (("no regularization", 0.0, 0.0), ("L2 0.01", 0.01, 0.0),
+                              ("dropout 0.3", 0.0, 0.3)):
+        model = nn.MLP(2, [12, 12, 1], init="he", rng=0, dropout=dropout)
+        optimizer = nn.Adam(model.parameters(), lr=0.05)
+        train, test = [], []
+        for _ in range(60):
+            loss = nn.bce_with_logits([model(p)[0] for p in x_train], y_train)
+            if l2:
+                loss = loss + nn.l2_penalty(model.parameters(), l2)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            train.append(bce_on(model, x_train, y_train))
+            test.append(bce_on(model, x_test, y_test))
+        runs[name] = {"model": model, "train": train, "test": test, "data": (x_train, y_train)}
+    return runs
+
+
+@figure
+def tutorial_08_overfitting() -> None:
+    plt = pyplot()
+    runs = regularized_runs()
+    fig, ax = plt.subplots(figsize=(7.2, 3.4))
+    colors = {"no regularization": "#d62728", "L2 0.01": "#1f77b4", "dropout 0.3": "#2ca02c"}
+    for name, run in runs.items():
+        epochs = range(1, len(run["train"]) + 1)
+        ax.plot(epochs, run["train"], "--", color=colors[name], lw=1, label=f"{name}: train")
+        ax.plot(epochs, run["test"], "-", color=colors[name], lw=2, label=f"{name}: test")
+    ax.set(xlabel="epoch", ylabel="binary cross-entropy",
+           title="20 noisy points: unregularized, train falls and test rises")
+    ax.legend(fontsize=8, ncol=3, loc="lower left")
+    save_png(fig, "08-overfitting.png")
+
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.2))
+    xs = [-2 + 5 * i / 100 for i in range(101)]
+    ys = [-1.8 + 3.8 * j / 100 for j in range(101)]
+    for ax, name in zip(axes, ("no regularization", "L2 0.01")):
+        model = runs[name]["model"]
+        x_train, y_train = runs[name]["data"]
+        model.eval()
+        with no_grad():
+            scores = [[model([x, y])[0].data for x in xs] for y in ys]
+        ax.contourf(xs, ys, scores, levels=[-1e9, 0, 1e9], colors=["#c6dbef", "#fdd0a2"])
+        ax.contour(xs, ys, scores, levels=[0], colors="black", linewidths=0.8)
+        ax.scatter([p[0] for p in x_train], [p[1] for p in x_train], c=y_train,
+                   cmap="coolwarm", s=26, edgecolors="black", linewidths=0.5)
+        ax.set(title=name, xlabel="x", ylabel="y")
+    fig.suptitle("after 60 epochs: the unregularized boundary bends around single points",
+                 fontsize=11)
+    save_png(fig, "08-boundaries.png")
+
+
+@figure
+def tutorial_08_l1_l2() -> None:
+    """Tutorial 8's `fit_linear`: the five weights with no penalty, L2 and L1 (alpha 0.2)."""
+    plt = pyplot()
+    rng = random.Random(0)
+    X = [[rng.gauss(0, 1) for _ in range(5)] for _ in range(30)]
+    Y = [3 * x[0] + rng.gauss(0, 0.5) for x in X]
+
+    def fit_linear(penalty=None, alpha=0.2) -> list[float]:
+        model = nn.Neuron(5, activation="linear", rng=0)
+        optimizer = nn.SGD(model.parameters(), lr=0.05)
+        for _ in range(200):
+            loss = nn.mse([model(x) for x in X], Y)
+            if penalty:
+                loss = loss + penalty(model.w, alpha)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        return [w.data for w in model.w]
+
+    fig, (big, small) = plt.subplots(1, 2, figsize=(7.2, 3.0),
+                                     gridspec_kw={"width_ratios": [1, 3]})
+    runs = (("no penalty", None, "#7f7f7f"), ("L2", nn.l2_penalty, "#1f77b4"),
+            ("L1", nn.l1_penalty, "#2ca02c"))
+    for k, (name, penalty, color) in enumerate(runs):
+        weights = fit_linear(penalty)
+        big.bar([k], [weights[0]], color=color, label=name)
+        small.bar([i + (k - 1) * 0.27 for i in range(1, 5)], weights[1:], width=0.27,
+                  color=color, label=name)
+    big.set(xticks=[], ylabel="weight", title="w0 (the input that matters)")
+    small.set(xticks=range(1, 5), xticklabels=[f"w{i}" for i in range(1, 5)],
+              title="w1 to w4 (inputs that do not): L1 keeps them near zero")
+    small.axhline(0, color="black", lw=0.6)
+    small.legend(fontsize=8)
+    save_png(fig, "08-l1-l2.png")
 
 
 def main(argv: list[str]) -> None:
