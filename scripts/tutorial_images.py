@@ -474,6 +474,100 @@ def tutorial_08_l1_l2() -> None:
     save_png(fig, "08-l1-l2.png")
 
 
+# -- 9. a CNN on digits -------------------------------------------------------------------------
+
+def digit_images() -> tuple[list, list[int]]:
+    """Tutorial 9's data: scikit-learn's 8x8 digits as [1][8][8] images scaled to [0, 1]."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = [[[[v / 16 for v in row] for row in image]] for image in digits.images.tolist()]
+    return images, digits.target.tolist()
+
+
+def trained_digit_cnn() -> tuple[nn.Sequential, list, list[int], list[int]]:
+    """Tutorial 9's model, trained by its code: (model, test images, labels, predictions)."""
+    images, labels = digit_images()
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, kernel_size=3, stride=2, rng=0),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Layer(36, 10, activation="linear", init="xavier", rng=0),
+    )
+    x_train, y_train, x_test, y_test = nn.train_test_split(images, labels, 0.2, rng=0)
+    x_train, y_train, x_test, y_test = x_train[:320], y_train[:320], x_test[:300], y_test[:300]
+    optimizer = nn.Adam(model.parameters(), lr=0.03)
+    order = random.Random(0)
+    for _ in range(2):
+        for batch in nn.batches(len(x_train), 16, order):
+            scores = [model(x_train[i]) for i in batch]
+            loss = nn.softmax_cross_entropy(scores, [y_train[i] for i in batch])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    def predict(image: list) -> int:
+        scores = model(image)
+        return max(range(10), key=lambda k: scores[k].data)
+
+    with no_grad():
+        predicted = [predict(x) for x in x_test]
+    print(f"  the page's CNN: test accuracy {nn.accuracy(predicted, y_test)}")
+    return model, x_test, y_test, predicted
+
+
+def show_grid(ax, values: list[list], title: str, signed: bool = False) -> None:
+    """One small image: grey for pixels, red/blue around 0 for weights."""
+    data = [[v.data if isinstance(v, Value) else v for v in row] for row in values]
+    if signed:
+        bound = max(abs(v) for row in data for v in row) or 1.0
+        ax.imshow(data, cmap="RdBu_r", vmin=-bound, vmax=bound)
+    else:
+        ax.imshow(data, cmap="gray_r", vmin=0)
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+
+
+@figure
+def tutorial_09_digits() -> None:
+    plt = pyplot()
+    images, labels = digit_images()
+    fig, axes = plt.subplots(2, 10, figsize=(7.2, 2.3))
+    for k, ax in enumerate(axes.flat):
+        show_grid(ax, images[k][0], str(labels[k]))
+    fig.suptitle("the first twenty 8x8 digits: few pixels, but readable", fontsize=10)
+    save_png(fig, "09-digits.png")
+
+
+@figure
+def tutorial_09_filters_and_mistakes() -> None:
+    plt = pyplot()
+    model, x_test, y_test, predicted = trained_digit_cnn()
+    conv, relu = model.layers[0], model.layers[1]
+    fig, axes = plt.subplots(2, 5, figsize=(7.2, 3.4))
+    axes[0][0].axis("off")
+    axes[0][0].text(0.5, 0.5, "learned\nfilters", ha="center", va="center", fontsize=10)
+    for o in range(4):
+        show_grid(axes[0][o + 1], conv.kernel(o, 0), f"filter {o}", signed=True)
+    with no_grad():
+        maps = relu(conv(x_test[0]))
+    show_grid(axes[1][0], x_test[0][0], f"a test digit ({y_test[0]})")
+    for o in range(4):
+        show_grid(axes[1][o + 1], maps[o], f"map {o} (3x3)")
+    fig.suptitle("top: the four filters (red +, blue -); bottom: what each finds in a digit",
+                 fontsize=10)
+    save_png(fig, "09-filters.png")
+
+    wrong = [i for i, (y, p) in enumerate(zip(y_test, predicted)) if y != p][:16]
+    fig, axes = plt.subplots(2, 8, figsize=(7.2, 2.7))
+    for ax, i in zip(axes.flat, wrong):
+        show_grid(ax, x_test[i][0], f"{y_test[i]} → {predicted[i]}")
+    fig.suptitle(f"the first 16 of the {sum(y != p for y, p in zip(y_test, predicted))} "
+                 f"misclassified test digits (true → predicted)", fontsize=10)
+    save_png(fig, "09-misclassified.png")
+
+
 def main(argv: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     chosen = [f for name, f in FIGURES.items()
