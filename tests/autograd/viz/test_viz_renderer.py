@@ -50,7 +50,8 @@ def test_a_renderer_draws_svg_text_displays_and_frames_in_this_thread(no_dot):
     calls.clear()
     frames = step_frames(o)
     assert len(frames) == len(calls) == 6 and all("<svg" in f.svg for f in frames)
-    assert "&lt;svg" in player(neuron()[0])._repr_html_()  # in the iframe's escaped srcdoc
+    shown = player(neuron()[0])
+    assert all("<svg" in frame.svg for frame in shown.frames) and "srcdoc" in shown._repr_html_()
 
 
 def test_what_a_renderer_draws_is_checked_like_dots_output(no_dot):
