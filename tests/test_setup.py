@@ -20,7 +20,8 @@ def planned(target: str, tmp_path: Path) -> list[str]:
 
 @pytest.mark.parametrize(("target", "programs", "extras"), [
     ("demo", "graphviz", "'.[demos]'"),
-    ("test", "graphviz chromium", "'.[dev,demos]'"),
+    ("test", "graphviz chromium node", "'.[dev,demos]'"),
+    ("play", "node", "'.[viz]'"),
     ("lab", "graphviz", "'.[notebooks]'"),
 ])
 def test_each_target_installs_only_what_it_needs(tmp_path, target, programs, extras):

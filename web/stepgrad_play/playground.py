@@ -17,7 +17,6 @@ from typing import Any
 import autograd
 import nn
 from autograd import Value, no_grad
-
 from stepgrad_play import tutor
 
 DATASETS = {
@@ -47,7 +46,8 @@ def _config(asked: dict[str, Any]) -> dict[str, Any]:
         try:
             hidden = [int(w) for w in hidden.replace(" ", "").split(",") if w]
         except ValueError:
-            raise ValueError(f"layers: {c['hidden']!r} is not a list of widths such as 8,8")
+            raise ValueError(f"layers: {c['hidden']!r} is not a list of widths such as 8,8"
+                             ) from None
     if len(hidden) > MAX_LAYERS or any(not 1 <= w <= MAX_WIDTH for w in hidden):
         raise ValueError(f"layers: at most {MAX_LAYERS} hidden layers of 1 to {MAX_WIDTH} "
                          f"neurons each, got {hidden}")
@@ -176,8 +176,9 @@ class Playground:
         train_loss, train_acc = self.score(self.train)
         test_loss, test_acc = self.score(self.test)
         self.history.append([self.steps, _finite(train_loss), _finite(test_loss)])
-        return {"ok": True, "steps": self.steps, "loss": _finite(train_loss), "train_accuracy": train_acc,
-                "test_accuracy": test_acc, "history": self.history, "engine": self.engine,
+        return {"ok": True, "steps": self.steps, "loss": _finite(train_loss),
+                "train_accuracy": train_acc, "test_accuracy": test_acc,
+                "history": self.history, "engine": self.engine,
                 "traces": self.compiled.traces if self.compiled is not None else 0}
 
     def boundary(self, resolution: int) -> list[float]:
