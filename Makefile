@@ -51,6 +51,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_engine.py
+	$(BIN)/python tests/benchmarks/bench_play.py  # a Playground step in Pyodide vs CPython
 
 play: $(PLAY_STAMP)  # the Tutor, Playground and Console, into out/site/play/
 	$(BIN)/python scripts/build_play.py

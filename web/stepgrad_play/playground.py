@@ -74,14 +74,14 @@ class Playground:
     def __init__(self, asked: dict[str, Any], before: Playground | None = None) -> None:
         c = self.config = _config(asked)
         if before is not None and all(before.config[k] == c[k] for k in DATA_SETTINGS):
-            self.train, self.test = before.train, before.test  # the learner's points stay
+            self.train_set, self.test = before.train_set, before.test  # the learner's points stay
             self.rewind()
             return
         points, labels = DATASETS[c["dataset"]](c["points"], c["noise"], c["seed"])
         x_train, y_train, x_test, y_test = nn.train_test_split(points, labels, 0.25,
                                                                rng=c["seed"])
         scale = nn.Standardizer(x_train)
-        self.train = [[*p, y] for p, y in zip(scale(x_train), y_train)]
+        self.train_set = [[*p, y] for p, y in zip(scale(x_train), y_train)]
         self.test = [[*p, y] for p, y in zip(scale(x_test), y_test)]
         self.rewind()
 
@@ -119,7 +119,8 @@ class Playground:
 
     def _batch(self) -> list[int]:
         if not self.queue:  # a new epoch over the training set as it is now
-            self.queue = nn.batches(len(self.train), self.config["batch"], self.batch_rng)[::-1]
+            self.queue = nn.batches(len(self.train_set), self.config["batch"],
+                                    self.batch_rng)[::-1]
         return self.queue.pop()
 
     def _forward_backward(self, points: list[list[float]], targets: list[float]) -> float:
@@ -135,10 +136,10 @@ class Playground:
         loss.backward()
         return loss.data
 
-    def step(self, count: int = 1) -> dict[str, Any]:
-        """`count` optimizer steps; stops at the first that fails or diverges, and says so."""
+    def train(self, count: int = 1) -> str | None:
+        """`count` optimizer steps; at the first that fails or diverges, stop and say why."""
         for _ in range(count):
-            batch = [self.train[i] for i in self._batch()]
+            batch = [self.train_set[i] for i in self._batch()]
             self.optimizer.zero_grad()
             try:
                 loss = self._forward_backward([row[:2] for row in batch],
@@ -147,10 +148,15 @@ class Playground:
                     raise ArithmeticError(f"the loss is {loss!r}")
                 self.optimizer.step()
             except (ArithmeticError, ValueError) as error:
-                return {**self.status(), "error": f"training diverged at step {self.steps + 1}: "
-                        f"{error}. Lower the learning rate and rewind."}
+                return (f"training diverged at step {self.steps + 1}: {error}. Lower the "
+                        f"learning rate and rewind.")
             self.steps += 1
-        return self.status()
+        return None
+
+    def step(self, count: int = 1) -> dict[str, Any]:
+        """`train(count)`, then where the run is (losses and accuracies), with any error."""
+        error = self.train(count)
+        return self.status() if error is None else {**self.status(), "error": error}
 
     # -- reading the model ------------------------------------------------------------------
 
@@ -173,7 +179,7 @@ class Playground:
         return loss.data, hits / len(rows)
 
     def status(self) -> dict[str, Any]:
-        train_loss, train_acc = self.score(self.train)
+        train_loss, train_acc = self.score(self.train_set)
         test_loss, test_acc = self.score(self.test)
         self.history.append([self.steps, _finite(train_loss), _finite(test_loss)])
         return {"ok": True, "steps": self.steps, "loss": _finite(train_loss),
@@ -197,7 +203,7 @@ class Playground:
         return shown
 
     def points(self) -> dict[str, list]:
-        return {"train": self.train, "test": self.test}
+        return {"train": self.train_set, "test": self.test}
 
     def layers(self) -> list[int]:
         return [2] + [len(layer.neurons) for layer in self.model.layers]
@@ -210,23 +216,23 @@ class Playground:
         if relu:  # dead: its input sum is <= 0 on every training point, so relu passes nothing
             with no_grad():
                 active = 0
-                for row in self.train:
+                for row in self.train_set:
                     x: list = row[:2]
                     for below in self.model.layers[:layer]:
                         x = [m(x) for m in below.neurons]
                     active += (sum(w * xi for w, xi in zip(n.w, x)) + n.b).data > 0
         return {"layer": layer, "index": index, "weights": [w.data for w in n.w],
                 "grads": [w.grad for w in n.w], "bias": n.b.data, "bias_grad": n.b.grad,
-                "activation": n.activation, "active_on": active, "points": len(self.train),
+                "activation": n.activation, "active_on": active, "points": len(self.train_set),
                 "dead": active == 0 if relu else None}
 
     def sample(self, index: int) -> dict[str, Any]:
         """One training point's loss graph, on a copy of the model, for the Tutor's stepper."""
-        if not 0 <= index < len(self.train):
-            raise ValueError(f"sample: choose a point from 0 to {len(self.train) - 1}")
+        if not 0 <= index < len(self.train_set):
+            raise ValueError(f"sample: choose a point from 0 to {len(self.train_set) - 1}")
         copy = nn.MLP(2, [*self.config["hidden"], 1], self.config["activation"])
         copy.load_state_dict(self.model.state_dict())
-        x0, x1, y = self.train[index]
+        x0, x1, y = self.train_set[index]
         leaves = {"x0": Value(x0, "x0"), "x1": Value(x1, "x1")}
         loss = self.data_loss([copy(list(leaves.values()))[0]], self.targets([int(y)]))
         loss.label = "loss"
@@ -243,17 +249,17 @@ class Playground:
         """A training point of class `label` at (x, y): it joins from the next epoch on."""
         if label not in (0, 1) or not (abs(x) <= VIEW and abs(y) <= VIEW):
             raise ValueError("a point must be of class 0 or 1, inside the plane")
-        self.train.append([float(x), float(y), label])
+        self.train_set.append([float(x), float(y), label])
 
     def delete(self, x: float, y: float) -> bool:
         """Remove the point (training or test) nearest to (x, y), if one is within 0.2."""
         best = None
-        for rows in (self.train, self.test):
+        for rows in (self.train_set, self.test):
             for i, r in enumerate(rows):
                 d = (r[0] - x) ** 2 + (r[1] - y) ** 2
                 if d < 0.04 and (best is None or d < best[0]):
                     best = (d, rows, i)
-        if best is None or (best[1] is self.train and len(self.train) <= 2):
+        if best is None or (best[1] is self.train_set and len(self.train_set) <= 2):
             return False
         del best[1][best[2]]
         self.queue = []  # batch indexes refer to the old list: start a new epoch
