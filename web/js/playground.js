@@ -154,7 +154,7 @@ ready.then(({ call, viz }) => {
     if (running) { pause(); drawBoundary(true); return; }
     $("error").textContent = "";
     running = true;
-    $("train").textContent = "⏸ pause";
+    $("train").textContent = "❚❚ pause";
     $("train").setAttribute("aria-pressed", "true");
     setTimeout(loop, 0);
   });

@@ -2,8 +2,8 @@
 // current step's node highlighted in the drawing and its chain-rule text beside it.
 import { safeSvg } from "./safe.js";
 
-const BUTTONS = [["first", "⏮ first", "first step (Home)"], ["prev", "◀ prev", "previous step (←)"],
-  ["play", "▶ play", "play / pause"], ["next", "next ▶", "next step (→)"], ["last", "last ⏭", "last step (End)"]];
+const BUTTONS = [["first", "« first", "first step (Home)"], ["prev", "◀ prev", "previous step (←)"],
+  ["play", "▶ play", "play / pause"], ["next", "next ▶", "next step (→)"], ["last", "last »", "last step (End)"]];
 
 // mount(element, {prefix, dot(k) -> DOT text, viz, onShow(k, step)}) -> {load(steps, k), show(k), current()}
 export function mountStepper(element, { prefix = "", dot, viz, onShow = () => {} }) {
@@ -112,7 +112,7 @@ export function mountStepper(element, { prefix = "", dot, viz, onShow = () => {}
   function play() {
     if (timer !== null) { stop(); return; }
     if (current === steps.length - 1) show(0);
-    buttons.play.textContent = "⏸ pause";
+    buttons.play.textContent = "❚❚ pause";
     timer = setInterval(() => { if (current >= steps.length - 1) stop(); else show(current + 1); }, 900);
   }
   buttons.first.addEventListener("click", () => { stop(); show(0); });
