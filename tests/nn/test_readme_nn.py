@@ -38,10 +38,13 @@ def test_gallery_has_a_committed_picture_and_the_command_for_every_demo():
     text = (ROOT / "README.md").read_text()
     gallery = text.split("<!-- section:gallery -->\n", 1)[1].split("<!-- /section:gallery -->")[0]
     names = re.findall(r"\]\((docs/[^)]+\.png)\)", gallery)
-    assert names == ["docs/digits_confusion.png", "docs/digits_filters.png",
-                     "docs/words_training.png", "docs/vanishing.png", "docs/overfitting.png"]
+    assert names == ["docs/images/play/tutor.png", "docs/images/play/playground.png",
+                     "docs/images/play/console.png", "docs/digits_confusion.png",
+                     "docs/digits_filters.png", "docs/words_training.png", "docs/vanishing.png",
+                     "docs/overfitting.png"]
     for name in names:
         assert (ROOT / name).read_bytes().startswith(b"\x89PNG"), name
+    assert "python scripts/play_screenshots.py" in gallery and "make serve" in gallery
     for demo in ("digits", "words", "vanishing", "overfitting"):
         assert f".venv/bin/python demos/{demo}.py" in gallery
         assert (ROOT / "demos" / f"{demo}.py").exists()
