@@ -1,6 +1,6 @@
 # `make test`, `make demo`, `make lab` and `make site` set up what they need themselves on a fresh
-# clone, and only that: the demo needs Graphviz, the tests Graphviz and Chromium, the notebooks
-# JupyterLab, the documentation site mkdocs (the `docs` extra).
+# clone, and only that: the demo needs Graphviz; the tests Graphviz, Chromium and Node (they build
+# the browser pages); the notebooks JupyterLab; the site mkdocs (the `docs` extra) and Node.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,16 +8,17 @@ STAMP := $(VENV)/.installed-dev
 DEMO_STAMP := $(VENV)/.installed-demos
 LAB_STAMP := $(VENV)/.installed-notebooks
 DOCS_STAMP := $(VENV)/.installed-docs
+PLAY_STAMP := $(VENV)/.installed-play
 SITE := out/site
 
-.PHONY: test demo lab lint bench clean site docs-site serve
+.PHONY: test demo lab lint bench clean site docs-site play serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml scripts/system-deps.sh | $(BIN)/python
-	bash scripts/system-deps.sh graphviz chromium
+	bash scripts/system-deps.sh graphviz chromium node
 	$(BIN)/python -m pip install --quiet -e '.[dev,demos,docs]'
 	touch $@
 
@@ -35,6 +36,11 @@ $(DOCS_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	touch $@
 
+$(PLAY_STAMP): pyproject.toml scripts/system-deps.sh | $(BIN)/python
+	bash scripts/system-deps.sh node
+	$(BIN)/python -m pip install --quiet -e '.[viz]'
+	touch $@
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
@@ -46,15 +52,18 @@ lab: $(LAB_STAMP)  # on 127.0.0.1 (JupyterLab's default); as root only if you ar
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS) \
 	    $$([ "$$(id -u)" -eq 0 ] && echo --allow-root)
 
-# The site in out/site: the documentation, then whatever else a target adds beside it. Each part
-# is its own target listed here; `docs-site` empties out/site first (mkdocs build cleans its
-# folder), so a part that writes into out/site (e.g. out/site/play/) must depend on docs-site.
+# The site in out/site: the documentation, then the browser pages beside it (out/site/play/).
+# `docs-site` empties out/site first (mkdocs build cleans its folder), so it comes first here.
 site: docs-site
+	$(MAKE) play
 
 docs-site: $(DOCS_STAMP)  # strict: a broken link, anchor or API reference fails the build
 	NO_MKDOCS_2_WARNING=true $(BIN)/mkdocs build --strict --site-dir $(SITE)
 
-serve: site  # on 127.0.0.1 only
+play: $(PLAY_STAMP)  # the Tutor, Playground and Console, into out/site/play/
+	$(BIN)/python scripts/build_play.py
+
+serve: site  # on 127.0.0.1 only; the pages: http://127.0.0.1:8000/play/tutor.html
 	$(BIN)/python -m http.server --bind 127.0.0.1 -d $(SITE) 8000
 
 lint: $(STAMP)
@@ -62,6 +71,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench_engine.py
+	$(BIN)/python tests/benchmarks/bench_play.py  # a Playground step in Pyodide vs CPython
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

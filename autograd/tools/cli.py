@@ -86,8 +86,7 @@ def _check_drawable(root: Value, svg: str | None, html: str | None) -> None:
         return
     from autograd.viz.dot import DEFAULT_MAX_NODES, GraphTooBigError, draw_dot
     from autograd.viz.frames import PLAYER_MAX_NODES, PLAYER_MAX_WORK, PlayerTooBigError, check_work
-    from autograd.viz.rendering import require_dot
-    from autograd.viz.safe import require_graphviz
+    from autograd.viz.rendering import require_dot, require_graphviz
 
     require_graphviz()
     require_dot()

@@ -7,6 +7,7 @@ A record is named by its label, else as the step-through text names it (`x*w`, `
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from autograd.core.graph import edges, topological_order
 from autograd.core.text import printable, short
 from autograd.core.value import Value
 from autograd.introspect.explain import Names
+from autograd.viz.dotsource import DotGraph
 from autograd.viz.groups import Grouping, collapsed, group_members, group_of, within_depth
 from autograd.viz.options import check_options
 from autograd.viz.safe import plain, record_field
@@ -29,7 +31,48 @@ DEFAULT_MAX_NODES = 2000
 """Above this many nodes `draw_dot` refuses: `dot` would take minutes and the picture is a blur."""
 
 
-def draw_dot(
+def draw_dot(root: Value, **options: Any) -> graphviz.Digraph:
+    """The graph `root` depends on as a `graphviz.Digraph`, micrograd style.
+
+    Options (defaults): rankdir="LR", show_grad=True, highlight=(), highlight_color="#ffe082",
+    edge_labels=False, step=None, step_color="#ff7043", max_nodes=2000, max_depth=None,
+    clusters=None, collapse=False.
+    `highlight` fills the given nodes; `edge_labels` writes each local derivative on its edge;
+    `step` (from `backward_steps`) marks that step's node and edges. For big graphs: `max_depth`
+    keeps the nodes at most that many edges from the root, `clusters` (a number of dotted label
+    parts, or a function naming each node's group) boxes named sub-expressions, and `collapse`
+    draws each such group as one node (then `highlight`, `step` and `edge_labels`, which mark
+    single nodes and edges, raise ValueError). Above `max_nodes` nodes (or groups) it raises
+    ValueError at once, before drawing anything.
+    Rendering needs Graphviz's `dot` program; `to_dot` gives the same DOT text without it.
+    """
+    graph = _graph(root, **_checked(options, "draw_dot"))
+    from autograd.viz.rendering import digraph_class  # needs the graphviz package
+
+    digraph = digraph_class()(format="svg", graph_attr=graph.graph_attr)
+    digraph.body = list(graph.body)
+    return digraph
+
+
+def to_dot(root: Value, **options: Any) -> str:
+    """The DOT text of `draw_dot(root, **options)`, made without the graphviz package.
+
+    For drawing where there is no `dot` program (a browser renders it with Graphviz compiled
+    to WebAssembly). The options and their checks are draw_dot's.
+    """
+    return _graph(root, **_checked(options, "to_dot")).source
+
+
+def _checked(options: dict[str, Any], who: str) -> dict[str, Any]:
+    """The options, if each is one draw_dot takes; else a TypeError naming the function."""
+    unknown = [name for name in options if name not in _OPTIONS]
+    if unknown:
+        raise TypeError(f"{who}: unknown option {unknown[0]!r}; the options are "
+                        f"{', '.join(_OPTIONS)}")
+    return options
+
+
+def _graph(
     root: Value,
     *,
     rankdir: str = "LR",
@@ -43,17 +86,8 @@ def draw_dot(
     max_depth: int | None = None,
     clusters: Grouping = None,
     collapse: bool = False,
-) -> graphviz.Digraph:
-    """The graph `root` depends on as a `graphviz.Digraph`, micrograd style.
-
-    `highlight` fills the given nodes; `edge_labels` writes each local derivative on its edge;
-    `step` (from `backward_steps`) marks that step's node and edges. For big graphs: `max_depth`
-    keeps the nodes at most that many edges from the root, `clusters` (a number of dotted label
-    parts, or a function naming each node's group) boxes named sub-expressions, and `collapse`
-    draws each such group as one node (then `highlight`, `step` and `edge_labels`, which mark
-    single nodes and edges, raise ValueError). Above `max_nodes` nodes (or groups) it raises
-    ValueError at once, before drawing anything.
-    """
+) -> DotGraph:
+    """The graph as DOT lines: what draw_dot and to_dot draw (their options, with defaults)."""
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     marked = check_options(rankdir=rankdir, show_grad=show_grad, highlight=highlight,
@@ -73,10 +107,10 @@ def draw_dot(
     dot = _digraph(rankdir)
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     current, flows = _step_marks(step)
-    subgraphs: dict[str, Any] = {}
+    subgraphs: dict[str, DotGraph] = {}
     for node in order:
         name = groups.get(node)
-        target = dot if name is None else _cluster(dot, subgraphs, name)
+        target = dot if name is None else _cluster(subgraphs, name)
         fill = step_color if node is current else highlight_color if node in marked else None
         target.node(ids[node], _record(node, name_of, show_grad),
                     **_record_style(fill, node in cut))
@@ -96,6 +130,9 @@ def draw_dot(
     return dot
 
 
+_OPTIONS = tuple(inspect.signature(_graph).parameters)[1:]
+
+
 def _refused(marked: set[Value], step: Step | None, edge_labels: bool) -> list[str]:
     """The options that mark single nodes or edges, which a collapsed drawing does not have."""
     given = {"highlight": bool(marked), "step": step is not None, "edge_labels": edge_labels}
@@ -104,7 +141,7 @@ def _refused(marked: set[Value], step: Step | None, edge_labels: bool) -> list[s
 
 def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, show_grad: bool,
                max_nodes: int, max_depth: int | None, clusters: Grouping,
-               refused: list[str]) -> graphviz.Digraph:
+               refused: list[str]) -> DotGraph:
     """draw_dot(collapse=True): one box per group (by default the first two dotted label parts,
     "layers.0" of nn's names), counted edges between groups; checked for size before drawing."""
     if refused:
@@ -124,15 +161,13 @@ def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, s
     return dot
 
 
-def _footer(dot: graphviz.Digraph, text: str) -> None:
+def _footer(dot: DotGraph, text: str) -> None:
     dot.attr(label=plain(text), fontsize="10", labelloc="b")
 
 
-def _digraph(rankdir: str) -> graphviz.Digraph:
-    """An empty Digraph (of the class that explains a missing `dot`) laid out `rankdir`."""
-    from autograd.viz.rendering import digraph_class
-
-    return digraph_class()(format="svg", graph_attr={"rankdir": rankdir})
+def _digraph(rankdir: str) -> DotGraph:
+    """An empty graph laid out `rankdir`."""
+    return DotGraph(graph_attr={"rankdir": rankdir})
 
 
 class GraphTooBigError(ValueError):
@@ -156,10 +191,10 @@ def _check_size(count: int, max_nodes: int, what: str, max_depth: int | None) ->
     )
 
 
-def _cluster(dot: graphviz.Digraph, subgraphs: dict[str, Any], name: str) -> Any:
+def _cluster(subgraphs: dict[str, DotGraph], name: str) -> DotGraph:
     """The Graphviz cluster for group `name`, made on first use (its order is first appearance)."""
     if name not in subgraphs:
-        subgraphs[name] = dot.__class__(name=f"cluster_{len(subgraphs)}")
+        subgraphs[name] = DotGraph(name=f"cluster_{len(subgraphs)}")
     return subgraphs[name]
 
 

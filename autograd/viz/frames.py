@@ -20,7 +20,7 @@ from autograd.core.value import Value, is_number
 from autograd.viz.dot import GraphTooBigError, draw_dot
 from autograd.viz.groups import within_depth
 from autograd.viz.options import count
-from autograd.viz.rendering import check_writable, require_dot, to_svg
+from autograd.viz.rendering import check_writable, require_svg, svg_renderer, to_svg
 
 PLAYER_MAX_NODES = 300
 """Frames cost one `dot` run per step over the whole graph, so the player stops sooner."""
@@ -90,7 +90,7 @@ def step_frames(root: Value, *, grad: float = 1.0, timeout: float = 60.0,
     _check_timeout(timeout)
     draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
     check_work(root, max_work, draw_options.get("max_depth"), "step_frames")
-    require_dot()
+    require_svg()
     frames, sources = [], []
     for step in backward_steps(root, grad):
         # Taken now: the text and the DOT hold the grads as they are at this step of the pass.
@@ -136,6 +136,8 @@ def _render_all(sources: list[str], timeout: float) -> list[str]:
             failed.set()
             raise
 
+    if svg_renderer() is not None:  # Graphviz in WebAssembly, say: in this thread (a browser
+        return [svg_of(source) for source in sources]  # page's Python has no threads)
     workers = min(8, os.cpu_count() or 1, len(sources))
     with ThreadPoolExecutor(max_workers=workers) as pool:  # one `dot` process per frame
         futures = [pool.submit(svg_of, source) for source in sources]

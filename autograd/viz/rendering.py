@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd.viz.safe import UnsafeSVGError, check_svg, require_graphviz
+from autograd.viz.safe import UnsafeSVGError, check_svg
 
 if TYPE_CHECKING:
     import graphviz
@@ -24,8 +25,47 @@ INSTALL_HINT = (
 )
 
 
+def require_graphviz() -> Any:
+    """The `graphviz` Python package, or ImportError naming the extra that brings it."""
+    try:
+        import graphviz
+    except ImportError as error:
+        raise ImportError(
+            "drawing needs the graphviz Python package: pip install 'stepgrad[viz]' "
+            "(or pip install graphviz)"
+        ) from error
+    return graphviz
+
+
 class DotNotFoundError(RuntimeError):
     """Graphviz's `dot` program is not on PATH: building DOT text works, rendering does not."""
+
+
+_svg_renderer: Callable[[str], str] | None = None
+
+
+def use_renderer(render_svg: Callable[[str], str] | None) -> None:
+    """Draw SVG with `render_svg(dot_text) -> svg_text` instead of running `dot` (None: `dot`).
+
+    Where there is no `dot` program: a page running stepgrad in Pyodide passes Graphviz compiled
+    to WebAssembly. Its SVG passes `check_svg` as `dot`'s does; other formats still need `dot`.
+    """
+    global _svg_renderer
+    if render_svg is not None and not callable(render_svg):
+        raise TypeError(f"use_renderer: expected a function from DOT text to SVG text, or "
+                        f"None, not {type(render_svg).__name__}")
+    _svg_renderer = render_svg
+
+
+def svg_renderer() -> Callable[[str], str] | None:
+    """The function `use_renderer` set, if any: frames are then drawn one by one, in this thread."""
+    return _svg_renderer
+
+
+def require_svg() -> None:
+    """Return if SVG can be drawn (a renderer is set, or `dot` is there); else DotNotFoundError."""
+    if _svg_renderer is None:
+        require_dot()
 
 
 def require_dot() -> str:
@@ -48,6 +88,10 @@ def digraph_class() -> type:
         """A graphviz.Digraph that says how to install Graphviz when `dot` is missing."""
 
         def pipe(self, *args: Any, **kwargs: Any) -> Any:  # Jupyter display goes through here
+            fmt = kwargs.get("format", args[0] if args else None) or self.format
+            if _svg_renderer is not None and _is_svg(fmt):
+                svg = to_svg(self)
+                return svg if kwargs.get("encoding") else svg.encode("utf-8")
             require_dot()
             out = super().pipe(*args, **kwargs)
             if _is_svg(kwargs.get("format", args[0] if args else None) or self.format):
@@ -133,6 +177,8 @@ def _check_svg_file(path: Path) -> None:
 
 def _run_dot(graph: graphviz.Digraph | str, fmt: str, timeout: float) -> bytes:
     source = graph if isinstance(graph, str) else graph.source
+    if _svg_renderer is not None and _is_svg(fmt):
+        return _svg_renderer(source).encode("utf-8")
     dot = require_dot()
     try:
         done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),
