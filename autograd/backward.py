@@ -8,7 +8,6 @@ Ctrl-C) changes no `.grad`, and `grad()` can return gradients without touching a
 from __future__ import annotations
 
 import gc
-import numbers
 import reprlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,6 +17,7 @@ from itertools import islice
 from typing import Any
 
 from autograd import mode
+from autograd.argnums import normalize_argnums, one_position
 from autograd.graph import topological_order
 from autograd.ops import FLOAT_MATH
 from autograd.value import VALUE_MATH, Value, as_float, describe, each_by_identity, is_number
@@ -408,12 +408,14 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
     With plain numbers you get floats. If any argument is a Value you get Values that carry
     their graph, so `grad(grad(f))` is the second derivative. No `.grad` is touched.
     """
-    positions = _positions(argnums)
+    return _value_and_grad(f, argnums, "value_and_grad")
+
+
+def _value_and_grad(f: Callable[..., Value], argnums: ArgNums, where: str) -> Callable[..., tuple]:
+    normalize_argnums(argnums, fn=where)  # its type now; its positions at each call
 
     def wrapped(*args: Any, **kwargs: Any) -> tuple:
-        for i in positions:
-            if not -len(args) <= i < len(args):
-                raise IndexError(f"grad: argnums {i} is out of range for {len(args)} arguments")
+        positions = normalize_argnums(argnums, len(args), fn=where)
         # Values in, or called inside another grad's f (a closure may capture its Values):
         # then the gradient is a Value with a graph, so the caller can differentiate it.
         traced = _nesting.get() > 0 or any(isinstance(a, Value) for a in args)
@@ -422,7 +424,7 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
         args = [Value(a) if is_number(a) else a for a in args]
         for i in positions:
             if not isinstance(args[i], Value):
-                as_float(args[i], f"grad (argument {i})")  # raises: not differentiable
+                as_float(args[i], f"{where} (argument {i})")  # raises: not differentiable
             elif traced:
                 args[i] = +args[i]  # its own node: one partial per argument, even for f(x, x)
         token = _nesting.set(_nesting.get() + 1)
@@ -432,7 +434,7 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
         finally:
             _nesting.reset(token)
         if not isinstance(out, Value):  # a constant (as JAX): every partial is 0
-            out = Value(as_float(out, "grad (f's result)"))
+            out = Value(as_float(out, f"{where} (f's result)"))
         wrt = [args[i] for i in positions]
         order, grads = gradients(out, 1.0, create_graph=traced, inputs=wrt)
         found = [grads.get(x, 0.0) for x in wrt]
@@ -448,24 +450,7 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
     return wrapped
 
 
-def _positions(argnums: object, where: str = "grad") -> tuple[int, ...]:
-    """`argnums` as a tuple of ints (any integer type but bool), else a TypeError saying so.
-
-    The one check every transform and `compile` use; `one_position` says which form it had.
-    """
-    items = argnums if isinstance(argnums, (tuple, list)) else (argnums,)
-    if items and all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in items):
-        return tuple(int(i) for i in items)
-    raise TypeError(f"{where}: argnums must be an int or a non-empty tuple of ints, got "
-                    f"{type(argnums).__name__} ({reprlib.repr(argnums)})")
-
-
-def one_position(argnums: object) -> bool:
-    """Whether `argnums` named one argument (an int), so one result is returned, not a tuple."""
-    return not isinstance(argnums, (tuple, list))
-
-
 def grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..., Any]:
     """The gradient of `f` with respect to the arguments at `argnums` (see `value_and_grad`)."""
-    both = value_and_grad(f, argnums)
+    both = _value_and_grad(f, argnums, "grad")
     return lambda *args, **kwargs: both(*args, **kwargs)[1]

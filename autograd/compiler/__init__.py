@@ -15,10 +15,10 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from autograd.argnums import normalize_argnums
 from autograd.backward import (
     _PASSES,
     _gc_paused,
-    _positions,
     commit,
     gradients,
     one_position,
@@ -74,7 +74,7 @@ class Compiled:
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
         self.f, self.check = f, bool(check)
         self._argnums = argnums
-        self._positions = None if argnums is None else _positions(argnums, "compile")
+        self._positions = None if argnums is None else normalize_argnums(argnums, fn="compile")
         self._programs: dict[Spec, _Entry] = {}
         self._names = parameter_names(f)
         numbers, spec = flatten(args, self._names)
@@ -101,6 +101,7 @@ class Compiled:
             return self._compile(args, numbers, spec)
 
     def _compile(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
+        slots = None if self._positions is None else self._slots(args)  # checked first
         traced = trace(self.f, spec, numbers)
         self._names = traced.names
         paths: list[str] = []
@@ -111,7 +112,7 @@ class Compiled:
         elif self._positions is None:
             outputs = [i for i, kind in enumerate(traced.kinds) if kind[0] == LIVE]
         else:
-            wanted = set(self._slots(args))
+            wanted = set(slots)
             outputs = [i for i, kind in enumerate(traced.kinds)
                        if kind[0] == SLOT and kind[1] in wanted]
         code = generate(traced, outputs, paths, every_value=self.check)
@@ -126,11 +127,8 @@ class Compiled:
         for arg in args:
             starts.append(starts[-1] + len(flatten((arg,))[0]))
         out: list[int] = []
-        for i in self._positions:
-            if not -len(args) <= i < len(args):
-                raise IndexError(f"compile: argnums {i} is out of range for {len(args)} "
-                                 "arguments")
-            out.extend(range(starts[i % len(args)], starts[i % len(args) + 1]))
+        for i in normalize_argnums(self._positions, len(args), fn="compile"):
+            out.extend(range(starts[i], starts[i + 1]))
         return out
 
     def __call__(self, *args: Any) -> Any:

@@ -16,7 +16,8 @@ from autograd import AnomalyError, Value, detect_anomaly, jvp, mode
 from autograd import anomaly as anomaly_module
 
 PACKAGE = Path(__file__).resolve().parents[2] / "autograd"
-CORE = {"autograd.ops", "autograd.mode", "autograd.value", "autograd.graph", "autograd.backward"}
+CORE = {"autograd.ops", "autograd.mode", "autograd.value", "autograd.graph", "autograd.backward",
+        "autograd.argnums"}
 
 
 def module_name(path: Path) -> str:
