@@ -14,8 +14,8 @@ import math
 import os
 import sys
 from collections.abc import Iterable
-from contextlib import ExitStack
-from contextvars import ContextVar
+from contextlib import ExitStack, suppress
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from typing import Any
 
@@ -46,8 +46,7 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
             raise RuntimeError("detect_anomaly: this context is already active")
         self._stack = ExitStack()
         self._outer = _active.get()
-        token = _active.set(self)
-        self._stack.callback(_active.reset, token)
+        self._stack.callback(_restore_active, _active.set(self))
         self._stack.enter_context(mode.switched(watcher=WATCHER))
         return self
 
@@ -70,6 +69,14 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
 
 
 _active: ContextVar[detect_anomaly | None] = ContextVar("stepgrad_anomaly", default=None)
+
+
+def _restore_active(token: Token) -> None:
+    """Put back the block that was active when this one began, whatever ended in between."""
+    # ValueError: begun in another context (a generator moved between threads); it changed
+    # nothing in this one, so there is nothing here to put back.
+    with suppress(ValueError):
+        _active.reset(token)
 
 
 Place = tuple[tuple[str, int], ...]  # (file, line) of the maker, then of its caller if any
