@@ -85,7 +85,11 @@ class switched:  # noqa: N801 - used like a function: `with switched(grad=False)
 
     def __exit__(self, *exc: object) -> None:
         entered = _entered.get()
-        for k in range(len(entered) - 1, -1, -1):
+        if entered and entered[-1][0] is self:  # the usual case: blocks end in order
+            _entered.set(entered[:-1])
+            _mode.set(entered[-1][1])
+            return
+        for k in range(len(entered) - 2, -1, -1):
             if entered[k][0] is self:
                 _entered.set(entered[:k] + entered[k + 1:])
                 _mode.set(entered[k][1])
