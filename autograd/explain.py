@@ -16,6 +16,14 @@ from autograd.symbolic import ATOM, Expr, Sym, forward_expr, number_symbol
 from autograd.value import Value, short
 
 MAX_NAME = 30  # longer formulas are called node#i
+MAX_CELL = 60
+"""A table cell, or an operand in a formula, shows at most this many characters of a name:
+a longer one (only a label can be) is cut, ending in `…`. The full label stays on the node."""
+
+
+def shorten(text: str, width: int = MAX_CELL) -> str:
+    """`text` itself if it has at most `width` characters, else its start and `…`."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def printable(text: str) -> str:
@@ -75,10 +83,18 @@ class Names:
         return f"{text}.grad" if bare else f"({text}).grad"
 
     def formula(self, node: Value) -> str:
-        """What made the node, with its operands' names, e.g. `tanh(n)`; "" for a leaf."""
+        """What made the node, with its operands' names, e.g. `tanh(n)`; "" for a leaf.
+
+        An operand whose name is longer than `MAX_CELL` (a long label) shows shortened.
+        """
         if not node.parents:
             return ""
-        return str(forward_expr(node._op, [self.expr(p) for p in node.parents], node._param))
+        return str(forward_expr(node._op, [self._operand(p) for p in node.parents], node._param))
+
+    def _operand(self, node: Value) -> Expr:
+        name = self.expr(node)
+        text = str(name)
+        return name if len(text) <= MAX_CELL else Sym(shorten(text), name.precedence)
 
     @staticmethod
     def _atom(node: Value) -> Expr | None:
@@ -93,6 +109,7 @@ class Names:
     def _formula(self, node: Value) -> Expr:
         # Name every unnamed ancestor first, parents before children, with an explicit stack;
         # each is then O(1): a formula containing a numbered (too long) one is numbered too.
+        # Atoms are named once too: a label is read once however many nodes use it.
         names = self._names
         stack: list[tuple[Value, bool]] = [(node, False)]
         while stack:
@@ -100,12 +117,17 @@ class Names:
             if n in names:
                 continue
             if not ready:
+                atom = self._atom(n)
+                if atom is not None:
+                    names[n] = atom
+                    continue
                 stack.append((n, True))
-                stack.extend((p, False) for p in n.parents
-                             if p not in names and self._atom(p) is None)
+                stack.extend((p, False) for p in n.parents if p not in names)
                 continue
-            parts = [names.get(p) or self._atom(p) for p in n.parents]
-            if any(isinstance(p, _Numbered) for p in parts):
+            parts = [names[p] for p in n.parents]
+            # A numbered or long operand makes the formula too long: numbered, without
+            # writing it out (a long label would cost its length once per node using it).
+            if any(isinstance(p, _Numbered) or len(str(p)) > MAX_NAME for p in parts):
                 names[n] = self._numbered(n)
                 continue
             formula = forward_expr(n._op, parts, n._param)
@@ -140,9 +162,12 @@ class Explanation(list):
         return self
 
     def __str__(self) -> str:
+        """The rows as an aligned table; names, ops and formulas cut at `MAX_CELL` characters,
+        so the table's size is bounded by the number of nodes, however long a label."""
         header = ("#", "node", "op", "formula", "data", "grad")
         cells = [header] + [
-            (str(r.index), r.name, r.op or "leaf", r.formula, fmt(r.data), fmt(r.grad))
+            (str(r.index), shorten(r.name), shorten(r.op or "leaf"), shorten(r.formula),
+             fmt(r.data), fmt(r.grad))
             for r in self
         ]
         widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
@@ -191,7 +216,8 @@ def text_graph(root: Value, max_depth: int = 40) -> TextGraph:
     """The graph as an indented tree, root first, operands below; a shared node is drawn once.
 
     Later uses say `(see [i])`. Deeper than `max_depth` a subtree is elided (so a million-deep
-    chain prints in bounded width); call `text_graph` on a node to see below it.
+    chain prints in bounded width); call `text_graph` on a node to see below it. Names longer
+    than `MAX_CELL` characters (long labels) are cut.
     """
     order = topological_order(root)
     names = Names(order)
@@ -202,11 +228,12 @@ def text_graph(root: Value, max_depth: int = 40) -> TextGraph:
     while stack:
         node, lead, indent, depth = stack.pop()
         i = names.index[node]
+        name = shorten(names(node))
         if node in shown:
-            lines.append(f"{lead}[{i}] {names(node)}  (see [{i}])")
+            lines.append(f"{lead}[{i}] {name}  (see [{i}])")
             continue
         if depth > max_depth:
-            lines.append(f"{lead}[{i}] {names(node)}  ... (deeper than {max_depth}; "
+            lines.append(f"{lead}[{i}] {name}  ... (deeper than {max_depth}; "
                          f"text_graph() it to see more)")
             continue
         shown.add(node)
@@ -214,7 +241,7 @@ def text_graph(root: Value, max_depth: int = 40) -> TextGraph:
         made = f" = {formula}" if formula and formula != names(node) else ""
         grad = node.grad
         finite = not isinstance(grad, float) or math.isfinite(grad)
-        lines.append(f"{lead}[{i}] {names(node)}{made}  data {fmt(node.data)}  "
+        lines.append(f"{lead}[{i}] {name}{made}  data {fmt(node.data)}  "
                      f"grad {fmt(grad)}{'' if finite else '  <- not finite'}")
         last = len(node.parents) - 1
         for k in range(last, -1, -1):  # pushed in reverse so operand 0 prints first
