@@ -20,7 +20,15 @@ from autograd import mode
 from autograd.argnums import normalize_argnums, one_position
 from autograd.graph import topological_order
 from autograd.ops import FLOAT_MATH
-from autograd.value import VALUE_MATH, Value, as_float, describe, each_by_identity, is_number
+from autograd.value import (
+    VALUE_MATH,
+    Value,
+    as_float,
+    describe,
+    each_by_identity,
+    is_number,
+    wrong_arity,
+)
 
 
 def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
@@ -32,7 +40,7 @@ def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
     if op is None:
         raise ValueError(f"local_partials: {describe(node)} is a leaf: it has no op, no partials")
     if len(node.parents) != op.arity:
-        raise _wrong_arity(node)
+        raise wrong_arity(node, "backward")
     if m is FLOAT_MATH:
         args = [p.data for p in node.parents]
         out = node.data
@@ -226,17 +234,10 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
         if into_grad and not (is_number(node.grad) or isinstance(node.grad, Value)):
             raise unusable_grad([node], "backward") from None
         if node._op is not None and len(node.parents) != node._op.arity:
-            raise _wrong_arity(node) from None
+            raise wrong_arity(node, "backward") from None
         raise
     found.reverse()
     return found
-
-
-def _wrong_arity(node: Value) -> ValueError:
-    """The error for a node whose `.parents` no longer fits its op (they were edited)."""
-    return ValueError(f"backward: the {node._op.name} node {describe(node)} has "
-                      f"{len(node.parents)} parent(s), but {node._op.name} takes "
-                      f"{node._op.arity}: was .parents edited?")
 
 
 def whole(store: Callable[..., None], *args: Any) -> None:

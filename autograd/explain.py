@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from autograd.graph import topological_order
 from autograd.symbolic import ATOM, Expr, Sym, forward_expr, number_symbol
-from autograd.value import Value, short
+from autograd.value import Value, short, wrong_arity
 
 MAX_NAME = 30  # longer formulas are called node#i
 MAX_CELL = 60
@@ -47,12 +47,14 @@ class _Numbered(Sym):
 class Names:
     """Short stable names for the nodes of one graph; computed on demand, in bounded time."""
 
-    def __init__(self, order: list[Value]) -> None:
+    def __init__(self, order: list[Value], where: str = "explain") -> None:
         for i, node in enumerate(order):  # `v.label = 3` is possible: say so before any output
             if not isinstance(node.label, str):
                 given = f"{reprlib.repr(node.label)}, a {type(node.label).__name__}"
                 raise TypeError(f"node#{i} (op {node.op or 'leaf'}, data {node.data!r}) has "
                                 f"label {given}: a label must be a str")
+            if node._op is not None and len(node.parents) != node._op.arity:
+                raise wrong_arity(node, where)  # no formula fits it, as no rule does
         self.order = order
         self._index: dict[Value, int] | None = None
         self._names: dict[Value, Expr] = {}
@@ -220,7 +222,7 @@ def text_graph(root: Value, max_depth: int = 40) -> TextGraph:
     than `MAX_CELL` characters (long labels) are cut.
     """
     order = topological_order(root)
-    names = Names(order)
+    names = Names(order, "text_graph")
     shown: set[Value] = set()
     lines: list[str] = []
     # (node, prefix of this line, prefix for its children, depth)

@@ -128,7 +128,7 @@ def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
 def _steps(root: Value, seed: float) -> Iterator[Step]:
     order = topological_order(root)
     total = 1 + sum(1 for node in order if node.parents)
-    names = Names(order)
+    names = Names(order, "backward_steps")
     watcher = mode.get_mode().watcher  # anomaly mode, say
     if watcher is not None:
         watcher.on_seed(root, seed)

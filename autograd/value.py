@@ -89,6 +89,9 @@ class Value:
         if len(parents) > 2:
             raise ValueError(f"parents: {describe(self)} cannot have {len(parents)} parents: "
                              "no op takes more than two")
+        if parents and self._op is None:  # nothing could read them: no rule, no formula
+            raise ValueError(f"parents: {describe(self)} is a leaf (no op made it), so it "
+                             "cannot take parents: only a node an op made has operands")
         if _reaches(parents, self):
             raise ValueError(f"parents: {describe(self)} cannot take these parents: it is one "
                              "of their own ancestors, so the graph would have a cycle")
@@ -304,6 +307,13 @@ class Value:
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
         return Value(self.data, self.label)
+
+
+def wrong_arity(node: Value, where: str) -> ValueError:
+    """The error for a node whose `.parents` no longer fit its op (they were edited)."""
+    return ValueError(f"{where}: the {node._op.name} node {describe(node)} has "
+                      f"{len(node.parents)} parent(s), but {node._op.name} takes "
+                      f"{node._op.arity}: was .parents edited?")
 
 
 def link(node: Value, parents: tuple[Value, ...]) -> None:

@@ -188,7 +188,7 @@ def _names(order: list[Value], cut: set[Value]) -> Callable[[Value], str]:
     node that is cut, or that depends on a cut node, is `node#i` (its formula would need inputs
     that are not drawn, and naming them would walk the very graph max_depth avoids).
     """
-    names = Names(order)
+    names = Names(order, "draw_dot")
     beyond = set(cut)  # nodes whose inputs reach past the cut, in topological order
     for node in order:
         if any(p in beyond for p in node.parents):
