@@ -21,7 +21,7 @@ from typing import Any
 
 from autograd import mode
 from autograd.backward import local_partials
-from autograd.value import describe
+from autograd.value import describe, identity_key
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -37,7 +37,8 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
     """
 
     def __init__(self) -> None:
-        self.lines: dict[Any, Place] = {}  # node -> where it was made; strong, so cleared
+        # identity_key(node) -> (node, where it was made): strong, so cleared at the end
+        self.lines: dict[Any, tuple[Any, Place]] = {}
         self._outer: detect_anomaly | None = None
         self._stack: ExitStack | None = None
 
@@ -61,9 +62,9 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
         """`file:line: source` where `node` was made inside this block (or an outer one), or ""."""
         context: detect_anomaly | None = self
         while context is not None:
-            found = context.lines.get(node)
-            if found:
-                return _show(found)
+            found = context.lines.get(identity_key(node))
+            if found and found[0] is node:
+                return _show(found[1])
             context = context._outer
         return ""
 
@@ -152,7 +153,7 @@ def on_forward(out: Any) -> None:
     context = _active.get()
     found = _caller()
     if context is not None and found:
-        context.lines[out] = found
+        context.lines[identity_key(out)] = (out, found)
     if not math.isfinite(out.data):
         shown = ", ".join(describe(p) for p in out.parents)
         raise AnomalyError(f"anomaly: {out._op.name if out._op else 'op'}({shown}) gave "
@@ -197,14 +198,14 @@ def on_gradients(order: list, grads: dict) -> None:
     """
     for i in range(len(order) - 1, -1, -1):
         node = order[i]
-        g = grads.get(node)
+        g = grads.get(identity_key(node))
         if g is None or _finite(g):
             continue
         if i == len(order) - 1:
             check_seed(node, g)
         children = [c for c in order[i + 1:] if any(p is node for p in c.parents)]
         for child in children:
-            upstream = grads[child]
+            upstream = grads[identity_key(child)]
             parts = zip(child.parents, local_partials(child))
             check_step(child, [(p, local * upstream, local * upstream) for p, local in parts
                                if p is node])

@@ -26,6 +26,7 @@ from autograd.value import (
     as_float,
     describe,
     each_by_identity,
+    identity_key,
     is_number,
     wrong_arity,
 )
@@ -62,13 +63,14 @@ def gradients(
 
     Touches no `.grad`. With `create_graph` the gradients are Values whose own graph can be
     differentiated again. With `inputs`, the walk stops at them (their ancestors are skipped).
+    The dict is keyed by `identity_key(node)`: the node itself, unless its class defines `==`.
     """
     _check_root(root, "gradients")
-    stops = set(inputs)
+    stops = {identity_key(x) for x in inputs}
     with _PASSES, _gc_paused():
-        order = topological_order(root, stop_at=stops)
+        order = topological_order(root, stop_at=inputs)
         # The inputs the walk reached come first in the order: they pass nothing on.
-        cut = sum(1 for node in order[: len(stops)] if node in stops)
+        cut = sum(1 for node in order[: len(stops)] if identity_key(node) in stops)
         if create_graph:
             with mode.enable_grad():
                 grads = _recorded_pass(order, root, seed, cut)
@@ -76,7 +78,8 @@ def gradients(
             with _marks_on(root):
                 for node in order:
                     node._pass_grad = 0.0
-                grads = dict(zip(order, _float_pass(order, root, seed, cut, into_grad=False)))
+                grads = dict(zip(_keys(order), _float_pass(order, root, seed, cut,
+                                                           into_grad=False)))
     watcher = mode.get_mode().watcher
     if watcher is not None:
         watcher.on_gradients(order, grads)
@@ -260,17 +263,25 @@ def whole(store: Callable[..., None], *args: Any) -> None:
 
 def _recorded_pass(order: list[Value], root: Value, seed: Any, cut: int = 0) -> dict:
     """The pass whose arithmetic is itself recorded, so gradients can be differentiated again."""
-    grads: dict[Value, Any] = {root: seed}
+    key = identity_key
+    grads: dict[Any, Any] = {key(root): seed}
     get = grads.get
     for node in islice(reversed(order), len(order) - cut):
         if node._op is None:
             continue
-        upstream = grads[node]
+        upstream = grads[key(node)]
         for parent, local in zip(node.parents, local_partials(node, VALUE_MATH)):
-            before = get(parent)
+            k = key(parent)
+            before = get(k)
             added = _times(local, upstream)
-            grads[parent] = added if before is None else before + added
+            grads[k] = added if before is None else before + added
     return grads
+
+
+def _keys(order: list[Value]) -> list[Any]:
+    """Each node's `identity_key`, with no call for a plain Value (its own key)."""
+    V, key = Value, identity_key
+    return [n if n.__class__ is V else key(n) for n in order]
 
 
 def _not_finite(node: Value, error: ArithmeticError) -> ArithmeticError:
@@ -321,7 +332,7 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
 def _totals(order: list[Value], grads: dict[Value, Any]) -> list[Any]:
     """Every node's new .grad, `before + this pass`, computed before any is stored."""
     try:
-        return [node.grad + grads[node] for node in order]
+        return [node.grad + grads[k] for node, k in zip(order, _keys(order))]
     except TypeError:
         raise unusable_grad(order, "backward") from None
 
@@ -332,7 +343,7 @@ def _recorded_totals(order: list[Value], grads: dict[Value, Any], seed: Any) -> 
     totals = []
     with mode.enable_grad():
         for node in order:
-            g = fresh(grads[node])
+            g = fresh(grads[identity_key(node)])
             before = node.grad
             # Adding to an exact 0.0 would record a useless `0 + g` node in the gradient's graph.
             if isinstance(before, float) and before == 0.0:
@@ -383,14 +394,14 @@ class _Fresh:
     """
 
     def __init__(self, forward: list[Value]) -> None:
-        self.taken: set[Value] = set(forward)
+        self.taken = set(_keys(forward))
 
     def __call__(self, g: Any) -> Value:
         if not isinstance(g, Value):
             return Value(g)
-        if g in self.taken:
+        if identity_key(g) in self.taken:
             g = +g
-        self.taken.add(g)
+        self.taken.add(identity_key(g))
         return g
 
 
@@ -438,7 +449,7 @@ def _value_and_grad(f: Callable[..., Value], argnums: ArgNums, where: str) -> Ca
             out = Value(as_float(out, f"{where} (f's result)"))
         wrt = [args[i] for i in positions]
         order, grads = gradients(out, 1.0, create_graph=traced, inputs=wrt)
-        found = [grads.get(x, 0.0) for x in wrt]
+        found = [grads.get(identity_key(x), 0.0) for x in wrt]
         if traced:
             fresh = _Fresh(order)
             with mode.enable_grad():

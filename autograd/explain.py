@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from autograd.graph import topological_order
 from autograd.symbolic import ATOM, Expr, Sym, forward_expr, number_symbol
-from autograd.value import Value, short, wrong_arity
+from autograd.value import Value, identity_key, short, wrong_arity
 
 MAX_NAME = 30  # longer formulas are called node#i
 MAX_CELL = 60
@@ -56,22 +56,23 @@ class Names:
             if node._op is not None and len(node.parents) != node._op.arity:
                 raise wrong_arity(node, where)  # no formula fits it, as no rule does
         self.order = order
-        self._index: dict[Value, int] | None = None
-        self._names: dict[Value, Expr] = {}
+        # Both keyed by identity_key(node): a Value subclass may define == by value.
+        self._index: dict[Any, int] | None = None
+        self._names: dict[Any, Expr] = {}
         self._claimed: dict[str, Value] = {}  # formula name -> the node it names
 
-    @property
-    def index(self) -> dict[Value, int]:
-        """Each node's position in the order: the `i` of `node#i` and `[i]`."""
+    def position(self, node: Value) -> int:
+        """The node's position in the order: the `i` of `node#i` and `[i]`."""
         if self._index is None:
-            self._index = {node: i for i, node in enumerate(self.order)}
-        return self._index
+            self._index = {identity_key(n): i for i, n in enumerate(self.order)}
+        return self._index[identity_key(node)]
 
     def expr(self, node: Value) -> Expr:
         """The node's name as an expression (so it nests with correct parentheses)."""
-        name = self._names.get(node)
+        k = identity_key(node)
+        name = self._names.get(k)
         if name is None:
-            name = self._names[node] = self._atom(node) or self._formula(node)
+            name = self._names[k] = self._atom(node) or self._formula(node)
         return name
 
     def __call__(self, node: Value) -> str:
@@ -112,35 +113,36 @@ class Names:
         # Name every unnamed ancestor first, parents before children, with an explicit stack;
         # each is then O(1): a formula containing a numbered (too long) one is numbered too.
         # Atoms are named once too: a label is read once however many nodes use it.
-        names = self._names
+        names, key = self._names, identity_key
         stack: list[tuple[Value, bool]] = [(node, False)]
         while stack:
             n, ready = stack.pop()
-            if n in names:
+            k = key(n)
+            if k in names:
                 continue
             if not ready:
                 atom = self._atom(n)
                 if atom is not None:
-                    names[n] = atom
+                    names[k] = atom
                     continue
                 stack.append((n, True))
-                stack.extend((p, False) for p in n.parents if p not in names)
+                stack.extend((p, False) for p in n.parents if key(p) not in names)
                 continue
-            parts = [names[p] for p in n.parents]
+            parts = [names[key(p)] for p in n.parents]
             # A numbered or long operand makes the formula too long: numbered, without
             # writing it out (a long label would cost its length once per node using it).
             if any(isinstance(p, _Numbered) or len(str(p)) > MAX_NAME for p in parts):
-                names[n] = self._numbered(n)
+                names[k] = self._numbered(n)
                 continue
             formula = forward_expr(n._op, parts, n._param)
             text = str(formula)
             # `a*b + a*b` has two nodes `a*b`: the second one is numbered, so names stay unique.
             unique = self._claimed.setdefault(text, n) is n
-            names[n] = formula if len(text) <= MAX_NAME and unique else self._numbered(n)
-        return names[node]
+            names[k] = formula if len(text) <= MAX_NAME and unique else self._numbered(n)
+        return names[key(node)]
 
     def _numbered(self, node: Value) -> Expr:
-        return _Numbered(f"node#{self.index[node]}")
+        return _Numbered(f"node#{self.position(node)}")
 
 
 class Row(NamedTuple):
@@ -223,22 +225,22 @@ def text_graph(root: Value, max_depth: int = 40) -> TextGraph:
     """
     order = topological_order(root)
     names = Names(order, "text_graph")
-    shown: set[Value] = set()
+    shown: set = set()  # identity_key of each node drawn
     lines: list[str] = []
     # (node, prefix of this line, prefix for its children, depth)
     stack: list[tuple[Value, str, str, int]] = [(root, "", "", 0)]
     while stack:
         node, lead, indent, depth = stack.pop()
-        i = names.index[node]
+        i = names.position(node)
         name = shorten(names(node))
-        if node in shown:
+        if identity_key(node) in shown:
             lines.append(f"{lead}[{i}] {name}  (see [{i}])")
             continue
         if depth > max_depth:
             lines.append(f"{lead}[{i}] {name}  ... (deeper than {max_depth}; "
                          f"text_graph() it to see more)")
             continue
-        shown.add(node)
+        shown.add(identity_key(node))
         formula = names.formula(node)
         made = f" = {formula}" if formula and formula != names(node) else ""
         grad = node.grad

@@ -15,7 +15,7 @@ from autograd.argnums import normalize_argnums, one_position
 from autograd.backward import _Fresh, _nesting, gradients
 from autograd.forward import Dual, Shape, flatten_args, flatten_out, jvp, unflatten_args
 from autograd.mode import enable_grad
-from autograd.value import Value, as_float, is_number, sum_of
+from autograd.value import Value, as_float, identity_key, is_number, sum_of
 
 ArgNums = int | tuple[int, ...]
 
@@ -74,7 +74,7 @@ class _Recorded:
             with enable_grad():
                 root = sum_of([x * c for x, c in pairs])
             grads = gradients(root, 1.0, create_graph=traced, inputs=leaves)[1]
-        found = [grads.get(x, 0.0) for x in leaves]
+        found = [grads.get(identity_key(x), 0.0) for x in leaves]
         if traced:
             fresh = _Fresh(leaves)
             with enable_grad():

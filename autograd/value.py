@@ -329,6 +329,19 @@ def _reaches(starts: tuple[Value, ...], target: Value) -> bool:
     return any(node is target for node in each_by_identity(starts))
 
 
+_OBJECT_EQ, _OBJECT_HASH = object.__eq__, object.__hash__
+
+
+def identity_key(node: Value) -> Value | int:
+    """What every set and dict of nodes is keyed by: the node itself when its class keeps
+    object's `==` and hash (Value's: identity), else its `id` (a subclass may define `==` by
+    value, or be unhashable). The nodes are held elsewhere while keyed (an order list)."""
+    cls = node.__class__
+    if cls is Value or (cls.__eq__ is _OBJECT_EQ and cls.__hash__ is _OBJECT_HASH):
+        return node
+    return id(node)
+
+
 def each_by_identity(starts: Iterable[Value]) -> Iterator[Value]:
     """`starts` and all their ancestors, each once, in no set order: iterative, and keyed by
     identity, so Value subclasses that define `==` by value are still told apart."""
