@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -45,3 +47,41 @@ def test_gallery_has_a_committed_picture_and_the_command_for_every_demo():
     for demo in ("digits", "words", "vanishing", "overfitting"):
         assert f".venv/bin/python demos/{demo}.py" in gallery
         assert (ROOT / "demos" / f"{demo}.py").exists()
+
+
+def test_what_the_section_says_a_layer_holds_is_what_it_holds():
+    # The section said Conv2d's `weight` was one flat list, and that cells were initialised
+    # from U(+-1/sqrt(hidden)) (their biases start at 0): each claim is checked on the layers.
+    import math
+
+    import nn
+
+    section = " ".join(nn_section().split())  # one line: claims may wrap
+    assert ("`weight[o][c][r][s]` is nested lists (parameters `weight.o.c.r.s`), `bias` one "
+            "Value per output channel (`[]` with `bias=False`), `conv.kernel(o, c)` is "
+            "`weight[o][c]`, its kh×kw weights") in section
+    conv = nn.Conv2d(2, 3, (2, 4), rng=0)
+    w = conv.weight
+    assert (len(w), len(w[0]), len(w[0][0]), len(w[0][0][0])) == (3, 2, 2, 4)
+    names = [name for name, _ in conv.named_parameters()]
+    assert names[:2] == ["weight.0.0.0.0", "weight.0.0.0.1"] and names[47] == "weight.2.1.1.3"
+    assert names[48:] == ["bias.0", "bias.1", "bias.2"] and len(conv.bias) == 3
+    assert conv.kernel(2, 1) is w[2][1] and nn.Conv2d(1, 1, 2, bias=False).bias == []
+    assert "weights and biases from U(±1/√(in·kh·kw)) as PyTorch" in section
+    assert all(abs(p.data) <= 1 / math.sqrt(2 * 2 * 4) for p in conv.parameters())
+
+    assert ("Cells' weights are initialised from U(±1/√hidden_size) as PyTorch's, their "
+            "biases at 0, one per gate") in section
+    for cell in (nn.RNNCell(3, 4, rng=1), nn.LSTMCell(3, 4, rng=1)):
+        for name, p in cell.named_parameters():
+            if name.endswith(".b"):
+                assert p.data == 0.0, name
+            else:
+                assert abs(p.data) <= 1 / math.sqrt(4), name
+
+    assert ("every `rng` argument is a `random.Random` or an int seed (`None`, the default, is "
+            "seed 0; `batches` has no default and refuses `None`)") in section
+    assert nn.k_fold(6, 3) == nn.k_fold(6, 3, rng=0)
+    assert nn.make_moons(10) == nn.make_moons(10, rng=0)
+    with pytest.raises(TypeError, match="rng must be a random.Random or an int seed, got None"):
+        nn.batches(4, 2, None)
