@@ -1,7 +1,7 @@
 """stepgrad's engine: scalar reverse-mode autodiff you can step through, draw and property-test."""
 
 from autograd.compiler import compile, is_tracing
-from autograd.core.backward import backward, grad, gradients, local_partials, value_and_grad
+from autograd.core.backward import backward, gradients, local_partials
 from autograd.core.graph import edges, topological_order
 from autograd.core.mode import enable_grad, is_grad_enabled, no_grad
 from autograd.core.ops import OPS, Op
@@ -11,6 +11,7 @@ from autograd.introspect.explain import explain, text_graph
 from autograd.introspect.stepper import Contribution, Step, backward_steps
 from autograd.tools.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from autograd.transforms.forward import Dual, jvp
+from autograd.transforms.functional import grad, value_and_grad
 from autograd.transforms.jacobians import hessian, hvp, jacobian, vjp
 from autograd.transforms.userops import define_op
 from autograd.viz import draw_dot  # graphviz itself is imported only when drawing

@@ -32,16 +32,9 @@ from autograd.compiler.trace import (
     trace,
     unflatten,
 )
-from autograd.core.backward import (
-    PASSES,
-    argnum_positions,
-    commit,
-    gc_paused,
-    gradients,
-    one_position,
-    unusable_grad,
-)
+from autograd.core.backward import PASSES, commit, gc_paused, gradients, unusable_grad
 from autograd.core.display import source_html
+from autograd.transforms.argnums import normalize_argnums, one_position
 
 __all__ = ["CheckError", "Compiled", "compile", "is_tracing"]
 
@@ -75,7 +68,7 @@ class Compiled:
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
         self.f, self.check = f, bool(check)
         self._argnums = argnums
-        self._positions = None if argnums is None else argnum_positions(argnums, "compile")
+        self._positions = None if argnums is None else normalize_argnums(argnums, fn="compile")
         self._programs: dict[Spec, _Entry] = {}
         self._names = parameter_names(f)
         numbers, spec = flatten(args, self._names)
@@ -100,6 +93,7 @@ class Compiled:
             return self._compile(args, numbers, spec)
 
     def _compile(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
+        slots = None if self._positions is None else self._slots(args)  # checked first
         traced = trace(self.f, spec, numbers)
         self._names = traced.names
         paths: list[str] = []
@@ -110,7 +104,7 @@ class Compiled:
         elif self._positions is None:
             outputs = [i for i, kind in enumerate(traced.kinds) if kind[0] == LIVE]
         else:
-            wanted = set(self._slots(args))
+            wanted = set(slots)
             outputs = [i for i, kind in enumerate(traced.kinds)
                        if kind[0] == SLOT and kind[1] in wanted]
         code = generate(traced, outputs, paths, every_value=self.check)
@@ -125,11 +119,8 @@ class Compiled:
         for arg in args:
             starts.append(starts[-1] + len(flatten((arg,))[0]))
         out: list[int] = []
-        for i in self._positions:
-            if not -len(args) <= i < len(args):
-                raise IndexError(f"compile: argnums {i} is out of range for {len(args)} "
-                                 "arguments")
-            out.extend(range(starts[i % len(args)], starts[i % len(args) + 1]))
+        for i in normalize_argnums(self._positions, len(args), fn="compile"):
+            out.extend(range(starts[i], starts[i + 1]))
         return out
 
     def __call__(self, *args: Any) -> Any:

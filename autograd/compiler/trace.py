@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.core import mode
-from autograd.core.backward import nesting
 from autograd.core.graph import topological_order
 from autograd.core.value import Value, is_number
+from autograd.transforms.functional import nesting
 
 Spec = tuple  # preorder tokens: None for a number, (list, n) or (tuple, n) for a container
 

@@ -1,4 +1,5 @@
-"""Reverse mode: the chain rule over a topological order, and the functional API built on it.
+"""Reverse mode: the chain rule over a topological order, tuned (core/reference.py is the same
+algorithm written for reading).
 
 Each pass computes its gradients on its own, then every new `.grad`, and only then stores them
 (`commit`). So calling `backward()` twice exactly doubles every gradient, an error midway (or a
@@ -8,19 +9,26 @@ Ctrl-C) changes no `.grad`, and `grad()` can return gradients without touching a
 from __future__ import annotations
 
 import gc
-import numbers
 import reprlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from itertools import islice
 from typing import Any
 
 from autograd.core import mode
 from autograd.core.graph import topological_order
 from autograd.core.ops import FLOAT_MATH
-from autograd.core.value import VALUE_MATH, Value, as_float, describe, each_by_identity, is_number
+from autograd.core.value import (
+    VALUE_MATH,
+    Value,
+    as_float,
+    describe,
+    each_by_identity,
+    identity_key,
+    is_number,
+    wrong_arity,
+)
 
 
 def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
@@ -32,7 +40,7 @@ def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
     if op is None:
         raise ValueError(f"local_partials: {describe(node)} is a leaf: it has no op, no partials")
     if len(node.parents) != op.arity:
-        raise _wrong_arity(node)
+        raise wrong_arity(node, "backward")
     if m is FLOAT_MATH:
         args = [p.data for p in node.parents]
         out = node.data
@@ -54,13 +62,14 @@ def gradients(
 
     Touches no `.grad`. With `create_graph` the gradients are Values whose own graph can be
     differentiated again. With `inputs`, the walk stops at them (their ancestors are skipped).
+    The dict is keyed by `identity_key(node)`: the node itself, unless its class defines `==`.
     """
     check_root(root, "gradients")
-    stops = set(inputs)
+    stops = {identity_key(x) for x in inputs}
     with PASSES, gc_paused():
-        order = topological_order(root, stop_at=stops)
+        order = topological_order(root, stop_at=inputs)
         # The inputs the walk reached come first in the order: they pass nothing on.
-        cut = sum(1 for node in order[: len(stops)] if node in stops)
+        cut = sum(1 for node in order[: len(stops)] if identity_key(node) in stops)
         if create_graph:
             with mode.enable_grad():
                 grads = _recorded_pass(order, root, seed, cut)
@@ -68,7 +77,8 @@ def gradients(
             with _marks_on(root):
                 for node in order:
                     node._pass_grad = 0.0
-                grads = dict(zip(order, _float_pass(order, root, seed, cut, into_grad=False)))
+                grads = dict(zip(_keys(order), _float_pass(order, root, seed, cut,
+                                                           into_grad=False)))
     watcher = mode.get_mode().watcher
     if watcher is not None:
         watcher.on_gradients(order, grads)
@@ -226,17 +236,10 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
         if into_grad and not (is_number(node.grad) or isinstance(node.grad, Value)):
             raise unusable_grad([node], "backward") from None
         if node._op is not None and len(node.parents) != node._op.arity:
-            raise _wrong_arity(node) from None
+            raise wrong_arity(node, "backward") from None
         raise
     found.reverse()
     return found
-
-
-def _wrong_arity(node: Value) -> ValueError:
-    """The error for a node whose `.parents` no longer fits its op (they were edited)."""
-    return ValueError(f"backward: the {node._op.name} node {describe(node)} has "
-                      f"{len(node.parents)} parent(s), but {node._op.name} takes "
-                      f"{node._op.arity}: was .parents edited?")
 
 
 def whole(store: Callable[..., None], *args: Any) -> None:
@@ -259,17 +262,25 @@ def whole(store: Callable[..., None], *args: Any) -> None:
 
 def _recorded_pass(order: list[Value], root: Value, seed: Any, cut: int = 0) -> dict:
     """The pass whose arithmetic is itself recorded, so gradients can be differentiated again."""
-    grads: dict[Value, Any] = {root: seed}
+    key = identity_key
+    grads: dict[Any, Any] = {key(root): seed}
     get = grads.get
     for node in islice(reversed(order), len(order) - cut):
         if node._op is None:
             continue
-        upstream = grads[node]
+        upstream = grads[key(node)]
         for parent, local in zip(node.parents, local_partials(node, VALUE_MATH)):
-            before = get(parent)
+            k = key(parent)
+            before = get(k)
             added = _times(local, upstream)
-            grads[parent] = added if before is None else before + added
+            grads[k] = added if before is None else before + added
     return grads
+
+
+def _keys(order: list[Value]) -> list[Any]:
+    """Each node's `identity_key`, with no call for a plain Value (its own key)."""
+    V, key = Value, identity_key
+    return [n if n.__class__ is V else key(n) for n in order]
 
 
 def _not_finite(node: Value, error: ArithmeticError) -> ArithmeticError:
@@ -320,7 +331,7 @@ def backward(root: Value, grad: Any = 1.0, *, create_graph: bool = False) -> Non
 def _totals(order: list[Value], grads: dict[Value, Any]) -> list[Any]:
     """Every node's new .grad, `before + this pass`, computed before any is stored."""
     try:
-        return [node.grad + grads[node] for node in order]
+        return [node.grad + grads[k] for node, k in zip(order, _keys(order))]
     except TypeError:
         raise unusable_grad(order, "backward") from None
 
@@ -331,7 +342,7 @@ def _recorded_totals(order: list[Value], grads: dict[Value, Any], seed: Any) -> 
     totals = []
     with mode.enable_grad():
         for node in order:
-            g = fresh(grads[node])
+            g = fresh(grads[identity_key(node)])
             before = node.grad
             # Adding to an exact 0.0 would record a useless `0 + g` node in the gradient's graph.
             if isinstance(before, float) and before == 0.0:
@@ -382,90 +393,17 @@ class Fresh:
     """
 
     def __init__(self, forward: list[Value]) -> None:
-        self.taken: set[Value] = set(forward)
+        self.taken = set(_keys(forward))
 
     def __call__(self, g: Any) -> Value:
         if not isinstance(g, Value):
             return Value(g)
-        if g in self.taken:
+        if identity_key(g) in self.taken:
             g = +g
-        self.taken.add(g)
+        self.taken.add(identity_key(g))
         return g
 
 
 def check_root(root: object, where: str) -> None:
     if not isinstance(root, Value):
         raise TypeError(f"{where}: expected a Value, got {type(root).__name__}")
-
-
-ArgNums = int | tuple[int, ...]
-nesting: ContextVar[int] = ContextVar("stepgrad_grad_nesting", default=0)
-
-
-def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..., tuple]:
-    """`f`'s value and its gradient with respect to the arguments at `argnums`, JAX-style.
-
-    With plain numbers you get floats. If any argument is a Value you get Values that carry
-    their graph, so `grad(grad(f))` is the second derivative. No `.grad` is touched.
-    """
-    positions = argnum_positions(argnums)
-
-    def wrapped(*args: Any, **kwargs: Any) -> tuple:
-        for i in positions:
-            if not -len(args) <= i < len(args):
-                raise IndexError(f"grad: argnums {i} is out of range for {len(args)} arguments")
-        # Values in, or called inside another grad's f (a closure may capture its Values):
-        # then the gradient is a Value with a graph, so the caller can differentiate it.
-        traced = nesting.get() > 0 or any(isinstance(a, Value) for a in args)
-        # Every number becomes a leaf, so f may call Value methods on any argument (as JAX
-        # traces every argument); other objects (data, settings) pass through untouched.
-        args = [Value(a) if is_number(a) else a for a in args]
-        for i in positions:
-            if not isinstance(args[i], Value):
-                as_float(args[i], f"grad (argument {i})")  # raises: not differentiable
-            elif traced:
-                args[i] = +args[i]  # its own node: one partial per argument, even for f(x, x)
-        token = nesting.set(nesting.get() + 1)
-        try:
-            with mode.enable_grad():
-                out = f(*args, **kwargs)  # keywords pass through, not differentiated (as JAX)
-        finally:
-            nesting.reset(token)
-        if not isinstance(out, Value):  # a constant (as JAX): every partial is 0
-            out = Value(as_float(out, "grad (f's result)"))
-        wrt = [args[i] for i in positions]
-        order, grads = gradients(out, 1.0, create_graph=traced, inputs=wrt)
-        found = [grads.get(x, 0.0) for x in wrt]
-        if traced:
-            fresh = Fresh(order)
-            with mode.enable_grad():
-                found = [fresh(g) for g in found]
-            value: Any = out
-        else:  # a float pass: the gradients are floats already
-            value = out.data
-        return value, (found[0] if one_position(argnums) else tuple(found))
-
-    return wrapped
-
-
-def argnum_positions(argnums: object, where: str = "grad") -> tuple[int, ...]:
-    """`argnums` as a tuple of ints (any integer type but bool), else a TypeError saying so.
-
-    The one check every transform and `compile` use; `one_position` says which form it had.
-    """
-    items = argnums if isinstance(argnums, (tuple, list)) else (argnums,)
-    if items and all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in items):
-        return tuple(int(i) for i in items)
-    raise TypeError(f"{where}: argnums must be an int or a non-empty tuple of ints, got "
-                    f"{type(argnums).__name__} ({reprlib.repr(argnums)})")
-
-
-def one_position(argnums: object) -> bool:
-    """Whether `argnums` named one argument (an int), so one result is returned, not a tuple."""
-    return not isinstance(argnums, (tuple, list))
-
-
-def grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..., Any]:
-    """The gradient of `f` with respect to the arguments at `argnums` (see `value_and_grad`)."""
-    both = value_and_grad(f, argnums)
-    return lambda *args, **kwargs: both(*args, **kwargs)[1]

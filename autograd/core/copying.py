@@ -18,31 +18,31 @@ import threading
 import weakref
 from collections.abc import Collection
 from functools import cache
-from itertools import repeat
 from typing import Any
 
 from autograd.core.graph import depth_first
 from autograd.core.ops import Op, op_named
-from autograd.core.value import Value, link
+from autograd.core.value import Value, identity_key, link
 
 _new = object.__new__
 
 
 class _Seen(set):
-    """A walk's seen-set that also counts the nodes a `known` container holds as seen."""
+    """A walk's seen-set (of `identity_key`s) that also counts what `known` holds as seen."""
 
     def __init__(self, known: Collection) -> None:
         super().__init__()
         self.known = known
 
-    def __contains__(self, node: object) -> bool:
-        return node in self.known or set.__contains__(self, node)
+    def __contains__(self, key: object) -> bool:
+        return key in self.known or set.__contains__(self, key)
 
 
 def reachable(root: Value, known: Collection = ()) -> list[Value]:
     """Every node behind `root` and behind any Value grad among them, parents first.
 
     Nodes in `known` (and what is behind them) are left out: they were copied already.
+    `known` is asked by `identity_key`, as the walk's own seen-set is.
     """
     seen = _Seen(known) if known else set()  # the plain set is faster: the usual case
     order: list[Value] = []
@@ -50,8 +50,8 @@ def reachable(root: Value, known: Collection = ()) -> list[Value]:
     while roots:
         found = depth_first(roots, seen)
         order += found
-        roots = list(dict.fromkeys(n.grad for n in found
-                                   if isinstance(n.grad, Value) and n.grad not in seen))
+        grads = {identity_key(g): g for n in found if isinstance(g := n.grad, Value)}
+        roots = [g for k, g in grads.items() if k not in seen]
     return order
 
 
@@ -104,11 +104,13 @@ def shallow_copy(node: Value) -> Value:
 
 
 class _InMemo:
+    """deepcopy's memo (keyed by id) asked by `identity_key`: a node, or already its id."""
+
     def __init__(self, memo: dict) -> None:
         self.memo = memo
 
-    def __contains__(self, node: object) -> bool:
-        return id(node) in self.memo
+    def __contains__(self, key: object) -> bool:
+        return (id(key) if isinstance(key, Value) else key) in self.memo
 
     def __len__(self) -> int:
         return len(self.memo)
@@ -134,20 +136,24 @@ def deepcopy(root: Value, memo: dict) -> Value:
 
 
 class _Registry:
-    """The nodes flattened so far while one pickler runs: node -> (its chunk, its position)."""
+    """The nodes flattened so far while one pickler runs, by `identity_key`:
+    (the node, kept alive here, its chunk, its position)."""
 
     __slots__ = ("where", "__weakref__")
 
     def __init__(self) -> None:
-        self.where: dict[Value, tuple[weakref.ref, int]] = {}
+        self.where: dict[Any, tuple[Value, weakref.ref, int]] = {}
 
     def find(self, node: Value) -> tuple[_Chunk, int] | None:
-        found = self.where.get(node)
-        chunk = found and found[0]()
-        return None if chunk is None else (chunk, found[1])
+        return self._at(identity_key(node))
 
-    def __contains__(self, node: object) -> bool:
-        return self.find(node) is not None  # type: ignore[arg-type]
+    def _at(self, key: object) -> tuple[_Chunk, int] | None:
+        found = self.where.get(key)
+        chunk = found and found[1]()
+        return None if chunk is None else (chunk, found[2])
+
+    def __contains__(self, key: object) -> bool:
+        return self._at(key) is not None
 
     def __len__(self) -> int:
         return len(self.where)
@@ -184,19 +190,19 @@ def reduce(root: Value) -> tuple:
     found = registry.find(root)
     if found is None:
         chunk = _flatten(root, registry)  # the registry refers to it weakly: hold it here
-        found = (chunk, registry.where[root][1])
+        found = (chunk, registry.where[identity_key(root)][2])
     return (node_at, found)
 
 
 def _flatten(root: Value, registry: _Registry) -> _Chunk:
     """A new chunk for the nodes behind `root` that no chunk of this pickler holds yet."""
     order = reachable(root, registry)
-    position = {node: i for i, node in enumerate(order)}
+    position = {identity_key(node): i for i, node in enumerate(order)}
     links: list[_Chunk] = []
     link_of: dict[int, int] = {}
 
     def ref(node: Value) -> int | tuple[int, int]:
-        at = position.get(node)
+        at = position.get(identity_key(node))
         if at is not None:
             return at
         chunk, at = registry.find(node)  # type: ignore[misc]
@@ -220,7 +226,8 @@ def _flatten(root: Value, registry: _Registry) -> _Chunk:
             None if type(n) is Value else _state(n) or None,
         ))
     chunk = _Chunk(records, links, registry)
-    registry.where.update(zip(order, zip(repeat(weakref.ref(chunk)), range(len(order)))))
+    held = weakref.ref(chunk)
+    registry.where.update((identity_key(n), (n, held, i)) for i, n in enumerate(order))
     return chunk
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from autograd.core.text import fmt
+from autograd.core.text import fmt, shorten
 
 if TYPE_CHECKING:
     from autograd.core.value import Value
@@ -38,11 +38,12 @@ _COLUMNS = (("#", "right"), ("node", "left"), ("op", "left"), ("formula", "left"
 
 
 def explanation_html(rows: Explanation) -> str:
-    """`explain()`'s table as an HTML table: the same columns, numbers aligned right."""
+    """`explain()`'s table as an HTML table: the same columns and cells as its text."""
     head = "".join(f'<th style="text-align:{side}">{name}</th>' for name, side in _COLUMNS)
     body = []
     for r in rows:
-        cells = (str(r.index), _code(r.name), html.escape(r.op or "leaf"), _code(r.formula),
+        cells = (str(r.index), _code(shorten(r.name)), html.escape(shorten(r.op or "leaf")),
+                 _code(shorten(r.formula)),
                  fmt(r.data), html.escape(fmt(r.grad)))
         body.append("<tr>" + "".join(f'<td style="text-align:{side}">{cell}</td>'
                                      for (_, side), cell in zip(_COLUMNS, cells)) + "</tr>")

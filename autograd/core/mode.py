@@ -55,15 +55,23 @@ _mode: ContextVar[Mode] = ContextVar("stepgrad_mode", default=DEFAULT)
 get_mode = _mode.get
 
 
-_saved: ContextVar[tuple[Mode, ...]] = ContextVar("stepgrad_saved_modes", default=())
+_entered: ContextVar[tuple[tuple[switched, Mode], ...]] = ContextVar("stepgrad_entered",
+                                                                     default=())
+"""The blocks entered in this context (thread, asyncio task) and not yet left, each with the
+mode it found when it was entered: a block finds its own entry when it ends, whatever ran in
+between, as a `contextvars` token would."""
 
 
 class switched:  # noqa: N801 - used like a function: `with switched(grad=False):`
     """A block (or a decorated function) run with some fields of the mode changed.
 
-    Reusable and re-entrant: what to restore is kept per context (thread, asyncio task), not
-    on the object. NB: it refuses to decorate generator and async functions, whose bodies run
-    later, a step at a time: use `with no_grad():` inside them.
+    When a block ends it restores the mode that was current when *it* was entered, whatever ran
+    in between (a generator leaving its own block, blocks ended out of order): each entry keeps
+    what it found, per context (thread, asyncio task). Reusable and re-entrant. NB: one object
+    entered by blocks that interleave (two generators sharing one `no_grad()` object) ends its
+    entries last in, first out: give each such block its own `no_grad()`. It refuses to
+    decorate generator and async functions, whose bodies run later, a step at a time: use
+    `with no_grad():` inside them.
     """
 
     def __init__(self, **changes: Any) -> None:
@@ -72,13 +80,22 @@ class switched:  # noqa: N801 - used like a function: `with switched(grad=False)
     def __enter__(self) -> None:
         current = _mode.get()
         wanted = Mode(**{**current.__dict__, **self.changes})
-        _saved.set((*_saved.get(), current))
+        _entered.set((*_entered.get(), (self, current)))
         _mode.set(DEFAULT if wanted == DEFAULT else wanted)
 
     def __exit__(self, *exc: object) -> None:
-        saved = _saved.get()
-        _saved.set(saved[:-1])
-        _mode.set(saved[-1])
+        entered = _entered.get()
+        if entered and entered[-1][0] is self:  # the usual case: blocks end in order
+            _entered.set(entered[:-1])
+            _mode.set(entered[-1][1])
+            return
+        for k in range(len(entered) - 2, -1, -1):
+            if entered[k][0] is self:
+                _entered.set(entered[:k] + entered[k + 1:])
+                _mode.set(entered[k][1])
+                return
+        # Entered in another context (a generator started in another thread, finished in this
+        # one): it changed nothing here, so there is nothing here to restore.
 
     def __call__(self, func: Callable) -> Callable:
         if not callable(func):

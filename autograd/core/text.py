@@ -25,3 +25,13 @@ def fmt(x: Any) -> str:
     if isinstance(x, numbers.Real):
         return short(x)
     return f"Value({short(x.data)})"  # a gradient kept as a Value by create_graph=True
+
+
+MAX_CELL = 60
+"""A table cell, or an operand in a formula, shows at most this many characters of a name:
+a longer one (only a label can be) is cut, ending in `…`. The full label stays on the node."""
+
+
+def shorten(text: str, width: int = MAX_CELL) -> str:
+    """`text` itself if it has at most `width` characters, else its start and `…`."""
+    return text if len(text) <= width else text[:width - 1] + "…"

@@ -91,6 +91,9 @@ class Value:
         if len(parents) > 2:
             raise ValueError(f"parents: {describe(self)} cannot have {len(parents)} parents: "
                              "no op takes more than two")
+        if parents and self._op is None:  # nothing could read them: no rule, no formula
+            raise ValueError(f"parents: {describe(self)} is a leaf (no op made it), so it "
+                             "cannot take parents: only a node an op made has operands")
         if _reaches(parents, self):
             raise ValueError(f"parents: {describe(self)} cannot take these parents: it is one "
                              "of their own ancestors, so the graph would have a cycle")
@@ -306,6 +309,13 @@ class Value:
         return Value(self.data, self.label)
 
 
+def wrong_arity(node: Value, where: str) -> ValueError:
+    """The error for a node whose `.parents` no longer fit its op (they were edited)."""
+    return ValueError(f"{where}: the {node._op.name} node {describe(node)} has "
+                      f"{len(node.parents)} parent(s), but {node._op.name} takes "
+                      f"{node._op.arity}: was .parents edited?")
+
+
 def link(node: Value, parents: tuple[Value, ...]) -> None:
     """Set `node`'s parents unchecked: for copying, whose nodes are new (no cycle possible)."""
     node._a, node._b = (*parents, None, None)[:2]
@@ -317,6 +327,19 @@ def _reaches(starts: tuple[Value, ...], target: Value) -> bool:
     Costs a walk of the ancestors, but only when a user edits `.parents`: ops never do.
     """
     return any(node is target for node in each_by_identity(starts))
+
+
+_OBJECT_EQ, _OBJECT_HASH = object.__eq__, object.__hash__
+
+
+def identity_key(node: Value) -> Value | int:
+    """What every set and dict of nodes is keyed by: the node itself when its class keeps
+    object's `==` and hash (Value's: identity), else its `id` (a subclass may define `==` by
+    value, or be unhashable). The nodes are held elsewhere while keyed (an order list)."""
+    cls = node.__class__
+    if cls is Value or (cls.__eq__ is _OBJECT_EQ and cls.__hash__ is _OBJECT_HASH):
+        return node
+    return id(node)
 
 
 def each_by_identity(starts: Iterable[Value]) -> Iterator[Value]:

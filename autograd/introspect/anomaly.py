@@ -14,14 +14,14 @@ import math
 import os
 import sys
 from collections.abc import Iterable
-from contextlib import ExitStack
-from contextvars import ContextVar
+from contextlib import ExitStack, suppress
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from typing import Any
 
 from autograd.core import mode
 from autograd.core.backward import local_partials
-from autograd.core.value import describe
+from autograd.core.value import describe, identity_key
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # autograd/
 
@@ -39,7 +39,8 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
     """
 
     def __init__(self) -> None:
-        self.lines: dict[Any, Place] = {}  # node -> where it was made; strong, so cleared
+        # identity_key(node) -> (node, where it was made): strong, so cleared at the end
+        self.lines: dict[Any, tuple[Any, Place]] = {}
         self._outer: detect_anomaly | None = None
         self._stack: ExitStack | None = None
 
@@ -48,8 +49,7 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
             raise RuntimeError("detect_anomaly: this context is already active")
         self._stack = ExitStack()
         self._outer = _active.get()
-        token = _active.set(self)
-        self._stack.callback(_active.reset, token)
+        self._stack.callback(_restore_active, _active.set(self))
         self._stack.enter_context(mode.switched(watcher=WATCHER))
         return self
 
@@ -64,14 +64,22 @@ class detect_anomaly:  # noqa: N801 - a context manager used like a function, as
         """`file:line: source` where `node` was made inside this block (or an outer one), or ""."""
         context: detect_anomaly | None = self
         while context is not None:
-            found = context.lines.get(node)
-            if found:
-                return _show(found)
+            found = context.lines.get(identity_key(node))
+            if found and found[0] is node:
+                return _show(found[1])
             context = context._outer
         return ""
 
 
 _active: ContextVar[detect_anomaly | None] = ContextVar("stepgrad_anomaly", default=None)
+
+
+def _restore_active(token: Token) -> None:
+    """Put back the block that was active when this one began, whatever ended in between."""
+    # ValueError: begun in another context (a generator moved between threads); it changed
+    # nothing in this one, so there is nothing here to put back.
+    with suppress(ValueError):
+        _active.reset(token)
 
 
 Place = tuple[tuple[str, int], ...]  # (file, line) of the maker, then of its caller if any
@@ -147,7 +155,7 @@ def on_forward(out: Any) -> None:
     context = _active.get()
     found = _caller()
     if context is not None and found:
-        context.lines[out] = found
+        context.lines[identity_key(out)] = (out, found)
     if not math.isfinite(out.data):
         shown = ", ".join(describe(p) for p in out.parents)
         raise AnomalyError(f"anomaly: {out._op.name if out._op else 'op'}({shown}) gave "
@@ -192,14 +200,14 @@ def on_gradients(order: list, grads: dict) -> None:
     """
     for i in range(len(order) - 1, -1, -1):
         node = order[i]
-        g = grads.get(node)
+        g = grads.get(identity_key(node))
         if g is None or _finite(g):
             continue
         if i == len(order) - 1:
             check_seed(node, g)
         children = [c for c in order[i + 1:] if any(p is node for p in c.parents)]
         for child in children:
-            upstream = grads[child]
+            upstream = grads[identity_key(child)]
             parts = zip(child.parents, local_partials(child))
             check_step(child, [(p, local * upstream, local * upstream) for p, local in parts
                                if p is node])

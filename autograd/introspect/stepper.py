@@ -17,7 +17,7 @@ from autograd.core.backward import PASSES, check_root, commit, local_partials, u
 from autograd.core.display import step_html
 from autograd.core.graph import topological_order
 from autograd.core.text import fmt
-from autograd.core.value import Value, as_float
+from autograd.core.value import Value, as_float, identity_key
 from autograd.introspect.explain import Names
 from autograd.introspect.symbolic import rule_texts
 
@@ -128,14 +128,15 @@ def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
 def _steps(root: Value, seed: float) -> Iterator[Step]:
     order = topological_order(root)
     total = 1 + sum(1 for node in order if node.parents)
-    names = Names(order)
+    names = Names(order, "backward_steps")
     watcher = mode.get_mode().watcher  # anomaly mode, say
     if watcher is not None:
         watcher.on_seed(root, seed)
     # This pass's own gradients, accumulated exactly as backward's float pass does (each starts
     # at 0.0, the root at the seed); `.grad` is `base + this pass so far`, as backward() adds it.
     # So even the sign of a zero agrees.
-    grads: dict[Value, float] = {root: seed}
+    key = identity_key  # a subclass of Value may define == by value: nodes keyed by identity
+    grads: dict[Any, float] = {key(root): seed}
     writer = _Writer()
     writer.write([root], grads)
     yield Step(0, total, root, seed, (), _Words(names, root))
@@ -144,7 +145,7 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
         if not node.parents:
             continue
         index += 1
-        upstream = grads[node]
+        upstream = grads[key(node)]
         locals_ = local_partials(node)  # in anomaly mode its error already names the line
         words = _Words(names, node)
         contributions = [
@@ -153,13 +154,16 @@ def _steps(root: Value, seed: float) -> Iterator[Step]:
         ]
         # Last operand first, as backward's float pass adds them: with `a*a` the sum then rounds
         # the same way, so the finished pass equals backward() exactly.
-        before = {c.parent: grads.get(c.parent, 0.0) for c in contributions}
+        parents = {key(c.parent): c.parent for c in contributions}  # `a * a`: one parent
+        before = {k: grads.get(k, 0.0) for k in parents}
         for c in reversed(contributions):
-            grads[c.parent] = grads.get(c.parent, 0.0) + c.added  # 0.0 + -0.0 is 0.0
+            k = key(c.parent)
+            grads[k] = grads.get(k, 0.0) + c.added  # 0.0 + -0.0 is 0.0
         if watcher is not None:
-            watcher.on_step(node, [(c.parent, c.added, grads[c.parent]) for c in contributions])
+            watcher.on_step(node, [(c.parent, c.added, grads[key(c.parent)])
+                                   for c in contributions])
         try:
-            writer.write(list(before), grads)
+            writer.write(list(parents.values()), grads)
         except BaseException:  # the step did not happen: the next one must not count it
             grads.update(before)
             raise
@@ -175,25 +179,28 @@ class _Writer:
     """
 
     def __init__(self) -> None:
-        self.base: dict[Value, Any] = {}
-        self.stored: dict[Value, tuple[Any, Any]] = {}  # node -> (its .grad, this pass's part)
+        # keyed by identity_key(node), as the pass's grads are; the pass holds the nodes
+        self.base: dict[Any, Any] = {}
+        self.stored: dict[Any, tuple[Any, Any]] = {}  # node -> (its .grad, this pass's part)
 
-    def write(self, nodes: list[Value], grads: dict[Value, float]) -> None:
+    def write(self, nodes: list[Value], grads: dict[Any, float]) -> None:
         with PASSES:
             totals = []
             for node in nodes:
+                k = identity_key(node)
                 current = node.grad
                 try:
-                    if node not in self.base:
-                        self.base[node] = current
+                    if k not in self.base:
+                        self.base[k] = current
                     else:
-                        stored, part = self.stored[node]
+                        stored, part = self.stored[k]
                         if not (current is stored or current == stored):
-                            self.base[node] = current - part
+                            self.base[k] = current - part
                     # The same addition backward() does (`grad + pass`): equal bit for bit.
-                    totals.append(self.base[node] + grads[node])
+                    totals.append(self.base[k] + grads[k])
                 except TypeError:
                     raise unusable_grad([node], "backward_steps") from None
             commit(nodes, totals)
             for node, new in zip(nodes, totals):
-                self.stored[node] = (new, grads[node])
+                k = identity_key(node)
+                self.stored[k] = (new, grads[k])

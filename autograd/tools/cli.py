@@ -57,22 +57,21 @@ def _check_paths(svg: str | None, html: str | None) -> None:
             raise ExpressionError("--svg needs a file name, not an empty one")
         if not svg.lower().endswith(".svg"):
             raise ExpressionError(f"--svg writes an SVG picture: give a .svg file, not {svg!r}")
-    if html is not None:
-        if not html.strip():
-            raise ExpressionError("--html needs a file name, not an empty one")
-        if not html.lower().endswith((".html", ".htm")):
-            raise ExpressionError(f"--html writes a web page: give a .html file, not {html!r}")
+    if html is not None and not html.strip():
+        raise ExpressionError("--html needs a file name, not an empty one")
     if svg is None and html is None:
         return
-    from autograd.viz.frames import check_frames_folder
-    from autograd.viz.player import frames_folder
+    from autograd.viz.player import check_page_path
     from autograd.viz.rendering import check_writable
 
     if svg is not None:
         check_writable(svg, "--svg")  # an OSError: "cannot write: ..."
     if html is not None:
-        check_writable(html, "--html")
-        check_frames_folder(frames_folder(Path(html)), "--html")
+        try:  # write_player's own check of its path, so it cannot refuse it later
+            check_page_path(html, "--html")
+        except ValueError:  # not a .html name (`.html` alone has no suffix): OSErrors go on
+            raise ExpressionError(f"--html writes a web page: give a .html file, not "
+                                  f"{html!r}") from None
 
 
 def _check_drawable(root: Value, svg: str | None, html: str | None) -> None:
@@ -108,8 +107,10 @@ def _check_drawable(root: Value, svg: str | None, html: str | None) -> None:
                 f"--html draws (one dot run per step)") from None
 
 
-def _write_outputs(root: Value, svg: str | None, html: str | None) -> None:
-    """--svg and --html: the viz package is imported only when asked for."""
+def _write_outputs(root: Value, svg: str | None, html: str | None) -> list[str]:
+    """--svg and --html: the files written, and the lines saying so (printed after all else
+    succeeded). The viz package is imported only when asked for."""
+    said = []
     if svg is not None:
         from autograd.viz import draw_dot, to_svg
 
@@ -117,13 +118,14 @@ def _write_outputs(root: Value, svg: str | None, html: str | None) -> None:
         Path(svg).parent.mkdir(parents=True, exist_ok=True)  # as --html and render() do
         with open(svg, "w", encoding="utf-8", newline="") as f:
             f.write(text)
-        print(f"wrote {printable(svg)}")
+        said.append(f"wrote {printable(svg)}")
     if html is not None:
         from autograd.viz import write_player
 
         root.zero_grad()  # the player runs its own pass: from zero, so it ends at these grads
         write_player(root, html)
-        print(f"wrote {printable(html)}")
+        said.append(f"wrote {printable(html)}")
+    return said
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -151,22 +153,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error))
     except OSError as error:  # an output path that could not be written
         return _fail(f"cannot write: {error}")
+    # Everything is computed and written first, then printed: a failure prints nothing but
+    # its one line (the checks above are the libraries' own, so it should not happen).
+    report: list[str] = []
     try:
         if args.steps:
             for step in root.backward_steps():
-                print(step.heading)
-                print("  " + str(step).replace("\n", "\n  "))
-            print()
+                report.append(step.heading)
+                report.append("  " + str(step).replace("\n", "\n  "))
+            report.append("")
         else:
             root.backward()
     except ArithmeticError as error:  # e.g. sqrt'(0): the derivative is not finite there
         return _fail(str(error))
-    print(f"{expression.text.strip()} = {root.data!r}")
+    report.append(f"{expression.text.strip()} = {root.data!r}")
     rows = [("input", "value", "gradient")]
     rows += [(name, repr(leaf.data), repr(leaf.grad)) for name, leaf in inputs.items()]
-    print(_table(rows))
+    report.append(_table(rows))
     try:
-        _write_outputs(root, args.svg, args.html)
+        report += _write_outputs(root, args.svg, args.html)
     except ImportError as error:
         return _fail(f"drawing needs the viz extra and Graphviz ({error})")
     except TimeoutError as error:  # an OSError, but nothing failed to be written
@@ -175,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"cannot write: {error}")
     except (ValueError, RuntimeError) as error:  # dot failed, or a drawing was refused
         return _fail(str(error))
+    print("\n".join(report))
     return 0
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 
-from autograd.core.backward import grad
 from autograd.core.mode import no_grad
 from autograd.core.value import Value, as_float
 from autograd.transforms.forward import jvp
+from autograd.transforms.functional import grad
 
 
 class GradcheckError(AssertionError):

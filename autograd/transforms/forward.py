@@ -17,7 +17,7 @@ from autograd.core import mode
 from autograd.core.backward import Fresh, local_partials
 from autograd.core.graph import topological_order
 from autograd.core.ops import FLOAT_MATH, OPS, POW, POWER, Op
-from autograd.core.value import VALUE_MATH, Value, apply, as_float, is_number
+from autograd.core.value import VALUE_MATH, Value, apply, as_float, identity_key, is_number
 
 
 def push(partials: Sequence[Any], tangents: Sequence[Any]) -> Any:
@@ -197,19 +197,20 @@ def _recorded_jvp(f: Callable, flat_primals: list, flat_tangents: list, shapes: 
                    for x in outputs]
         order = topological_order(outputs, stop_at=leaves)
         # An exact 0 seed adds nothing anywhere: leaving it out keeps the tangents' graph small.
-        tangent: dict[Value, Any] = {x: t for x, t in zip(leaves, flat_tangents)
-                                     if not (is_number(t) and t == 0)}
+        key = identity_key
+        tangent: dict[Any, Any] = {key(x): t for x, t in zip(leaves, flat_tangents)
+                                   if not (is_number(t) and t == 0)}
         for node in order:
-            if node._op is None or node in tangent:
+            if node._op is None or key(node) in tangent:
                 continue
-            inputs = [tangent.get(p) for p in node.parents]
+            inputs = [tangent.get(key(p)) for p in node.parents]
             if any(t is not None for t in inputs):
                 found = push(local_partials(node, VALUE_MATH), inputs)
                 if found is not None:
-                    tangent[node] = found
+                    tangent[key(node)] = found
         # Never hand out a node of the graph (or a seed) as a tangent: `Fresh` copies those.
         fresh = Fresh([*order, *(t for t in flat_tangents if isinstance(t, Value))])
-        derivatives = [fresh(tangent.get(x, 0.0)) for x in outputs]
+        derivatives = [fresh(tangent.get(key(x), 0.0)) for x in outputs]
     return rebuild(outputs), rebuild(derivatives)
 
 

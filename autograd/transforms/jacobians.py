@@ -11,10 +11,12 @@ import reprlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from autograd.core.backward import Fresh, argnum_positions, gradients, nesting, one_position
+from autograd.core.backward import Fresh, gradients
 from autograd.core.mode import enable_grad
-from autograd.core.value import Value, as_float, is_number, sum_of
+from autograd.core.value import Value, as_float, identity_key, is_number, sum_of
+from autograd.transforms.argnums import normalize_argnums, one_position
 from autograd.transforms.forward import Dual, Shape, flatten_args, flatten_out, jvp, unflatten_args
+from autograd.transforms.functional import nesting
 
 ArgNums = int | tuple[int, ...]
 
@@ -73,7 +75,7 @@ class _Recorded:
             with enable_grad():
                 root = sum_of([x * c for x, c in pairs])
             grads = gradients(root, 1.0, create_graph=traced, inputs=leaves)[1]
-        found = [grads.get(x, 0.0) for x in leaves]
+        found = [grads.get(identity_key(x), 0.0) for x in leaves]
         if traced:
             fresh = Fresh(leaves)
             with enable_grad():
@@ -88,12 +90,12 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0, mode: str = "rev") -> 
     tuple `argnums` gives a tuple of Jacobians. `mode="rev"` runs one backward pass per output
     (wins with few outputs), `mode="fwd"` one forward pass per input (wins with few inputs).
     """
-    positions = _distinct_positions(argnums, "jacobian")
+    normalize_argnums(argnums, fn="jacobian")  # its type now; its positions at each call
     if mode not in ("rev", "fwd"):
         raise ValueError(f"jacobian: mode must be 'rev' or 'fwd', got {mode!r}")
 
     def wrapped(*args: Any) -> Any:
-        g, diff = _restricted(f, args, positions, "jacobian")
+        g, diff = _restricted(f, args, argnums, "jacobian")
         flat, shapes = flatten_args(diff, "jacobian")
         if not flat:
             raise ValueError("jacobian: nothing to differentiate (the arguments are empty lists)")
@@ -128,10 +130,10 @@ def hessian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable:
 
     With a tuple `argnums`, `H[a][b]` is the block for arguments a and b. Numbers in: floats out.
     """
-    positions = _distinct_positions(argnums, "hessian")
+    normalize_argnums(argnums, fn="hessian")  # its type now; its positions at each call
 
     def wrapped(*args: Any) -> Any:
-        g, diff = _restricted(f, args, positions, "hessian")
+        g, diff = _restricted(f, args, argnums, "hessian")
         lifted, numbers = _lifted(diff, "hessian")
         flat, shapes = flatten_args(lifted, "hessian")
         gradient = _gradient_of(g)
@@ -183,20 +185,9 @@ def _floats(tree: Any) -> Any:
     return rebuild([x.data if isinstance(x, Value) else x for x in leaves])
 
 
-def _distinct_positions(argnums: Any, where: str) -> tuple[int, ...]:
-    """`argnums` checked as `grad` checks it; a position given twice is refused (its blocks
-    would be ambiguous)."""
-    positions = argnum_positions(argnums, where)
-    if len(set(positions)) != len(positions):
-        raise ValueError(f"{where}: argnums names an argument twice: {reprlib.repr(argnums)}")
-    return positions
-
-
-def _restricted(f: Callable, args: tuple, positions: tuple[int, ...], where: str) -> tuple:
-    """f as a function of the arguments at `positions` only, and those arguments."""
-    for i in positions:
-        if not -len(args) <= i < len(args):
-            raise IndexError(f"{where}: argnums {i} is out of range for {len(args)} arguments")
+def _restricted(f: Callable, args: tuple, argnums: ArgNums, where: str) -> tuple:
+    """f as a function of the arguments at `argnums` only, and those arguments."""
+    positions = normalize_argnums(argnums, len(args), fn=where)
 
     def g(*xs: Any) -> Any:
         # Other number arguments become constants of the same kind as the differentiated ones

@@ -15,14 +15,45 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.core.ops import FLOAT_MATH, OPS, REAL, USER_OPS, Check, Domain, Op
-from autograd.core.value import Value, describe, is_number
-from autograd.introspect.symbolic import SYMBOLIC_MATH, lift, symbol
+from autograd.core.value import Value, as_float, describe, is_number
+from autograd.introspect.symbolic import SYMBOLIC_MATH, Expr, lift, symbol
 from autograd.transforms.forward import Dual, apply_any
+
+
+class CheckedForward:
+    """A user op's forward as every path runs it (Values, numbers, forward mode, `gradcheck`,
+    compiled programs): its result must be a real number, made a float, else a TypeError
+    naming the op and its inputs. On symbols (the formulas `explain` shows) whatever it gives
+    or raises is the caller's to read: anything but an expression shows as `name(a)`.
+    """
+
+    __slots__ = ("name", "forward")
+
+    def __init__(self, name: str, forward: Callable[..., Any]) -> None:
+        self.name, self.forward = name, forward
+
+    def __call__(self, *inputs: Any) -> Any:
+        if any(isinstance(x, Expr) for x in inputs):
+            try:
+                return self.forward(*inputs)
+            except Exception:  # noqa: BLE001 - a forward that needs numbers: shown as a call
+                return None
+        out = self.forward(*inputs)
+        if out.__class__ is float:
+            return out
+        if is_number(out):  # an int, numpy's float64, a Fraction: the engine stores floats
+            return as_float(out, self.name)
+        shown = ", ".join(map(repr, inputs))
+        raise TypeError(f"{self.name}({shown}): its forward returned {type(out).__name__} "
+                        f"({reprlib.repr(out)}), not a real number: it must return a float")
+
+    def __repr__(self) -> str:
+        return f"CheckedForward({self.name!r}, {self.forward!r})"
 
 
 class OpFunction:
     """A user op as a function: records on Values, carries tangents on Duals, gives a float on
-    numbers. `.op` is its `Op` record (for `autograd.testing.op_inputs(f.op)`, say)."""
+    numbers. `.op` is its `Op` record (for `autograd.tools.testing.op_inputs(f.op)`, say)."""
 
     __slots__ = ("op",)
 
@@ -92,8 +123,8 @@ def define_op(
         raise TypeError(f"define_op {name}: check must be callable or None")
     arity = _arity(name, forward)
     domains = _domains(name, smooth, arity)
-    op = Op(name, name, arity, forward, partials, doc or f"user op {name}", domains,
-            check=check, kink=kink)
+    op = Op(name, name, arity, CheckedForward(name, forward), partials,
+            doc or f"user op {name}", domains, check=check, kink=kink)
     _check_rule(op)
     USER_OPS[name] = op
     return OpFunction(op)
@@ -142,9 +173,9 @@ def _check_rule(op: Op) -> None:
     point = [d.ranges[0][0] / 2 + d.ranges[0][1] / 2 for d in op.smooth]
     if op.check is None or op.check(*point) is None:
         try:
-            out = op.forward(*point)
+            out = op.forward.forward(*point)  # the user's own: its type is checked just below
         except (ArithmeticError, ValueError):  # undefined there (no check given): not ours
             return
-        if not is_number(out):
+        if not is_number(out):  # said at once; CheckedForward says so at every later call too
             raise TypeError(f"define_op {op.name}: forward must return a float, gave "
                             f"{type(out).__name__} ({reprlib.repr(out)}) at {point}")

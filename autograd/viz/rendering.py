@@ -6,9 +6,11 @@ works without it; the `dot` program is looked up on PATH when something is actua
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import subprocess
+import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -94,16 +96,25 @@ def digraph_class() -> type:
                 return svg if kwargs.get("encoding") else svg.encode("utf-8")
             require_dot()
             out = super().pipe(*args, **kwargs)
-            if _is_svg(kwargs.get("format", args[0] if args else None) or self.format):
-                check_svg(out if isinstance(out, str) else out.decode("utf-8"))
+            check_output(out, kwargs.get("format", args[0] if args else None) or self.format)
             return out
 
         def render(self, *args: Any, **kwargs: Any) -> Any:
             require_dot()
-            written = super().render(*args, **kwargs)
-            if _is_svg(kwargs.get("format") or self.format):
-                _check_svg_file(Path(written))
-            return written
+            return super().render(*args, **kwargs)
+
+        @property
+        def _render(self) -> Any:
+            # What render() runs `dot` through, given the format it settled on (format=, the
+            # outfile's suffix, or self.format): the file it wrote is checked in that format.
+            run = super()._render
+
+            def checked(*args: Any, **kwargs: Any) -> Any:
+                written = run(*args, **kwargs)
+                _check_file(Path(written), args[1] if len(args) > 1 else kwargs.get("format"))
+                return written
+
+            return checked
 
     Digraph.__module__, Digraph.__qualname__ = __name__, "Digraph"
     return Digraph
@@ -133,8 +144,7 @@ def render(graph: graphviz.Digraph | str, path: str | Path, *, format: str | Non
         raise ValueError(f"render: cannot tell the format of {str(path)!r}: give a suffix "
                          f"such as .svg or .png, or format=")
     data = _run_dot(graph, fmt, timeout)
-    if _is_svg(fmt):
-        check_svg(data.decode("utf-8"))
+    check_output(data, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
@@ -162,14 +172,34 @@ def check_writable(path: str | Path, who: str) -> Path:
     return path
 
 
+SVG_FORMATS = {"svg": False, "svg_inline": False, "svgz": True}
+"""Graphviz's output formats that carry SVG (with any `:renderer`), and whether gzipped."""
+
+
+def check_output(data: bytes | str, fmt: object) -> None:
+    """Whatever `dot` wrote in format `fmt`: SVG, gzipped or not, must pass `check_svg`."""
+    gzipped = SVG_FORMATS.get(fmt.lower().split(":")[0]) if isinstance(fmt, str) else None
+    if gzipped is None:
+        return
+    if gzipped:
+        try:
+            data = gzip.decompress(data.encode("latin-1") if isinstance(data, str) else data)
+        except (OSError, EOFError, zlib.error) as error:
+            raise UnsafeSVGError(f"refused SVG: the {fmt} output is not gzip ({error})") from None
+    check_svg(data if isinstance(data, str) else data.decode("utf-8"))
+
+
 def _is_svg(fmt: object) -> bool:
+    """Plain SVG, with any `:renderer`: what a `use_renderer` function writes."""
     return isinstance(fmt, str) and fmt.lower().split(":")[0] == "svg"
 
 
-def _check_svg_file(path: Path) -> None:
-    """check_svg on a file graphviz wrote: an unsafe one is deleted, not left behind."""
+def _check_file(path: Path, fmt: object) -> None:
+    """check_output on a file graphviz wrote: an unsafe one is deleted, not left behind."""
+    if not isinstance(fmt, str) or fmt.lower().split(":")[0] not in SVG_FORMATS:
+        return
     try:
-        check_svg(path.read_text(encoding="utf-8"))
+        check_output(path.read_bytes(), fmt)
     except UnsafeSVGError:
         path.unlink()
         raise

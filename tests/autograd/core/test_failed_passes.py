@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from needs import need
 
 from autograd import Value, detect_anomaly, topological_order
 
@@ -103,7 +104,7 @@ def test_parents_edited_to_too_few_for_the_op_are_named(run):
     with pytest.raises(ValueError, match=r"the mul node b=2\.0 has 1 parent\(s\), but "
                                          r"mul takes 2: was \.parents edited\?"):
         run(b)
-    assert a.grad == 0.0 and b.grad == (1.0 if run is stepped else 0.0)  # the stepper's seed
+    assert a.grad == 0.0 and b.grad == 0.0  # the stepper refuses before its seed, too
 
 
 def test_an_op_node_edited_to_no_parents_is_named_by_backward():
@@ -141,7 +142,10 @@ def test_parents_edited_badly_are_refused_at_the_edit_naming_the_node(bad, error
 
 @pytest.mark.parametrize("edit", ["itself", "its child", "a descendant three ops down"])
 def test_an_edit_that_would_make_a_cycle_is_refused_naming_the_node(edit):
-    a = Value(1.0, "a")
+    w = Value(0.5, "w")
+    a = w * 2.0  # an op's node: a leaf cannot take parents at all
+    a.label = "a"
+    before = a.parents
     b = a * 2.0
     b.label = "b"
     c = (b + 1.0).tanh()
@@ -150,9 +154,9 @@ def test_an_edit_that_would_make_a_cycle_is_refused_naming_the_node(edit):
     with pytest.raises(ValueError, match=r"parents: a=1\.0 cannot take these parents: it is one "
                                          r"of their own ancestors"):
         a.parents = (new_parent, Value(3.0))
-    assert a.parents == ()  # unchanged: still a leaf
+    assert a.parents == before  # unchanged
     d.backward()
-    assert a.grad != 0.0  # and the graph still backpropagates to it
+    assert w.grad != 0.0  # and the graph still backpropagates through it
 
 
 def test_an_edit_that_makes_no_cycle_is_kept():
@@ -161,3 +165,77 @@ def test_an_edit_that_makes_no_cycle_is_kept():
     c.parents = (b, a)  # operands swapped: no node is its own ancestor
     c.backward()
     assert (a.grad, b.grad) == (2.0, 1.0)
+
+
+# --- nodes edited through .parents, and every display -------------------------------------------
+
+
+def _displays():
+    """Every view of a graph, each run to its end: (name, function of the root)."""
+    from autograd import draw_dot, explain, text_graph
+    from autograd.viz import step_frames
+
+    def drawn(root, **options):
+        need("dot")
+        from autograd.viz import to_svg
+
+        return to_svg(draw_dot(root, **options))
+
+    def frames(root):
+        need("dot")
+        return step_frames(root)
+
+    return {
+        "repr": repr, "explain": lambda r: str(explain(r)), "text_graph": text_graph,
+        "draw_dot": drawn, "draw_dot edge_labels": lambda r: drawn(r, edge_labels=True),
+        "stepper": lambda r: [(s.heading, str(s)) for s in r.backward_steps()],
+        "player frames": frames,
+    }
+
+
+DISPLAYS = sorted(_displays())
+
+
+@pytest.mark.parametrize("display", DISPLAYS)
+def test_a_leaf_given_parents_is_refused_at_the_edit_and_every_display_still_works(display):
+    # A leaf has no op, so nothing could read its parents: no rule, no formula, no op box;
+    # the displays crashed on it (AttributeError). The edit is refused, changing nothing.
+    def graph():
+        a, x = Value(1.0, "a"), Value(3.0, "x")
+        return a, x, (x * a).tanh()
+
+    a, x, root = graph()
+    with pytest.raises(ValueError, match=r"parents: x=3\.0 is a leaf \(no op made it\), so it "
+                                         r"cannot take parents"):
+        x.parents = (a, Value(2.0, "b"))
+    with pytest.raises(ValueError, match="is a leaf"):
+        x.parents = [a]
+    assert x.parents == () and x._a is None
+    x.parents = ()  # no parents is what a leaf has: fine
+    shown = _displays()[display](root)
+    assert shown and shown == _displays()[display](graph()[2])  # as if never edited
+
+
+def short_mul() -> Value:
+    """tanh of a mul node edited to one parent (allowed: backward names it)."""
+    a = Value(1.0, "a")
+    b = a * 2.0  # unlabelled: its name would be its formula
+    b.parents = (a,)
+    return b.tanh()
+
+
+def test_repr_shows_an_op_node_whose_parents_no_longer_fit_its_op():
+    assert repr(short_mul()) == "Value(0.964028, grad=0.0, op='tanh')"
+
+
+@pytest.mark.parametrize("display", [d for d in DISPLAYS if d != "repr"])
+def test_every_display_names_an_op_node_whose_parents_no_longer_fit_its_op(display):
+    # With no formula that fits it, every display refuses it as backward does, naming the
+    # node, instead of "mul: expected 2 operand names, got 1" (or drawing a wrong formula).
+    root = short_mul()
+    b = root.parents[0]
+    a = b.parents[0]
+    with pytest.raises(ValueError, match=r"the mul node 2\.0 has 1 parent\(s\), but mul takes "
+                                         r"2: was \.parents edited\?"):
+        _displays()[display](root)
+    assert a.grad == 0.0 and b.grad == 0.0 and root.grad == 0.0  # nothing written

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import math
 import threading
 
 import pytest
+from autograd.core.mode import DEFAULT, get_mode
 
 from autograd import Value, enable_grad, is_grad_enabled, no_grad
 
@@ -154,3 +156,174 @@ def test_a_decorated_function_keeps_its_name_and_passes_keywords():
 
     assert f.__name__ == "f" and f.__doc__ == "Doc."
     assert f(Value(2.0), y=3.0).parents == ()
+
+
+# --- each block restores what it found, whatever ran in between ---------------------------------
+# Generators run in their caller's context (Python gives them none of their own), so a block in
+# a generator and a block of the caller's can end out of order. Each test runs in a copy of the
+# context: a block that restores the mode it found may leave it changed for what follows.
+
+
+def isolated(test):
+    """Run `test` in a copy of the current context, so the modes it leaves stay there."""
+    def run():
+        return contextvars.copy_context().run(test)
+    run.__name__ = test.__name__
+    return run
+
+
+@isolated
+def test_the_reproducer_a_generator_leaving_its_block_inside_enable_grad():
+    w = Value(3.0, "w")
+
+    def gen():
+        with no_grad():
+            yield
+
+    g = gen()
+    next(g)
+    with enable_grad():
+        next(g, None)  # the generator leaves its block: it restores what it found (recording)
+        y = w * 2.0
+        assert is_grad_enabled() and y.parents[0] is w
+    # enable_grad found the generator's no_grad block open: that is what it restores, as a
+    # contextvars token does (and PyTorch's no_grad, which saves the mode it found)
+    assert not is_grad_enabled()
+
+
+def block(make, log):
+    """A generator with one block: yields inside it, then once more after it."""
+    with make():
+        log.append(get_mode())
+        yield "inside"
+    yield "after"
+
+
+@isolated
+def test_interleaved_generators_each_restore_what_they_found():
+    log: list = []
+    a, b = block(no_grad, log), block(enable_grad, log)
+    assert next(a) == "inside" and not is_grad_enabled()  # a found recording on
+    assert next(b) == "inside" and is_grad_enabled()  # b found no_grad (a's block)
+    assert next(a) == "after" and get_mode() is DEFAULT  # a restores what it found
+    assert next(b) == "after" and not is_grad_enabled()  # b restores what it found
+    assert [m.grad for m in log] == [False, True]
+
+
+@isolated
+def test_blocks_of_the_caller_interleaved_with_a_generators_block():
+    w = Value(2.0)
+    outer, inner = [], []
+    g = block(no_grad, outer)
+    with no_grad():  # found recording on
+        next(g)  # g found no_grad
+        with enable_grad():  # found no_grad
+            inner.append(bool((w * 2.0).parents))
+            assert next(g) == "after"  # g restores what it found: no_grad
+            inner.append(bool((w * 2.0).parents))
+        assert not is_grad_enabled()  # enable_grad restores what it found
+    assert is_grad_enabled() and get_mode() is DEFAULT  # and so does the outer block
+    assert inner == [True, False]
+
+
+@isolated
+def test_a_decorated_function_restores_what_it_found_too():
+    w = Value(2.0)
+    g = block(no_grad, [])
+    next(g)  # g's block: no_grad
+
+    @enable_grad
+    def step():
+        next(g)  # g leaves its block inside the decorated call: it restores recording
+        return w * 2.0
+
+    assert step().parents[0] is w
+    assert not is_grad_enabled()  # the decorated call found g's no_grad: it restores it
+
+
+@isolated
+def test_anomaly_mode_in_a_generator_restores_what_it_found():
+    from autograd.introspect.anomaly import _active
+
+    from autograd import detect_anomaly
+
+    def watched():
+        with detect_anomaly() as spy:
+            yield spy
+        yield None
+
+    g = watched()
+    spy = next(g)
+    assert get_mode().watcher is not None and _active.get() is spy
+    with enable_grad():  # found anomaly mode: it keeps the watcher
+        assert next(g) is None  # the generator's anomaly block ends: anomaly mode is off
+        assert get_mode() is DEFAULT and _active.get() is None
+    assert get_mode().watcher is not None  # what enable_grad found
+
+
+def test_async_generators_interleaved_in_one_task():
+    async def ablock(make, log):
+        with make():
+            log.append(is_grad_enabled())
+            yield "inside"
+        yield "after"
+
+    async def main():
+        log: list = []
+        a, b = ablock(no_grad, log), ablock(enable_grad, log)
+        seen = [await a.__anext__(), is_grad_enabled(), await b.__anext__(), is_grad_enabled()]
+        seen += [await a.__anext__(), get_mode() is DEFAULT]  # a restores what it found
+        seen += [await b.__anext__(), is_grad_enabled()]  # b restores what it found (no_grad)
+        return seen, log
+
+    seen, log = asyncio.run(main())
+    assert seen == ["inside", False, "inside", True, "after", True, "after", False]
+    assert log == [False, True]
+    assert get_mode() is DEFAULT  # the task's context was its own
+
+
+def test_a_generator_begun_in_one_thread_and_ended_in_another_changes_nothing_there():
+    g = block(enable_grad, [])
+    found: dict = {}
+
+    def other():
+        try:
+            with no_grad():  # this thread's own block
+                next(g)  # g begins its block here
+            found["mode before"] = get_mode()
+        except Exception as error:  # noqa: BLE001 - reported below
+            found["error"] = error
+
+    def main():
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(5)
+        assert found == {"mode before": DEFAULT}
+        with no_grad():
+            assert next(g) == "after"  # g ends, here, a block it began in the other thread
+            found["mode after"] = get_mode()
+        return get_mode()
+
+    assert contextvars.copy_context().run(main) is DEFAULT
+    assert found["mode after"].grad is False  # this thread's no_grad block was left alone
+
+
+def test_one_no_grad_object_shared_by_threads_restores_each_threads_own_mode():
+    shared = no_grad()
+    inside, go_on = threading.Barrier(2, timeout=5), threading.Barrier(2, timeout=5)
+    after: dict = {}
+
+    def worker(name, outer):
+        with outer():
+            with shared:
+                inside.wait()  # both threads are inside `shared` at once
+                go_on.wait()
+            after[name] = is_grad_enabled()
+
+    threads = [threading.Thread(target=worker, args=("in no_grad", no_grad)),
+               threading.Thread(target=worker, args=("in enable_grad", enable_grad))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert after == {"in no_grad": False, "in enable_grad": True}

@@ -147,3 +147,27 @@ def test_labels_with_characters_that_cannot_be_shown_show_as_escapes():
     text = str(explain(x * 2.0))
     assert "(a\\nb\\x00\\ud800)" in text and "\n" not in text.splitlines()[2]
     assert len(text_graph(x * 2.0).splitlines()) == 3
+
+
+def test_a_long_label_in_a_big_graph_keeps_every_view_bounded():
+    # One 100 KB label used by thousands of nodes: each row, each formula naming it and each
+    # tree line showed it whole (the table padded every row to it: gigabytes). Cells are cut
+    # at MAX_CELL characters, so the output grows with the nodes, not nodes times the label.
+    from autograd import sum_of
+    from autograd.core.text import MAX_CELL
+
+    label = "w" * 100_000
+    x = Value(1.5, label)
+    odd = Value(2.0, "a b" * 50_000)  # not one word: bracketed
+    root = sum_of([x * float(i) + odd for i in range(3000)])
+    table = explain(root)
+    text = str(table)
+    nodes = len(table)
+    assert nodes > 9000
+    assert len(text) <= (nodes + 2) * 200
+    assert max(len(line) for line in text.splitlines()) <= 4 * MAX_CELL + 40
+    assert table[0].name == label and table[0].node.label is label  # the full label stays
+    assert f"{label[:MAX_CELL - 1]}…" in text.splitlines()[2]
+    assert all(len(row.formula) <= 2 * MAX_CELL + 10 for row in table)
+    assert len(text_graph(root)) <= nodes * 300
+    assert len(table._repr_html_()) <= nodes * 400

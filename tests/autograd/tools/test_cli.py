@@ -76,6 +76,8 @@ def test_options_may_come_anywhere_and_dashdash_allows_a_leading_minus():
     (["x", "x=1", "--svg", "g.png"], "--svg writes an SVG picture: give a .svg file"),
     (["x", "x=1", "--html", ""], "--html needs a file name"),
     (["x", "x=1", "--html", "out.txt"], "give a .html file"),
+    (["x", "x=1", "--html", ".html"], "give a .html file, not '.html'"),  # a name, no suffix
+    (["x", "x=1", "--html", "sub/.HTM"], "give a .html file, not 'sub/.HTM'"),
     ([balanced_sum([f"exp(x*{k})" for k in range(1, 81)]), "x=0.01", "--html", "p.html"],
      "--html: the graph has 320 nodes, more than the 300"),
 ])
@@ -211,3 +213,22 @@ def test_a_frames_folder_that_is_a_file_is_refused_before_any_output(tmp_path):
     assert_one_error_line(done, "is not a directory")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p_frames"]
     assert (tmp_path / "p_frames").read_text() == "mine"
+
+
+@pytest.mark.parametrize("option", ["--svg", "--html"])
+def test_a_failure_after_the_checks_prints_nothing_but_its_line(option, tmp_path, monkeypatch,
+                                                               capsys):
+    # Every output is computed and written before anything is printed: a drawing that fails
+    # (dot crashing, a refused SVG) leaves one error line, not a table followed by an error.
+    from autograd.tools.cli import main
+    from autograd.viz import rendering
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("dot -Tsvg failed: it crashed")
+
+    monkeypatch.setattr(rendering, "_run_dot", crash)
+    target = str(tmp_path / ("g.svg" if option == "--svg" else "p.html"))
+    assert main(["x*w", "x=2", "w=-3", "--steps", option, target]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "error: dot -Tsvg failed: it crashed\n"

@@ -274,7 +274,7 @@ def test_a_constant_rule_is_read_by_the_pass_and_called_everywhere_else():
     out.backward()
     # d/dx = 2 * x + blend(x, y) = 3 + 1.5; d/dy = -3 * x
     assert (x.grad, y.grad) == (4.5, -4.5)
-    assert autograd.gradcheck(lambda a, b: blend(a, b) * a, 1.5, 0.5)
+    assert autograd.tools.gradcheck(lambda a, b: blend(a, b) * a, 1.5, 0.5)
     assert autograd.grad(autograd.grad(lambda a: blend(a, a) * a))(2.0) == -2.0
     assert autograd.compile(lambda a, b: blend(a, b) * a, 1.5, 0.5, argnums=(0, 1))(1.5, 0.5) \
         == (2.25, (4.5, -4.5))
@@ -290,7 +290,7 @@ def test_a_swapped_rule_is_read_by_the_pass_and_called_everywhere_else():
     out.backward()
     # out = x*x*y: d/dx = 2*x*y, d/dy = x*x
     assert (x.grad, y.grad) == (2 * 1.5 * -0.5, 1.5 * 1.5)
-    assert autograd.gradcheck(lambda a, b: times(a, b) * a, 1.5, -0.5)
+    assert autograd.tools.gradcheck(lambda a, b: times(a, b) * a, 1.5, -0.5)
     assert autograd.grad(autograd.grad(lambda a: times(a, a)))(2.0) == 2.0
     assert autograd.compile(lambda a, b: times(a, b) * a, 1.5, -0.5, argnums=(0, 1))(1.5, -0.5) \
         == (-1.125, (-1.5, 2.25))
@@ -360,3 +360,64 @@ def test_a_subclass_of_constant_or_swapped_is_an_ordinary_rule():
     x, y = Value(1.5), Value(0.5)
     doubled(x, y).backward()
     assert (x.grad, y.grad) == (1.0, 3.0)
+
+
+# --- a forward's result is checked on every path, not at the sample point only ---------------
+
+def _sometimes(bad):
+    """A forward that gives a float at define_op's sample point (0.0) and `bad` beyond 1."""
+    return lambda a: bad if a > 1 else a * 2.0
+
+
+BAD_RESULTS = [("str", "two"), ("complex", 2j), ("NoneType", None), ("list", [2.0]),
+               ("bool", True), ("Value", Value(2.0))]
+
+
+PATHS = {
+    "Value": lambda op: op(Value(3.0, "x")),
+    "number": lambda op: op(3.0),
+    "jvp": lambda op: jvp(op, (3.0,), (1.0,)),
+    "jvp on Values": lambda op: jvp(op, (Value(3.0),), (1.0,)),
+    "grad": lambda op: grad(op)(3.0),
+    "jacobian fwd": lambda op: jacobian(op, mode="fwd")(3.0),
+    "hessian": lambda op: hessian(op)(3.0),
+    "gradcheck": lambda op: gradcheck(op, 3.0),
+    "compiled": lambda op: autograd.compile(lambda t: op(t) * t, 0.5)(3.0),
+}
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize(("kind", "bad"), BAD_RESULTS, ids=[k for k, _ in BAD_RESULTS])
+def test_a_forward_giving_a_non_number_is_refused_on_every_path(kind, bad, path):
+    # define_op checked the forward's type at one point (0.0) only: beyond it a str became a
+    # node's data, a float "result", a Dual's primal, or a compiled program's value.
+    op = define_op(f"sometimes_{kind.lower()}", _sometimes(bad), lambda m, a, out: (2.0,))
+    with pytest.raises(TypeError, match=rf"^sometimes_{kind.lower()}\(3\.0\d*\): its forward "
+                                        rf"returned {kind} .*not a real number"):
+        PATHS[path](op)
+    assert op(0.5) == 1.0  # where it gives a float, it works
+
+
+def test_a_forward_giving_another_real_number_type_makes_a_float():
+    from fractions import Fraction
+
+    import numpy as np  # in the dev extra
+
+    for value in (np.float64(1.5), np.float32(1.5), 3, Fraction(3, 2)):
+        op = define_op("gives_numbers", lambda a, value=value: value, lambda m, a, out: (0.0,))
+        out = op(Value(1.0))
+        assert type(out.data) is float and out.data == float(value)
+        assert type(op(1.0)) is float and type(jvp(op, (1.0,), (1.0,))[0]) is float
+
+
+def test_a_forward_that_needs_numbers_shows_as_a_call_in_every_view():
+    # On symbols (the formulas the views show) a forward may do anything: anything but an
+    # expression, an error included, shows as a call, e.g. `conj_u(x)`.
+    conj = define_op("conj_u", lambda a: a.conjugate() * 1.0, lambda m, a, out: (1.0,))
+    x = Value(2.0, "x")
+    y = conj(x)
+    assert y.data == 2.0
+    assert explain(y)[1].formula == "conj_u(x)"
+    assert "conj_u(x)" in text_graph(y)
+    assert [s.heading for s in backward_steps(y)] == ["step 0/1: conj_u(x) (seed)",
+                                                      "step 1/1: conj_u(x)"]
