@@ -12,6 +12,7 @@ def pictures(page: str) -> list[str]:
 def test_the_gallery_has_a_committed_picture_and_the_command_for_every_demo():
     gallery = (DOCS / "gallery.md").read_text()
     assert pictures("gallery.md") == [
+        "images/play/tutor.png", "images/play/playground.png", "images/play/console.png",
         "moons_boundary.png", "moons_loss.png", "digits_confusion.png", "digits_filters.png",
         "words_training.png", "vanishing.png", "overfitting.png"]
     for name in pictures("gallery.md"):
