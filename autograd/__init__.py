@@ -12,7 +12,16 @@ from autograd.ops import OPS, Op
 from autograd.stepper import Contribution, Step, backward_steps
 from autograd.transforms import hessian, hvp, jacobian, vjp
 from autograd.userops import define_op
-from autograd.value import Value, mean_of, sum_of
+from autograd.value import (
+    Value,
+    max_of,
+    maximum,
+    mean_of,
+    min_of,
+    minimum,
+    stop_gradient,
+    sum_of,
+)
 from autograd.viz import draw_dot  # graphviz itself is imported only when drawing
 
 __all__ = [
@@ -22,5 +31,6 @@ __all__ = [
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",
     "text_graph", "Dual", "hessian", "hvp", "jacobian", "jvp", "vjp", "define_op", "is_tracing",
+    "max_of", "maximum", "min_of", "minimum", "stop_gradient",
 ]
 __version__ = "0.1.0"
