@@ -83,7 +83,7 @@ def test_number_parameters_and_value_exponents(a, k, slope):
 
 
 @settings(max_examples=60, deadline=None)
-@given(expressions(), st.data())
+@given(expressions(ops=OPS.values()), st.data())
 def test_forward_agrees_with_reverse_on_random_graphs(expr, data):
     """Both modes read the same partials, but along different paths: they must agree."""
     n = len(expr.point)

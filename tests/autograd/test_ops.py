@@ -248,10 +248,8 @@ def test_selections_return_an_operand_and_send_it_the_whole_gradient(name):
     operand, bit for bit: the first on a tie or when it is NaN, the second when only it is NaN;
     the gradient goes to that operand alone, first and second order, on floats and Values."""
     for a, b in itertools.product(SPECIALS, repeat=2):
-        if a != a or b != b:
-            first = a != a
-        else:
-            first = a >= b if name == "maximum" else a <= b
+        ordered = a >= b if name == "maximum" else a <= b
+        first = a != a if a != a or b != b else ordered  # a NaN: the first NaN wins
         x, y = Value(a), Value(b)
         out = getattr(x, name)(y)
         assert bits(out.data) == bits(a if first else b), (a, b)

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 from hypothesis import Phase, find, given, settings
-from hypothesis.errors import NoSuchExample
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
 from autograd import OPS, GradcheckError, Value, gradcheck, topological_order
 from autograd.testing import (
