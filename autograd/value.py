@@ -252,7 +252,9 @@ class Value:
         """A recorded node equal to self through which no gradient flows (JAX's stop_gradient).
 
         Unlike `detach()`, a new leaf whose number `autograd.compile` freezes, this node is
-        recomputed from self on every call of a compiled program.
+        recomputed from self on every call of a compiled program. Its partial 0 is multiplied
+        in as every partial is: an inf or NaN gradient above it gives NaN below (NB: PyTorch's
+        detach passes nothing), as it does below a relu that is off.
         """
         return _apply(STOP_GRADIENT, self)
 
