@@ -5,7 +5,17 @@ from autograd.core.backward import backward, gradients, local_partials
 from autograd.core.graph import edges, topological_order
 from autograd.core.mode import enable_grad, is_grad_enabled, no_grad
 from autograd.core.ops import OPS, Op
-from autograd.core.value import Value, is_number, mean_of, sum_of
+from autograd.core.value import (
+    Value,
+    is_number,
+    max_of,
+    maximum,
+    mean_of,
+    min_of,
+    minimum,
+    stop_gradient,
+    sum_of,
+)
 from autograd.introspect.anomaly import AnomalyError, detect_anomaly
 from autograd.introspect.explain import explain, text_graph
 from autograd.introspect.stepper import Contribution, Step, backward_steps
@@ -23,6 +33,6 @@ __all__ = [
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",
     "text_graph", "Dual", "hessian", "hvp", "jacobian", "jvp", "vjp", "define_op", "is_tracing",
-    "is_number",
+    "is_number", "max_of", "maximum", "min_of", "minimum", "stop_gradient",
 ]
 __version__ = "0.1.0"

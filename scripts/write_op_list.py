@@ -32,12 +32,15 @@ def rule_text(op: Op) -> str:
 
 
 def usage(op: Op) -> str:
-    """How a user writes the op: an operator (`a * b`, `x ** k`, `-x`) or a method (`x.tanh()`)."""
+    """How a user writes the op: an operator (`a * b`, `x ** k`, `-x`) or a method (`x.tanh()`,
+    `a.maximum(b)`)."""
     names = input_names(op)
     if not op.symbol.isidentifier():  # an operator symbol
         operands = names + ([op.param] if op.param else [])
         return f" {op.symbol} ".join(operands)
     if hasattr(Value, op.name):
+        if op.arity == 2:
+            return f"a.{op.name}(b)"
         return f"x.{op.name}({op.param or ''})"
     return str(forward_expr(op, names))  # a unary operator, printed by its forward: -x, +x
 
@@ -71,9 +74,10 @@ INTRO = """\
 Generated from the op table ([`autograd.OPS`][autograd.OPS]) by
 `python scripts/write_op_list.py`; `tests/docs/test_op_list.py` fails when this list is stale. Each
 derivative is the table's own rule, printed by evaluating it on symbols; `out` is the op's
-result. "Smooth on" is where the op is differentiable and where the tests sample it; ops with a
-domain check raise `ValueError` or `ZeroDivisionError` outside their domain, naming the op and
-its operands.
+result, `step(x)` is 1 for x > 0 and else 0, `sign(x)` is -1, 0 or 1, and `picked(out, a)` is 1
+if the op returned its operand `a` and else 0. "Smooth on" is where the op is differentiable and
+where the tests sample it; ops with a domain check raise `ValueError` or `ZeroDivisionError`
+outside their domain, naming the op and its operands.
 
 | op | usage | derivative | smooth on; kink convention | what |
 |---|---|---|---|---|"""

@@ -11,6 +11,11 @@ fast first-order path), on `Value`s (recorded, for higher-order gradients), and 
 exp' is `out` and tanh' is `1 - out*out`. Ops with a number parameter (the slope of
 leaky_relu, the exponent of pow) receive it after the inputs: `partials(m, a, k, out)`.
 
+Two kinds of op are not smooth functions: selections (maximum, minimum), whose forward returns
+one operand and whose rule sends the gradient to the operand returned (`m.picked`), and
+stop_gradient, whose partial is 0 by definition (`stops_gradient`): the derivative tests leave
+it out, and say so.
+
 Adding an op, the whole checklist (a test fails for each step left out):
 1. One `Op(...)` entry below, added to `OPS`: forward on floats, partials, its domain `check`
    and smooth domains (where it is differentiable: samplers and gradcheck read them), `doc`.
@@ -52,6 +57,12 @@ POSITIVE = Domain("x > 0", lambda x: x > 0, ((0.05, 4.0),))
 NONZERO = Domain("x != 0", lambda x: x != 0, ((-4.0, -0.05), (0.05, 4.0)))
 EXPONENT = Domain("any k", lambda k: math.isfinite(k), ((-3.0, 3.0),))
 SLOPE = Domain("0 <= slope < 1", lambda k: 0 <= k < 1, ((0.0, 0.5),))
+# maximum and minimum are smooth where a != b: samplers draw a and b from ranges at least 0.1
+# apart, both orders of a and b included, so no central difference crosses the kink.
+APART_A = Domain("x != b", lambda x: math.isfinite(x), ((-4.0, -2.05), (0.05, 1.95)))
+APART_B = Domain("x != a", lambda x: math.isfinite(x), ((-1.95, -0.05), (2.05, 4.0)))
+_TIE = ("a tie (a == b) sends the whole gradient to a, the first operand, as PyTorch's max "
+        "pooling does")
 
 
 class Constant:
@@ -110,6 +121,9 @@ class Op:
     param_default: float | None = None  # the parameter when none is given (leaky_relu's slope)
     kink: str = ""  # the convention used where the op is not differentiable
     commutative: bool = False  # swapping the operands changes nothing (drawings skip a/b marks)
+    # The partials are not the forward's derivatives but 0 by definition (stop_gradient):
+    # finite differences and sympy cannot check them, and random graphs for gradcheck omit it.
+    stops_gradient: bool = False
     # The partials when the rule is a `Constant` (the same numbers everywhere), else None: the
     # float pass uses them without calling the rule (measured: 7% of a W1 backward).
     fixed: tuple[float, ...] | None = field(default=None, init=False, repr=False, compare=False)
@@ -175,6 +189,36 @@ def _sign(x: float) -> float:
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
+def _picked(out: float, x: float) -> float:
+    """1.0 if a selection's result `out` is its first operand `x`, else 0.0: maximum's and
+    minimum's local derivative, so the gradient goes where the forward's choice went.
+
+    Exact without comparing bits: the forwards return the first operand on a tie (-0.0 against
+    0.0 included) and when it is NaN, so `out == x or x != x` holds just when x was returned."""
+    return 1.0 if out == x or x != x else 0.0
+
+
+def _maximum(a: float, b: float) -> float:
+    """The larger of a and b; a tie goes to a, the first operand; a NaN wins (the first one)."""
+    return a if a >= b or a != a else b
+
+
+def _minimum(a: float, b: float) -> float:
+    """The smaller of a and b; a tie goes to a, the first operand; a NaN wins (the first one)."""
+    return a if a <= b or a != a else b
+
+
+def _selection_partials(m: Any, a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    """maximum's and minimum's rule: the whole gradient to the operand the forward returned."""
+    first = m.picked(out, a)
+    return (first, 1.0 - first)
+
+
+def _stop_gradient(x: float) -> float:
+    """x itself: stop_gradient's forward."""
+    return x
+
+
 def _pow(a: float, k: float) -> float:
     """a ** k, where overflow gives +-inf (the IEEE policy) instead of OverflowError."""
     try:
@@ -196,12 +240,13 @@ class FLOAT_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
     sigmoid = staticmethod(_sigmoid)
     step = staticmethod(_step)
     sign = staticmethod(_sign)
+    picked = staticmethod(_picked)
 
 
-ALWAYS_FINITE: frozenset[str] = frozenset({"step", "sign"})
-"""The FLOAT_MATH functions whose value is finite for every float, nan and inf included (each
+ALWAYS_FINITE: frozenset[str] = frozenset({"step", "sign", "picked"})
+"""The FLOAT_MATH functions whose value is finite for all floats, nan and inf included (each
 returns -1, 0 or 1), and that never raise: compiled code may skip a product of one with a zero
-gradient (if computing its argument cannot raise)."""
+gradient (if computing its arguments cannot raise)."""
 
 
 # --- domain checks: each returns (error type, reason) when the inputs are outside the domain ----
@@ -280,6 +325,17 @@ _TABLE = (
        param_default=0.01, kink="leaky_relu'(0) = slope"),
     Op("abs", "abs", 1, abs, lambda m, a, out: (m.sign(a),),
        "absolute value", (NONZERO,), kink="abs'(0) = 0"),
+    Op("maximum", "maximum", 2, _maximum, _selection_partials,
+       "the larger of a and b (a NaN wins); `max_of(values)` folds it from the left, so the "
+       "first maximal value gets the gradient. NB: torch.maximum splits a tie's in halves",
+       (APART_A, APART_B), kink=_TIE),
+    Op("minimum", "minimum", 2, _minimum, _selection_partials,
+       "the smaller of a and b (a NaN wins); `min_of(values)` folds it from the left, so the "
+       "first minimal value gets the gradient. NB: torch.minimum splits a tie's in halves",
+       (APART_A, APART_B), kink=_TIE),
+    Op("stop_gradient", "stop_gradient", 1, _stop_gradient, Constant(0.0),
+       "x, recorded, with no gradient flowing back: d/dx is 0 by definition (JAX's "
+       "stop_gradient; detach() makes a leaf instead)", (REAL,), stops_gradient=True),
 )
 
 PYTHON_OPERATORS: dict[Callable, str] = {
@@ -301,6 +357,7 @@ POS, NEG = OPS["pos"], OPS["neg"]
 POW, POWER, EXP, LOG, SQRT = OPS["pow"], OPS["power"], OPS["exp"], OPS["log"], OPS["sqrt"]
 SIN, COS, TANH, SIGMOID = OPS["sin"], OPS["cos"], OPS["tanh"], OPS["sigmoid"]
 SOFTPLUS, RELU, LEAKY_RELU, ABS = OPS["softplus"], OPS["relu"], OPS["leaky_relu"], OPS["abs"]
+MAXIMUM, MINIMUM, STOP_GRADIENT = OPS["maximum"], OPS["minimum"], OPS["stop_gradient"]
 
 FUNCTIONS: dict[str, Op] = {
     name: op for name, op in OPS.items() if op.arity == 1 and name not in ("pos", "neg", "pow")

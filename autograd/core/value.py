@@ -25,6 +25,8 @@ from autograd.core.ops import (
     FLOAT_MATH,
     LEAKY_RELU,
     LOG,
+    MAXIMUM,
+    MINIMUM,
     MUL,
     NEG,
     POS,
@@ -35,6 +37,7 @@ from autograd.core.ops import (
     SIN,
     SOFTPLUS,
     SQRT,
+    STOP_GRADIENT,
     SUB,
     TANH,
     Op,
@@ -238,6 +241,26 @@ class Value:
     def abs(self) -> Value:
         return _apply(ABS, self)
 
+    def maximum(self, other: Value | Number) -> Value:
+        """The larger of self and other, recorded (`torch.maximum`); a tie's gradient goes all
+        to self, the first operand (NB: torch.maximum splits it), and a NaN wins."""
+        return _apply(MAXIMUM, self, other)
+
+    def minimum(self, other: Value | Number) -> Value:
+        """The smaller of self and other, recorded (`torch.minimum`); a tie's gradient goes all
+        to self, the first operand (NB: torch.minimum splits it), and a NaN wins."""
+        return _apply(MINIMUM, self, other)
+
+    def stop_gradient(self) -> Value:
+        """A recorded node equal to self through which no gradient flows (JAX's stop_gradient).
+
+        Unlike `detach()`, a new leaf whose number `autograd.compile` freezes, this node is
+        recomputed from self on every call of a compiled program. Its partial 0 is multiplied
+        in as every partial is: an inf or NaN gradient above it gives NaN below (NB: PyTorch's
+        detach passes nothing), as it does below a relu that is off.
+        """
+        return _apply(STOP_GRADIENT, self)
+
     # -- comparisons read `.data` and return bool: they are not differentiable -----------------
     def __lt__(self, other: Value | Number) -> bool:
         return self.data < _data(other)
@@ -305,7 +328,9 @@ class Value:
         return shallow_copy(self)
 
     def detach(self) -> Value:
-        """A new leaf with the same data and label: gradients stop here."""
+        """A new leaf with the same data and label: gradients stop here (PyTorch's detach).
+
+        A leaf is a constant to `autograd.compile`; `stop_gradient()` records a node instead."""
         return Value(self.data, self.label)
 
 
@@ -499,6 +524,47 @@ def mean_of(values: Iterable[Value | Number]) -> Value:
     return sum_of(items) / len(items)
 
 
+def maximum(a: Value | Number, b: Value | Number) -> Value:
+    """`a.maximum(b)` for numbers too: the larger, recorded; a tie's gradient goes to a."""
+    return apply(MAXIMUM, a, b)
+
+
+def minimum(a: Value | Number, b: Value | Number) -> Value:
+    """`a.minimum(b)` for numbers too: the smaller, recorded; a tie's gradient goes to a."""
+    return apply(MINIMUM, a, b)
+
+
+def stop_gradient(x: Value | Number) -> Value:
+    """`x.stop_gradient()` for a number too: x, recorded, with no gradient flowing back."""
+    return apply(STOP_GRADIENT, x)
+
+
+def max_of(values: Iterable[Value | Number]) -> Value:
+    """The largest of many Values, recorded as a left fold of `maximum`, so its gradient goes to
+    the first maximal one (a NaN wins: the first NaN), as PyTorch's max pooling picks."""
+    return _fold(MAXIMUM, values, "max_of")
+
+
+def min_of(values: Iterable[Value | Number]) -> Value:
+    """The smallest of many Values, a left fold of `minimum`: the gradient to the first minimal."""
+    return _fold(MINIMUM, values, "min_of")
+
+
+def _fold(op: Op, values: Iterable[Value | Number], where: str) -> Value:
+    """op(...op(op(v0, v1), v2)..., vn): a tie keeps the earlier operand, so the first wins."""
+    items = list(values)
+    if not items:
+        raise ValueError(f"{where}: needs at least one value")
+    for i, v in enumerate(items):
+        if not (isinstance(v, Value) or is_number(v)):
+            raise TypeError(f"{where}: expected Values or real numbers (not bool), got "
+                            f"{type(v).__name__} ({reprlib.repr(v)}) at position {i}")
+    total = items[0]
+    for v in items[1:]:
+        total = _apply(op, total, v)
+    return total if isinstance(total, Value) else Value(total)
+
+
 class VALUE_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
     """The math namespace for Values: rules evaluated with it are recorded (higher order)."""
 
@@ -510,7 +576,7 @@ class VALUE_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
     pow = staticmethod(Value.__pow__)
     sigmoid = staticmethod(Value.sigmoid)
 
-    # Piecewise-constant derivatives (relu, abs) are plain numbers, not recorded nodes.
+    # Piecewise-constant derivatives (relu, abs, maximum) are plain numbers, not recorded nodes.
     @staticmethod
     def step(a: Value) -> float:
         return FLOAT_MATH.step(a.data)
@@ -518,3 +584,7 @@ class VALUE_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
     @staticmethod
     def sign(a: Value) -> float:
         return FLOAT_MATH.sign(a.data)
+
+    @staticmethod
+    def picked(out: Value, x: Value) -> float:
+        return FLOAT_MATH.picked(out.data, x.data)

@@ -302,8 +302,9 @@ def forward_expr(
     """The forward as an expression, e.g. `x*w`, `x**2`, `-a`, `tanh(n)`, `leaky_relu(x, 0.1)`.
 
     Operators come from evaluating the table's `forward` on symbols; forwards that need a real
-    number (math.tanh, comparisons) are shown as a call of the op's symbol. Operands are never
-    simplified away: `-(-a)` stays, so two different nodes never print alike.
+    number (math.tanh, comparisons) or return an operand as it is (stop_gradient) are shown as
+    a call of the op's symbol. Operands are never simplified away: `-(-a)` stays, so two
+    different nodes never print alike.
     """
     args: list[Expr] = [Literal(a) for a in _operands(op, names)]
     if param is not None:
@@ -312,7 +313,9 @@ def forward_expr(
         result = op.forward(*args)
     except TypeError:
         result = None
-    return result if isinstance(result, Expr) else Call(op.symbol, args)
+    if not isinstance(result, Expr) or any(result is a for a in args):  # else x would print
+        return Call(op.symbol, args)  # as stop_gradient(x) does
+    return result
 
 
 def partial_exprs(

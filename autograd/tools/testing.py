@@ -27,6 +27,10 @@ from autograd.transforms.userops import OpFunction
 
 Operand = int | float  # an int is the index of an earlier node, a float is a constant
 
+DIFFERENTIATED: tuple[Op, ...] = tuple(op for op in OPS.values() if not op.stops_gradient)
+"""The table's ops whose partials are the derivatives of their forwards: finite differences and
+sympy can check them (stop_gradient's 0 is a definition instead)."""
+
 
 def floats_in(domain: Domain) -> st.SearchStrategy[float]:
     """Floats from the closed intervals `domain.ranges`: where samplers may draw that domain."""
@@ -151,8 +155,10 @@ def expressions(
     Nodes are reused (diamonds, `a + a`), constants appear as operands, and each drawn op sees only
     inputs inside its smooth ranges (another op is picked otherwise); nodes whose value leaves
     [-bound, bound] are dropped. Unused nodes are summed into the output so every one matters.
+    `ops` defaults to the table's ops whose partials are derivatives (all but stop_gradient),
+    so that finite differences can check every graph; pass `OPS.values()` for all of them.
     """
-    table = [_record(op) for op in (OPS.values() if ops is None else ops)]
+    table = [_record(op) for op in (DIFFERENTIATED if ops is None else ops)]
     count = draw(st.integers(1, min(max_variables, len(_NAMES))))
     point = tuple(draw(floats_in(REAL)) for _ in range(count))
     values = list(point)

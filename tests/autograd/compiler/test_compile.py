@@ -51,7 +51,7 @@ def flat(x):
 # --- bit for bit: argnums against value_and_grad -------------------------------------------
 
 
-@given(expressions(), st.data())
+@given(expressions(ops=OPS.values()), st.data())
 def test_argnums_equal_value_and_grad_on_random_graphs(expr, data):
     argnums = tuple(range(len(expr.variables)))
     compiled = autograd.compile(expr, *expr.point, argnums=argnums)
@@ -63,7 +63,7 @@ def test_argnums_equal_value_and_grad_on_random_graphs(expr, data):
             assert same(v1, v2) and all(same(a, b) for a, b in zip(g1, g2)), (point, both)
 
 
-@given(expressions(), st.data())
+@given(expressions(ops=OPS.values()), st.data())
 def test_grad_effects_equal_backward_on_random_graphs(expr, data):
     """Captured Values: .grad gets exactly what f().backward() adds, from any starting grad."""
     xs = [Value(p, label=n) for p, n in zip(expr.point, expr.variables)]
@@ -167,11 +167,7 @@ def test_nn_models_with_every_loss(loss, xs, data):
         value = step(points)
         out = _loss(loss, twin, points, ys)
         out.backward()
-        if loss == "softmax_cross_entropy" and points is new:
-            # its shift max(z.data) is a number read from .data: frozen at the trace
-            assert math.isclose(value, out.data, rel_tol=1e-9, abs_tol=1e-12)
-            return
-        assert same(value, out.data)
+        assert same(value, out.data)  # softmax's shift too: a recorded max, recomputed
         for p, q in zip(model.parameters(), twin.parameters()):
             assert same(p.grad, q.grad), (p, q)
 

@@ -8,9 +8,9 @@ import math
 import threading
 
 import pytest
-from autograd.core.mode import DEFAULT, get_mode
 
 from autograd import Value, enable_grad, is_grad_enabled, no_grad
+from autograd.core.mode import DEFAULT, get_mode
 
 
 def recorded(x: Value) -> bool:
@@ -243,9 +243,8 @@ def test_a_decorated_function_restores_what_it_found_too():
 
 @isolated
 def test_anomaly_mode_in_a_generator_restores_what_it_found():
-    from autograd.introspect.anomaly import _active
-
     from autograd import detect_anomaly
+    from autograd.introspect.anomaly import _active
 
     def watched():
         with detect_anomaly() as spy:

@@ -1,12 +1,16 @@
 """The op table against three oracles: central differences, sympy's calculus, and known kinks.
 
 Every test iterates over `OPS`, so a new op is tested the moment it is added; a new op without a
-sympy oracle below fails `test_every_op_has_a_sympy_oracle`.
+sympy oracle below fails `test_every_op_has_a_sympy_oracle`. The derivative tests iterate over
+the ops whose partials are derivatives (all but stop_gradient, whose 0 is a definition: it has
+tests of its own below).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import struct
 
 import pytest
 import sympy
@@ -14,11 +18,13 @@ from autograd_checks import assert_matches_difference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import OPS, Op, Value, grad
+from autograd import OPS, Op, Value, grad, max_of, maximum, min_of, minimum, stop_gradient
+from autograd.core.ops import FLOAT_MATH
 from autograd.core.value import apply
-from autograd.tools.testing import op_inputs
+from autograd.tools.testing import DIFFERENTIATED, op_inputs
 
 ALL_OPS = pytest.mark.parametrize("op", OPS.values(), ids=lambda op: op.name)
+DIFFERENTIATED_OPS = pytest.mark.parametrize("op", DIFFERENTIATED, ids=lambda op: op.name)
 
 
 class SYMPY_MATH:  # noqa: N801 - a namespace like FLOAT_MATH, read as `m.exp(a)` by the rules
@@ -39,6 +45,10 @@ class SYMPY_MATH:  # noqa: N801 - a namespace like FLOAT_MATH, read as `m.exp(a)
     @staticmethod
     def step(x):
         return sympy.Heaviside(x, 0)
+
+    @staticmethod
+    def picked(out, x):
+        return sympy.Piecewise((1, sympy.Eq(out, x)), (0, True))
 
 
 # Independent oracles: each op written directly in sympy, from its textbook definition.
@@ -62,6 +72,9 @@ ORACLES = {
     "relu": lambda a: sympy.Piecewise((a, a > 0), (0, True)),
     "leaky_relu": lambda a, k: sympy.Piecewise((a, a > 0), (k * a, True)),
     "abs": sympy.Abs,
+    "maximum": sympy.Max,
+    "minimum": sympy.Min,
+    "stop_gradient": lambda a: a,  # the forward only: its partial 0 is a definition
 }
 
 SYMBOLS = sympy.symbols("a b", real=True)
@@ -104,7 +117,7 @@ def test_forward_matches_oracle(op, data):
     assert math.isclose(op.forward(*point), expected, rel_tol=1e-13, abs_tol=1e-13)
 
 
-@ALL_OPS
+@DIFFERENTIATED_OPS
 @sympy_settings
 @given(data=st.data())
 def test_rule_matches_sympy_derivative(op, data):
@@ -120,7 +133,7 @@ def test_rule_matches_sympy_derivative(op, data):
         assert math.isclose(got, expected, rel_tol=1e-12, abs_tol=1e-12), (symbol, partial)
 
 
-@ALL_OPS
+@DIFFERENTIATED_OPS
 @sympy_settings
 @given(data=st.data())
 def test_engine_derivatives_match_sympy(op, data):
@@ -140,7 +153,7 @@ def test_engine_derivatives_match_sympy(op, data):
             assert math.isclose(second.data, expected, rel_tol=1e-11, abs_tol=1e-11)
 
 
-@ALL_OPS
+@DIFFERENTIATED_OPS
 @given(data=st.data())
 def test_first_derivative_matches_central_difference(op, data):
     point = data.draw(op_inputs(op))
@@ -155,7 +168,7 @@ def test_first_derivative_matches_central_difference(op, data):
         assert_matches_difference(partials[i], along, values[i])
 
 
-@ALL_OPS
+@DIFFERENTIATED_OPS
 @given(data=st.data())
 def test_second_derivative_matches_central_difference(op, data):
     point = data.draw(op_inputs(op))
@@ -218,3 +231,77 @@ def test_pow_derivative_at_zero_is_finite_where_the_math_is():
     assert grad(grad(lambda x: x**1))(0.0) == 0.0
     assert grad(grad(grad(lambda x: x**2)))(0.0) == 0.0
     assert grad(lambda x: x**2)(0.0) == 0.0
+
+
+# -- selections (maximum, minimum) and stop_gradient -------------------------------------------
+
+SPECIALS = [0.0, -0.0, 1.0, -1.0, 2.5, math.inf, -math.inf, math.nan]
+
+
+def bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+@pytest.mark.parametrize("name", ["maximum", "minimum"])
+def test_selections_return_an_operand_and_send_it_the_whole_gradient(name):
+    """On every pair of specials (ties, -0.0 against 0.0, infinities, NaN) the result is one
+    operand, bit for bit: the first on a tie or when it is NaN, the second when only it is NaN;
+    the gradient goes to that operand alone, first and second order, on floats and Values."""
+    for a, b in itertools.product(SPECIALS, repeat=2):
+        ordered = a >= b if name == "maximum" else a <= b
+        first = a != a if a != a or b != b else ordered  # a NaN: the first NaN wins
+        x, y = Value(a), Value(b)
+        out = getattr(x, name)(y)
+        assert bits(out.data) == bits(a if first else b), (a, b)
+        out.backward()
+        assert (x.grad, y.grad) == ((1.0, 0.0) if first else (0.0, 1.0)), (a, b)
+        assert grad(lambda s, t: getattr(s, name)(t), (0, 1))(a, b) == (x.grad, y.grad)
+        second = grad(lambda s, t: grad(lambda u, v: getattr(u, name)(v), 0)(s, t), (0, 1))
+        assert [g.data for g in second(Value(a), Value(b))] == [0.0, 0.0]
+
+
+@settings(max_examples=60)
+@given(st.lists(st.sampled_from([-1.0, 0.0, -0.0, 2.0, math.inf, math.nan])
+                | st.floats(-3.0, 3.0), min_size=1, max_size=8))
+def test_max_of_and_min_of_send_the_gradient_to_the_first_extreme_value(xs):
+    """A left fold keeps the first of equal values: the whole gradient goes to the first
+    maximal (minimal) input, or to the first NaN, as PyTorch's max pooling picks."""
+    for fold, extreme in ((max_of, max), (min_of, min)):
+        values = [Value(x) for x in xs]
+        out = fold(values)
+        nans = [i for i, x in enumerate(xs) if x != x]
+        k = nans[0] if nans else xs.index(extreme(xs))  # index(): the first equal one
+        assert bits(out.data) == bits(xs[k])
+        out.backward()
+        assert [v.grad for v in values] == [1.0 if i == k else 0.0 for i in range(len(xs))]
+
+
+def test_max_of_and_min_of_refuse_nothing_and_non_numbers():
+    with pytest.raises(ValueError, match="max_of: needs at least one value"):
+        max_of([])
+    with pytest.raises(TypeError, match=r"min_of: expected Values or real numbers .* str .* "
+                                        r"at position 1"):
+        min_of([Value(1.0), "2"])
+    assert max_of([1.0, 3.0]).data == 3.0 and minimum(2.0, Value(-1.0)).data == -1.0
+    assert maximum(2.0, 3.0).op == "maximum"
+
+
+def test_stop_gradient_is_x_with_a_zero_partial_everywhere():
+    """The forward returns x bit for bit; the rule is 0 on floats, Values and sympy; the node is
+    recorded (unlike detach()'s leaf), and no order of derivative passes through it."""
+    op = OPS["stop_gradient"]
+    assert [o.name for o in OPS.values() if o.stops_gradient] == ["stop_gradient"]
+    for x in SPECIALS:
+        assert bits(op.forward(x)) == bits(x)
+        assert op.partials(FLOAT_MATH, x, x) == (0.0,)
+    a = SYMBOLS[0]
+    assert op.partials(SYMPY_MATH, a, a) == (0.0,)
+    x = Value(3.0)
+    stopped = x.stop_gradient()
+    assert stopped.parents == (x,) and stopped.op == "stop_gradient" and x.detach().parents == ()
+    assert stop_gradient(x).data == 3.0 and stop_gradient(2.0).parents[0].data == 2.0
+    (x * stopped).backward()
+    assert x.grad == 3.0  # d/dx of x * c, with c = x held fixed
+    assert grad(lambda t: t * t.stop_gradient())(3.0) == 3.0
+    assert grad(grad(lambda t: t * t.stop_gradient()))(3.0) == 0.0
+    assert grad(lambda t: t.stop_gradient().exp())(1.0) == 0.0

@@ -23,8 +23,8 @@ BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator
 
 def through_api(op: Op, *xs: Value, param: float | None = None) -> Value:
     """Call `op` the way a user does: an operator (`a * b`, `x ** k`, `-x`) or a method."""
-    if op.arity == 2:
-        return BINARY[op.symbol](*xs)
+    if op.arity == 2:  # an operator (`a * b`), or a method (`a.maximum(b)`)
+        return BINARY[op.symbol](*xs) if op.symbol in BINARY else getattr(Value, op.name)(*xs)
     if op.param is not None and op.symbol in BINARY:
         return BINARY[op.symbol](xs[0], param)
     if hasattr(Value, op.name):

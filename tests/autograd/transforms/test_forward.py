@@ -50,8 +50,8 @@ def test_jvp_matches_sympy_directional_derivative():
     assert jvp(f, (0.7, 1.3), direction)[1] == pytest.approx(closed, rel=1e-12)
 
 
-@pytest.mark.parametrize("op", [op for op in OPS.values() if op.arity == 1 and op.param is None],
-                         ids=lambda op: op.name)
+@pytest.mark.parametrize("op", [op for op in OPS.values() if op.arity == 1 and op.param is None
+                                and not op.stops_gradient], ids=lambda op: op.name)
 @given(data=st.data())
 def test_every_unary_op_forward_matches_central_difference(op, data):
     (x,) = data.draw(op_inputs(op))
@@ -59,6 +59,19 @@ def test_every_unary_op_forward_matches_central_difference(op, data):
     tangent = jvp(lambda t: method(t) if op.name in ("pos", "neg") else getattr(t, op.name)(),
                   (x,), (1.0,))[1]
     assert_matches_difference(tangent, op.forward, x)
+
+
+@given(st.floats(-4.0, 4.0), st.floats(-4.0, 4.0))
+def test_stop_gradient_carries_no_tangent_and_selections_carry_the_picked_ones(a, b):
+    """stop_gradient's tangent is 0 (JAX's jvp of stop_gradient); maximum's and minimum's is
+    the tangent of the operand returned, the first on a tie, on numbers and on Values alike."""
+    assert jvp(lambda t: t.stop_gradient() + t * 0.5, (a,), (1.0,)) == (a + a * 0.5, 0.5)
+    for name, pick in (("maximum", a >= b), ("minimum", a <= b)):
+        value, tangent = jvp(lambda s, t, name=name: getattr(s, name)(t), (a, b), (2.0, 3.0))
+        assert (value, tangent) == ((a, 2.0) if pick else (b, 3.0))
+        value, tangent = jvp(lambda s, t, name=name: getattr(s, name)(t), (Value(a), b),
+                             (2.0, 3.0))
+        assert (value.data, tangent.data) == ((a, 2.0) if pick else (b, 3.0))
 
 
 @given(st.floats(0.05, 4.0), st.floats(-3.0, 3.0), st.floats(0.0, 0.5))
@@ -70,7 +83,7 @@ def test_number_parameters_and_value_exponents(a, k, slope):
 
 
 @settings(max_examples=60, deadline=None)
-@given(expressions(), st.data())
+@given(expressions(ops=OPS.values()), st.data())
 def test_forward_agrees_with_reverse_on_random_graphs(expr, data):
     """Both modes read the same partials, but along different paths: they must agree."""
     n = len(expr.point)
