@@ -568,6 +568,100 @@ def tutorial_09_filters_and_mistakes() -> None:
     save_png(fig, "09-misclassified.png")
 
 
+# -- 10. an RNN on sentences --------------------------------------------------------------------
+
+@figure
+def tutorial_10_unrolled() -> None:
+    rnn = nn.RNN(nn.RNNCell(1, 1, rng=0))
+    w_x, w_h, b = rnn.parameters()
+    w_x.label, w_h.label, b.label = "w_x", "w_h", "b"
+    xs = [[Value(x, f"x{t + 1}")] for t, x in enumerate([0.5, -1.0, 2.0])]
+    outputs, last = rnn(xs)
+    for t, h in enumerate(outputs):
+        h[0].label = f"h{t + 1}"
+    last[0].backward()
+    dot = draw_dot(last[0], rankdir="TB")
+    dot.graph_attr.update(ranksep="0.3", nodesep="0.25")
+    save_graph(dot, "10-unrolled.svg",
+               "three steps, one set of weights: w_x, w_h, b sum their grads")
+
+
+class LanguageModel(nn.Module):
+    """Tutorial 10's model: embedding, RNN cell, linear head over the vocabulary."""
+
+    def __init__(self, vocab: list[str], seed: int = 0) -> None:
+        rng = random.Random(seed)
+        self.index = {w: i for i, w in enumerate(vocab)}
+        self.embedding = nn.Embedding(len(vocab), 4, rng=rng)
+        self.rnn = nn.RNN(nn.RNNCell(4, 8, rng=rng))
+        self.head = nn.Layer(8, len(vocab), activation="linear", init="xavier", rng=rng)
+        self.label_parameters()
+
+    def forward(self, words: list[str]) -> tuple[list, list]:
+        hidden, _ = self.rnn([self.embedding(self.index[w]) for w in words])
+        return [self.head(h) for h in hidden], hidden
+
+
+@figure
+def tutorial_10_learning() -> None:
+    plt = pyplot()
+    corpus = ["the cat sat on the mat", "the dog sat on the rug",
+              "the cat ate the fish", "the dog ate the bone"]
+    sentences = [line.split() for line in corpus]
+    end = "."
+    vocab = [end] + sorted({w for s in sentences for w in s})
+
+    def probability(model: LanguageModel, prompt: str, word: str) -> float:
+        with no_grad():
+            scores, _ = model([end, *prompt.split()])
+        exps = [math.exp(s.data) for s in scores[-1]]
+        return exps[model.index[word]] / sum(exps)
+
+    def gradient_reach(model: LanguageModel, prompt: str, answer: str) -> list[float]:
+        scores, hidden = model([end, *prompt.split()])
+        loss = nn.softmax_cross_entropy([scores[-1]], [model.index[answer]])
+        _, grads = gradients(loss)
+        return [math.sqrt(sum(grads[v] ** 2 for v in h)) for h in hidden]
+
+    reach = gradient_reach(LanguageModel(vocab), "the cat sat on the", "mat")
+    model = LanguageModel(vocab)
+    checks = [("the cat ate the", "fish"), ("the dog ate the", "bone"),
+              ("the cat sat on the", "mat"), ("the dog sat on the", "rug")]
+    curves: dict[str, list[float]] = {word: [] for _, word in checks}
+    optimizer = nn.Adam(model.parameters(), lr=0.1)
+    for _ in range(60):
+        logits, targets = [], []
+        for sentence in sentences:
+            scores, _ = model([end, *sentence])
+            logits += scores
+            targets += [model.index[w] for w in [*sentence, end]]
+        loss = nn.softmax_cross_entropy(logits, targets)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        for prompt, word in checks:
+            curves[word].append(probability(model, prompt, word))
+    print("  " + ", ".join(f"{w} at step {k}: {curves[w][k - 1]:.2f}"
+                           for w in ("fish", "mat") for k in (25, 35)))
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 3.3))
+    styles = {"fish": ("#1f77b4", "-"), "bone": ("#1f77b4", "--"),
+              "mat": ("#d62728", "-"), "rug": ("#d62728", "--")}
+    for (prompt, word), ys in zip(checks, curves.values()):
+        color, ls = styles[word]
+        left.plot(range(1, 61), ys, color=color, ls=ls, label=f"{prompt} → {word}")
+    left.set(xlabel="training step", ylabel="probability of the right word", ylim=(0, 1.05),
+             title="two words back: learned first")
+    left.legend(fontsize=7, loc="lower right")
+    words = [end, "the", "cat", "sat", "on", "the"]
+    right.bar(range(len(words)), reach, color=["#7f7f7f", "#7f7f7f", "#d62728", "#7f7f7f",
+                                                "#7f7f7f", "#7f7f7f"])
+    right.set(xticks=range(len(words)), xticklabels=[f"'{w}'" for w in words], yscale="log",
+              xlabel="hidden state after reading ...", ylabel="|d loss('mat') / d h|",
+              title="untrained: 17x fainter back at 'cat'")
+    save_png(fig, "10-learning.png")
+
+
 def main(argv: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     chosen = [f for name, f in FIGURES.items()
