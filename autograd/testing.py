@@ -4,3 +4,4 @@ They live in `tools/testing.py`; importing either needs the dev dependency `hypo
 """
 
 from autograd.tools.testing import *  # noqa: F403
+from autograd.tools.testing import __all__  # noqa: F401

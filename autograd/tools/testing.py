@@ -27,6 +27,9 @@ from autograd.transforms.userops import OpFunction
 
 Operand = int | float  # an int is the index of an earlier node, a float is a constant
 
+__all__ = ["DIFFERENTIATED", "Expression", "Step", "expressions", "floats_in", "in_ranges",
+           "op_inputs"]
+
 DIFFERENTIATED: tuple[Op, ...] = tuple(op for op in OPS.values() if not op.stops_gradient)
 """The table's ops whose partials are the derivatives of their forwards: finite differences and
 sympy can check them (stop_gradient's 0 is a definition instead)."""
