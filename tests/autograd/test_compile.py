@@ -410,23 +410,13 @@ def test_backward_comments_show_a_long_expression_by_its_end():
     assert compiled(*[0.1] * 8) == f(*[Value(0.1) for _ in range(8)]).data
 
 
-def test_labels_become_unique_identifiers():
-    a = Value(1.0, "layers.0.w1")
-    b = Value(2.0, "for")
-    c = Value(3.0, "layers.0.w1")
-    compiled = autograd.compile(lambda: a * b + c)
-    assert "layers_0_w1 = captured[0].data" in compiled.source
-    assert "v_for = " in compiled.source and "layers_0_w1_2 = " in compiled.source
-    assert compiled() == 5.0 and (a.grad, b.grad, c.grad) == (2.0, 1.0, 1.0)
-
-
 def test_a_rule_that_branches_is_called_not_written_out():
     from autograd.ops import REAL, Op
 
     square = Op("square_branchy", "sq", 1, lambda a: a * a,
                 lambda m, a, out: (2.0 * a if a > 0 else a + a,), "x*x", (REAL,))
     compiled = autograd.compile(lambda x: apply(square, x), 3.0, argnums=0, check=True)
-    assert "partials_square_branchy(FLOAT_MATH" in compiled.source
+    assert "user_partials[0](FLOAT_MATH" in compiled.source  # a user op: read from a table
     assert compiled(-2.0) == (4.0, -4.0)
 
 
@@ -533,8 +523,8 @@ def test_dropout_is_refused_even_when_both_traces_would_draw_the_same_mask():
     assert autograd.compile(f, 1.0)(3.0) == 6.0 and seen[-2:] == [True, True]
 
 
-def test_drawing_from_the_random_module_is_refused():
+def test_drawing_from_the_random_module_is_refused_as_two_graphs_that_differ():
     import random
 
-    with pytest.raises(ValueError, match="random module"):
+    with pytest.raises(ValueError, match="two different graphs.*must not draw random numbers"):
         autograd.compile(lambda x: x * random.random(), 1.0)
