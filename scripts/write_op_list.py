@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograd.ops import OPS, Domain, Op  # noqa: E402 - after the path set-up above
-from autograd.symbolic import forward_expr, partial_exprs  # noqa: E402
-from autograd.value import Value  # noqa: E402
+from autograd.core.ops import OPS, Domain, Op  # noqa: E402 - after the path set-up above
+from autograd.core.value import Value  # noqa: E402
+from autograd.introspect.symbolic import forward_expr, partial_exprs  # noqa: E402
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START, END = "<!-- section:ops -->", "<!-- /section:ops -->"
@@ -25,7 +25,7 @@ def input_names(op: Op) -> list[str]:
 
 
 def rule_text(op: Op) -> str:
-    """The table's rule, evaluated on symbols (`autograd.symbolic`): `d/da = 1/b; d/db = -out/b`."""
+    """The table's rule on symbols (introspect/symbolic.py): `d/da = 1/b; d/db = -out/b`."""
     names = input_names(op)
     partials = partial_exprs(op, names, "out", op.param)
     return "; ".join(f"d/d{n} = {p}" for n, p in zip(names, partials))

@@ -15,15 +15,6 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.backward import (
-    _PASSES,
-    _gc_paused,
-    _positions,
-    commit,
-    gradients,
-    one_position,
-    unusable_grad,
-)
 from autograd.compiler.codegen import generate
 from autograd.compiler.naming import escape
 from autograd.compiler.program import Program, build
@@ -42,6 +33,16 @@ from autograd.compiler.trace import (
     trace,
     unflatten,
 )
+from autograd.core.backward import (
+    PASSES,
+    argnum_positions,
+    commit,
+    gc_paused,
+    gradients,
+    one_position,
+    unusable_grad,
+)
+from autograd.core.display import source_html
 
 __all__ = ["CheckError", "Compiled", "compile", "is_tracing"]
 
@@ -78,7 +79,7 @@ class Compiled:
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
         self.f, self.check = f, bool(check)
         self._argnums = argnums
-        self._positions = None if argnums is None else _positions(argnums, "compile")
+        self._positions = None if argnums is None else argnum_positions(argnums, "compile")
         self._programs: dict[Spec, _Entry] = {}
         self._names = parameter_names(f)
         numbers, spec = flatten(args, self._names)
@@ -91,8 +92,6 @@ class Compiled:
 
     def _repr_html_(self) -> str:
         """In Jupyter: the program's source, highlighted if pygments is installed."""
-        from autograd.display import source_html
-
         return source_html(self.source)
 
     @property
@@ -101,7 +100,7 @@ class Compiled:
         return len(self._programs)
 
     def _entry(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
-        with _gc_paused():  # compiling makes no cycles; collections would walk the whole graph
+        with gc_paused():  # compiling makes no cycles; collections would walk the whole graph
             return self._compile(args, numbers, spec)
 
     def _compile(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
@@ -159,7 +158,7 @@ class Compiled:
             # backward() adds each gradient to 0.0 first, then to .grad; all sums before any
             # assignment, so a failing one (a .grad set to None) changes no .grad
             owed = entry.owed
-            with _PASSES:  # as backward(): from reading each .grad to writing it
+            with PASSES:  # as backward(): from reading each .grad to writing it
                 try:
                     totals = [v.grad + (0.0 + grads[k]) for v, k in zip(owed, entry.live_at)]
                 except TypeError:

@@ -21,7 +21,7 @@ from autograd.compiler.naming import INPUTS, LIVE_VALUES, escape, labelled, quot
 from autograd.compiler.skips import BackwardRecord, Guard, regions
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
-from autograd.ops import FLOAT_MATH, OPS, PYTHON_OPERATORS, Op
+from autograd.core.ops import FLOAT_MATH, OPS, PYTHON_OPERATORS, Op
 
 # One statement: its code ("" for a comment line), the comment shown after it in `.source`
 # ("" if none; CPython's compile() is given the code alone), and the variables it assigns.

@@ -25,7 +25,7 @@ import unicodedata
 from typing import Any
 
 from autograd.compiler.trace import CONST, SLOT, Trace
-from autograd.ops import FLOAT_MATH, OPS
+from autograd.core.ops import FLOAT_MATH, OPS
 
 INPUTS, LIVE_VALUES = "inputs", "captured"  # the program's two parameters
 PROGRAM = "program"

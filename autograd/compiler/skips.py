@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograd.compiler.trace import OP, Trace
-from autograd.ops import FINITE_IMPLIES_FINITE_OPERANDS
+from autograd.core.ops import FINITE_IMPLIES_FINITE_OPERANDS
 
 MIN_STATEMENTS = 16  # smaller regions are not worth the test (a W1 neuron's is 33 statements)
 MAX_DEPTH = 4  # regions nest at most this deep (a sample, then a relu unit in it)

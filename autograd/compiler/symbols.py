@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd.compiler.naming import reserved
-from autograd.ops import ALWAYS_FINITE, FLOAT_MATH
+from autograd.core.ops import ALWAYS_FINITE, FLOAT_MATH
 
 
 class NotSymbolic(TypeError):

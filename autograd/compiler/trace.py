@@ -22,10 +22,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import mode
-from autograd.backward import _nesting
-from autograd.graph import depth_first, topological_order
-from autograd.value import Value, is_number
+from autograd.core import mode
+from autograd.core.backward import nesting
+from autograd.core.graph import depth_first, topological_order
+from autograd.core.value import Value, is_number
 
 Spec = tuple  # preorder tokens: None for a number, (list, n) or (tuple, n) for a container
 
@@ -155,7 +155,7 @@ def refuse_mode(where: str) -> None:
     if not current.grad:
         raise RuntimeError(f"{where}: inside no_grad nothing is recorded, so there is no graph "
                            "to compile or gradient to compute; call it outside no_grad")
-    if _nesting.get() > 0:
+    if nesting.get() > 0:
         raise RuntimeError(f"{where}: inside grad()/value_and_grad()'s f the gradients must be "
                            "recorded Values (create_graph), which a compiled program does not "
                            "make; call f itself there")

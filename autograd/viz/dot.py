@@ -11,10 +11,11 @@ import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from autograd.backward import local_partials
-from autograd.explain import Names, printable
-from autograd.graph import edges, topological_order
-from autograd.value import Value, short
+from autograd.core.backward import local_partials
+from autograd.core.graph import edges, topological_order
+from autograd.core.text import printable, short
+from autograd.core.value import Value
+from autograd.introspect.explain import Names
 from autograd.viz.groups import Grouping, collapsed, group_members, group_of, within_depth
 from autograd.viz.options import check_options
 from autograd.viz.safe import plain, record_field
@@ -22,7 +23,7 @@ from autograd.viz.safe import plain, record_field
 if TYPE_CHECKING:
     import graphviz
 
-    from autograd.stepper import Step
+    from autograd.introspect.stepper import Step
 
 DEFAULT_MAX_NODES = 2000
 """Above this many nodes `draw_dot` refuses: `dot` would take minutes and the picture is a blur."""

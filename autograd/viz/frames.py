@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from autograd.graph import topological_order
-from autograd.value import Value, is_number
+from autograd.core.graph import topological_order
+from autograd.core.value import Value, is_number
 from autograd.viz.dot import GraphTooBigError, draw_dot
 from autograd.viz.groups import within_depth
 from autograd.viz.options import count
@@ -82,7 +82,7 @@ def step_frames(root: Value, *, grad: float = 1.0, timeout: float = 60.0,
     the size (`max_nodes` per frame, `max_work` frames x nodes) and that `dot` exists; all the
     `dot` runs together get `timeout` seconds, after which it raises TimeoutError.
     """
-    from autograd.stepper import backward_steps
+    from autograd.introspect.stepper import backward_steps
 
     if draw_options.get("collapse"):  # would fail at the first step, with grads half-changed
         raise ValueError("step_frames: collapse=True draws groups, so it cannot mark a step's "

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd.graph import edges, topological_order
-from autograd.value import Value
+from autograd.core.graph import edges, topological_order
+from autograd.core.value import Value
 from autograd.viz.safe import plain
 
 Grouping = int | Callable[[Value], "str | None"] | None

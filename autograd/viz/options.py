@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from autograd.value import Value
+from autograd.core.value import Value
 from autograd.viz.safe import colour
 
 

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from autograd.explain import printable
-from autograd.value import Value
+from autograd.core.text import printable
+from autograd.core.value import Value
 from autograd.viz.frames import (
     PLAYER_MAX_NODES,
     PLAYER_MAX_WORK,

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd.viz.safe import UnsafeSVGError, check_svg
+from autograd.viz.safe import UnsafeSVGError, check_svg, require_graphviz
 
 if TYPE_CHECKING:
     import graphviz
@@ -34,18 +34,6 @@ def require_dot() -> str:
     if found is None:
         raise DotNotFoundError(f"Graphviz's `dot` program is not on PATH: {INSTALL_HINT}")
     return found
-
-
-def require_graphviz() -> Any:
-    """The `graphviz` Python package, or ImportError naming the extra that brings it."""
-    try:
-        import graphviz
-    except ImportError as error:
-        raise ImportError(
-            "drawing needs the graphviz Python package: pip install 'stepgrad[viz]' "
-            "(or pip install graphviz)"
-        ) from error
-    return graphviz
 
 
 @cache

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from autograd.explain import printable
+from autograd.core.text import printable
 
 _RECORD_SYNTAX = frozenset('\\{}|<>"')
 _COLOUR = re.compile(r"[#/A-Za-z0-9][A-Za-z0-9 ,.#/:;]{0,63}")  # names, #rgb, HSV, lists
@@ -26,14 +26,24 @@ class UnsafeSVGError(ValueError):
     """`dot` wrote SVG with something that could run script: it is refused, never returned."""
 
 
+def require_graphviz() -> Any:
+    """The `graphviz` Python package, or ImportError naming the extra that brings it."""
+    try:
+        import graphviz
+    except ImportError as error:
+        raise ImportError(
+            "drawing needs the graphviz Python package: pip install 'stepgrad[viz]' "
+            "(or pip install graphviz)"
+        ) from error
+    return graphviz
+
+
 def plain(*lines: str) -> Any:
     """The lines as a DOT label that shows them literally: never HTML-like, no `\\` escapes.
 
     Non-printable characters inside a line (newline, NUL, lone surrogates) show as Python
     escapes (`\\n`); graphviz's quoting escapes quotes.
     """
-    from autograd.viz.rendering import require_graphviz
-
     text = "\\n".join(printable(line).replace("\\", "\\\\") for line in lines)
     return require_graphviz().nohtml(text)
 

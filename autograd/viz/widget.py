@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd.display import step_html
-from autograd.stepper import backward_steps
-from autograd.value import Value
+from autograd.core.display import step_html
+from autograd.core.value import Value
+from autograd.introspect.stepper import backward_steps
 from autograd.viz.dot import draw_dot
 from autograd.viz.frames import PLAYER_MAX_NODES
 from autograd.viz.rendering import require_dot, to_svg

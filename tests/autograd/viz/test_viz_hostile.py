@@ -14,8 +14,8 @@ import pytest
 from viz_helpers import SVG, need, parse_svg
 
 from autograd import Value
-from autograd.explain import printable
-from autograd.stepper import backward_steps
+from autograd.core.text import printable
+from autograd.introspect.stepper import backward_steps
 from autograd.viz import draw_dot, frames_folder, render, to_svg, write_player
 from autograd.viz.safe import UnsafeSVGError, check_svg
 
