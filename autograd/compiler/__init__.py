@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.compiler.codegen import generate
-from autograd.compiler.naming import escape
+from autograd.compiler.naming import escape, labelled, quoted
 from autograd.compiler.program import Program, build
 from autograd.compiler.trace import (
     LIVE,
@@ -236,8 +236,9 @@ def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,
 
 
 def _name(node: Any, i: int) -> str:
-    what = node._op.name if node._op is not None else "leaf"
-    return f"{node.label!r}, {what}" if node.label else f"node{i}, {what}"
+    """How check=True's errors name node i: its label (whatever was set as one) and op."""
+    what = escape(node._op.name) if node._op is not None else "leaf"
+    return f"{quoted(node.label)}, {what}" if labelled(node.label) else f"node{i}, {what}"
 
 
 def compile(f: Callable, *example_args: Any, argnums: int | Sequence[int] | None = None,

@@ -235,6 +235,58 @@ def test_labels_name_variables_only_when_the_rule_allows():
     assert compiled() == 44.0 and (a.grad, d.grad, g.grad) == (2.0, 3.0, 5.0)
 
 
+def test_input_slots_obey_the_same_rule():
+    def f(captured, été, xs, y_grad, x_0):
+        h = xs[0] * x_0
+        h.label = "xs_1"  # also the name xs[1] would get: neither is named after it
+        return captured * été + h * xs[1] + y_grad
+
+    args = (1.0, 2.0, [3.0, 4.0], 5.0, 6.0)
+    compiled = autograd.compile(f, *args, argnums=(0, 1, 2, 3, 4))
+    unpacked = next(line for line in compiled.source.splitlines() if "= inputs" in line)
+    # captured, été, xs[1] (also a label), y_grad: positional, numbered as the stepper does
+    assert re.fullmatch(r"node\d+, node\d+, xs_0, node\d+, node\d+, x_0 = inputs",
+                        unpacked.strip()), unpacked
+    value, (gc, ge, gxs, gy, gx) = compiled(*args)
+    flat_f = lambda c, e, x0, x1, y, x: f(c, e, [x0, x1], y, x)  # noqa: E731
+    assert (value, (gc, ge, *gxs, gy, gx)) == \
+        value_and_grad(flat_f, tuple(range(6)))(1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
+
+
+def test_define_op_refuses_a_name_another_op_has_once_normalised():
+    before = dict(USER_OPS)
+    try:
+        define_op("\u00b5_u", lambda a: a, lambda m, a, out: (1.0,))
+        for name, other in (("\u03bc_u", "'\u00b5_u'"), ("\uff45xp", "the built-in op 'exp'"),
+                            ("\ufb01x", None)):
+            if other is None:  # "fix": no op has it
+                define_op(name, lambda a: a, lambda m, a, out: (1.0,))
+                continue
+            registered = dict(USER_OPS)
+            with pytest.raises(ValueError, match=f"'{name}' is .*{other}.* NFKC"):
+                define_op(name, lambda a: a, lambda m, a, out: (1.0,))
+            assert registered == USER_OPS
+        define_op("\u00b5_u", lambda a: 2.0 * a, lambda m, a, out: (2.0,))  # the same name
+        assert USER_OPS["\u00b5_u"].forward(1.0) == 2.0
+    finally:
+        USER_OPS.clear()
+        USER_OPS.update(before)
+
+
+def test_a_global_name_bound_twice_falls_back_to_a_table():
+    from autograd.compiler.symbols import Names
+
+    names = Names()
+    first, second = (lambda a: a), (lambda a: -a)
+    assert names.bind("tanh", first) == "tanh" and names.bind("tanh", first) == "tanh"
+    assert names.bind("tanh", second) == "functions[0]"
+    assert names.bind("not_ours", first) == "tanh"  # bound once, read the same way everywhere
+    assert names.literal(float("-inf")) == "minus_inf" and names.literal(-0.0) == "-0.0"
+    nan_with_payload = struct.unpack("<d", struct.pack("<Q", 0x7FF8000000000001))[0]
+    assert names.literal(nan_with_payload) == "constants[0]"
+    assert names.globals["constants"][0] is nan_with_payload
+
+
 @given(st.one_of(LABELS, st.text(max_size=12)))
 def test_a_candidate_is_ascii_not_reserved_and_the_texts_nfkc_form(text):
     taken = naming.reserved()
