@@ -46,7 +46,7 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
     `places`: each input slot's place in the arguments (`trace.flatten`'s)."""
     names = Names()
     reach = trace.reach
-    var = variables(trace, places, names.literal)
+    var = variables(trace, places, names)
     for name, kind in zip(var, trace.kinds):
         if kind[0] != CONST:
             names.variable(name)

@@ -4,7 +4,7 @@ The rule: node i's variable is named after its label (an input slot's after f's 
 its place in it: `xs[0][1]` is `xs_0_1`) only when that text, NFKC-normalised as CPython reads
 identifiers, is an ASCII identifier that
 
-- is not a keyword or a builtin, nor one of the program's own names (`RESERVED`: its
+- is not a keyword or a builtin, nor one of the program's own names (`reserved()`: its
   parameters, the functions and tables it reads, the built-in ops and their checks and rules);
 - has none of the shapes of the names the program makes: it does not start with `_` (`_part2`)
   or with `node` and a digit (`node7`), and does not end in `_grad` or `_d` and digits
@@ -22,10 +22,13 @@ import builtins
 import keyword
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd.compiler.trace import CONST, SLOT, Trace
 from autograd.core.ops import FLOAT_MATH, OPS
+
+if TYPE_CHECKING:  # symbols.Names reads reserved() from here
+    from autograd.compiler.symbols import Names
 
 INPUTS, LIVE_VALUES = "inputs", "captured"  # the program's two parameters
 PROGRAM = "program"
@@ -77,9 +80,10 @@ def slot_text(where: Any, parameters: list[str]) -> str:
     return exact(head) + "".join(f"_{i}" for i in reversed(indices))
 
 
-def variables(trace: Trace, places: list[Any], literal: Any) -> list[str]:
-    """A name per node by the rule above (a constant's: `literal(value)`, its exact text)."""
-    taken = reserved()
+def variables(trace: Trace, places: list[Any], names: Names) -> list[str]:
+    """A name per node by the rule above (a constant's: its exact text, `names.literal`);
+    `places`: each input slot's place in f's arguments."""
+    taken, literal = names.own, names.literal
     order, kinds = trace.order, trace.kinds
     wanted: list[str | None] = [None] * len(order)
     seen: dict[str, int] = {}  # normalised name -> how many nodes want it
