@@ -264,7 +264,7 @@ def _unpack_inputs(trace: Trace, var: list[str]) -> Line:
 def _global(names: Names, op: Op, prefix: str, obj: Any, table: str) -> str:
     """How the program reads `obj`, a built-in op's function (by its name with `prefix`) or a
     user op's (an entry of `table`: a user's op name is never a name in the program)."""
-    if OPS.get(op.name) is op:
+    if op.name.__class__ is str and OPS.get(op.name) is op:
         return names.bind(prefix + op.name, obj)
     return names.entry(table, obj)
 
