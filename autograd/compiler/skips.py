@@ -73,7 +73,7 @@ class Guard:
 
 def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guard]:
     """The regions worth a test, outermost first where they nest."""
-    parents, n = trace.parents, len(trace.order)
+    parents, n = trace.parents, trace.reach  # the nodes after reach have no backward
     top = n  # the region of everything (an index of its own): never skipped, never left
     # owner[v]: the innermost candidate region holding v (the meet of its consumers'); a
     # candidate's owner encloses it. chain[v]: the candidate regions v is in, innermost first

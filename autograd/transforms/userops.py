@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import keyword
 import reprlib
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -107,14 +108,16 @@ def define_op(
     The rule is written as the table's are, with operators and the math namespace `m`, so it
     runs on floats, on Values (higher order) and on symbols. `check(*inputs)` returns
     (error type, reason) outside the domain, or None; `smooth` is each input's smooth Domain
-    (samplers draw from it; default: any real). A built-in op's name is refused; defining a
-    user op's name again replaces it (re-running a notebook cell works), while graphs made
-    before keep the op they were made with.
+    (samplers draw from it; default: any real). A built-in op's name is refused, as is one
+    equal to another op's once NFKC-normalised; defining a user op's name again replaces it
+    (re-running a notebook cell works), while graphs made before keep the op they were made with.
     """
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise ValueError(f"define_op: the name must be a Python identifier, got {name!r}")
+    name = str.__str__(name)  # a str subclass's text: its own methods are not ours to run
     if name in OPS:
         raise ValueError(f"define_op: {name!r} is a built-in op; pick another name")
+    _refuse_a_lookalike(name)
     for what, given in (("forward", forward), ("partials", partials)):
         if not callable(given):
             raise TypeError(f"define_op {name}: {what} must be callable, got "
@@ -128,6 +131,17 @@ def define_op(
     _check_rule(op)
     USER_OPS[name] = op
     return OpFunction(op)
+
+
+def _refuse_a_lookalike(name: str) -> None:
+    """Refuse a name that is another op's after NFKC normalisation, as Python reads identifiers
+    (`ｔanh` is `tanh`, `µ` is `μ`): two ops would share one name in code and in pickles."""
+    folded = unicodedata.normalize("NFKC", name)
+    for other in (*OPS, *USER_OPS):
+        if other != name and unicodedata.normalize("NFKC", other) == folded:
+            kind = "the built-in op" if other in OPS else "the user op"
+            raise ValueError(f"define_op: {name!r} is {kind} {other!r} once NFKC-normalised (to "
+                             f"{folded!r}), as Python normalises identifiers; pick another name")
 
 
 def _arity(name: str, forward: Callable) -> int:
