@@ -6,7 +6,8 @@ import inspect
 from collections.abc import Callable, Sequence
 
 from autograd.core.mode import no_grad
-from autograd.core.value import Value, as_float
+from autograd.core.scalar import as_float
+from autograd.core.value import Value
 from autograd.transforms.forward import jvp
 from autograd.transforms.functional import grad
 
