@@ -137,7 +137,7 @@ def test_the_widget_steps_the_real_pass_in_the_kernel(lab, browser):
         frame.wait_for()
         frame.scroll_into_view_if_needed()
         inside = page.frame_locator(".jp-OutputArea iframe.stepgrad-player")
-        assert inside.locator("#heading").text_content() == "step 0/3: o = tanh(n) (seed)"
+        assert inside.locator("#heading").text_content() == "step 0/3: o = tanh(n)"
         inside.locator("#next").click()
         assert inside.locator("#heading").text_content() == "step 1/3: o = tanh(n)"
     finally:

@@ -283,7 +283,7 @@ def test_unlabelled_records_are_named_as_the_step_text_names_them():
     for name in ("x*w", "tanh(x*w)", "tanh(x*w)/w", "tanh(x*w)/w + 1.5", "1.5"):
         assert f'"{{ {name} | data' in source
     headings = [step.heading for step in y.backward_steps()]
-    assert headings[0] == "step 0/4: tanh(x*w)/w + 1.5 (seed)"
+    assert headings[0] == "step 0/4: tanh(x*w)/w + 1.5"
     assert "step 3/4: x*w = x*w" not in headings and "step 4/4: x*w" in headings
 
 

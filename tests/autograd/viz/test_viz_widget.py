@@ -76,4 +76,4 @@ def test_where_widgets_do_not_show_it_says_where_the_pass_is():
     widget = stepper_widget(o)
     assert widget._repr_mimebundle_()["text/plain"] == "<StepperWidget of o: no step yet>"
     widget.next_button.click()
-    assert repr(widget) == "<StepperWidget of o: step 0/5: o = tanh(n) (seed)>"
+    assert repr(widget) == "<StepperWidget of o: step 0/5: o = tanh(n)>"
