@@ -6,6 +6,7 @@ from autograd.core.graph import edges, topological_order
 from autograd.core.mode import enable_grad, is_grad_enabled, no_grad
 from autograd.core.ops import OPS, Op
 from autograd.core.value import Value, is_number, mean_of, sum_of
+from autograd.core.warn import GradientWarning
 from autograd.introspect.anomaly import AnomalyError, detect_anomaly
 from autograd.introspect.explain import explain, text_graph
 from autograd.introspect.stepper import Contribution, Step, backward_steps
@@ -22,6 +23,6 @@ __all__ = [
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",
     "text_graph", "Dual", "hessian", "hvp", "jacobian", "jvp", "vjp", "define_op", "is_tracing",
-    "is_number",
+    "is_number", "GradientWarning",
 ]
 __version__ = "0.1.0"

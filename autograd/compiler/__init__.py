@@ -42,6 +42,7 @@ from autograd.core.backward import (
     unusable_grad,
 )
 from autograd.core.display import source_html
+from autograd.core.warn import warn
 
 __all__ = ["CheckError", "Compiled", "compile", "is_tracing"]
 
@@ -80,6 +81,13 @@ class Compiled:
         self._names = parameter_names(f)
         numbers, spec = flatten(args, self._names)
         self._first = self._entry(args, numbers, spec)
+        if self._positions is None and not self._first.live:
+            name = getattr(f, "__qualname__", type(f).__name__)
+            warn(f"compile({name}): nothing to differentiate: no argnums was given and f "
+                 f"reaches no Value made before compile (such as a model's parameters), so "
+                 f"each call returns f's value only and no gradient goes anywhere. For the "
+                 f"gradients of f's arguments pass argnums (e.g. argnums=0, or (0, 1)): calls "
+                 f"then return (value, gradients), as value_and_grad does")
 
     @property
     def source(self) -> str:

@@ -21,6 +21,7 @@ from autograd.core import mode
 from autograd.core.graph import topological_order
 from autograd.core.ops import FLOAT_MATH
 from autograd.core.value import VALUE_MATH, Value, as_float, describe, each_by_identity, is_number
+from autograd.core.warn import warn
 
 
 def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
@@ -433,6 +434,13 @@ def value_and_grad(f: Callable[..., Value], argnums: ArgNums = 0) -> Callable[..
             nesting.reset(token)
         if not isinstance(out, Value):  # a constant (as JAX): every partial is 0
             out = Value(as_float(out, "grad (f's result)"))
+            if nesting.get() == 0:  # inside another grad, a constant gradient is ordinary
+                warn(f"grad: f returned a plain number ({out.data!r}), not a Value, so no op "
+                     f"was recorded and every gradient is 0.0. If f calls math.tanh(x), "
+                     f"float(x) or reads x.data, use the Value's own methods (x.tanh(), "
+                     f"x.exp(), x ** 2, ...) so the op is recorded; if f is constant on "
+                     f"purpose, the zeros are right (silence: warnings.simplefilter('ignore', "
+                     f"autograd.GradientWarning))")
         wrt = [args[i] for i in positions]
         order, grads = gradients(out, 1.0, create_graph=traced, inputs=wrt)
         found = [grads.get(x, 0.0) for x in wrt]

@@ -5,20 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from autograd import Value
 
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    # This checkout's autograd, whatever the cwd (a test may chdir) and wherever it is installed.
-    env = dict(os.environ if env is None else env)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, "-m", "autograd", *args], capture_output=True,
                           text=True, timeout=120, env=env)
 
