@@ -2,6 +2,7 @@
 
 from autograd.compiler import compile, is_tracing
 from autograd.core.backward import backward, grad, gradients, local_partials, value_and_grad
+from autograd.core.clash import refuse_clash
 from autograd.core.graph import edges, topological_order
 from autograd.core.mode import enable_grad, is_grad_enabled, no_grad
 from autograd.core.ops import OPS, Op
@@ -15,6 +16,8 @@ from autograd.transforms.forward import Dual, jvp
 from autograd.transforms.jacobians import hessian, hvp, jacobian, vjp
 from autograd.transforms.userops import define_op
 from autograd.viz import draw_dot  # graphviz itself is imported only when drawing
+
+refuse_clash()  # HIPS autograd (PyPI's `autograd`) shares this import name: say so, with the fix
 
 __all__ = [
     "OPS", "GradcheckError", "Op", "Value", "backward", "compile", "edges", "enable_grad",
