@@ -28,8 +28,8 @@ class StepperWidget:
         try:
             import ipywidgets
         except ImportError as error:
-            raise ImportError("stepper_widget needs ipywidgets: pip install 'stepgrad[notebooks]' "
-                              "(or pip install ipywidgets)") from error
+            raise ImportError("stepper_widget needs ipywidgets: pip install ipywidgets (or, in "
+                              "your stepgrad clone, pip install -e '.[notebooks]')") from error
 
         draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
         require_dot()
