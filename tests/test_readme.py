@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import doctest
 import importlib.util
+import io
+import re
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -74,3 +77,16 @@ def test_testing_section_examples_run():
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_the_compiled_training_step_runs_as_written(tmp_path, monkeypatch):
+    """Pasted alone into a fresh Python, the compile section's training loop runs and learns."""
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", section("compile"), re.S)
+              if ">>>" not in b and not b.startswith(" ")]  # an indented block is an excerpt
+    assert len(blocks) == 1 and "autograd.compile(" in blocks[0]
+    monkeypatch.chdir(tmp_path)
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        exec(compile(blocks[0], "README.md (compile section)", "exec"), {})
+    losses = [float(line.removeprefix("hinge loss ")) for line in printed.getvalue().splitlines()]
+    assert len(losses) == 3 and losses[-1] < losses[0]
