@@ -27,13 +27,16 @@ class _Numbered(Sym):
 class Names:
     """Short stable names for the nodes of one graph; computed on demand, in bounded time."""
 
-    def __init__(self, order: list[Value]) -> None:
+    def __init__(self, order: list[Value], *, short_labels: bool = False) -> None:
         for i, node in enumerate(order):  # `v.label = 3` is possible: say so before any output
             if not isinstance(node.label, str):
                 given = f"{reprlib.repr(node.label)}, a {type(node.label).__name__}"
                 raise TypeError(f"node#{i} (op {node.op or 'leaf'}, data {node.data!r}) has "
                                 f"label {given}: a label must be a str")
         self.order = order
+        # In formulas, a dotted label may go by its shortest dotted suffix that no other label
+        # in the graph ends with (`layers.0.neurons.0.w.1` is `w.1`): drawings use that.
+        self._short = _short_labels(order) if short_labels else {}
         self._index: dict[Value, int] | None = None
         self._names: dict[Value, Expr] = {}
         self._claimed: dict[str, Value] = {}  # formula name -> the node it names
@@ -68,10 +71,9 @@ class Names:
             return ""
         return str(forward_expr(node._op, [self.expr(p) for p in node.parents], node._param))
 
-    @staticmethod
-    def _atom(node: Value) -> Expr | None:
+    def _atom(self, node: Value) -> Expr | None:
         if node.label:  # a label that is not one word (`x1*w1 + b`) is bracketed, as an atom
-            label = printable(node.label)
+            label = self._short.get(node) or printable(node.label)
             simple = label.replace(".", "_").isidentifier()
             return Sym(label if simple else f"({label})")
         if not node.parents:
@@ -105,6 +107,37 @@ class Names:
 
     def _numbered(self, node: Value) -> Expr:
         return _Numbered(f"node#{self.index[node]}")
+
+
+def _short_labels(order: list[Value]) -> dict[Value, str]:
+    """{node: its label's shortest dotted suffix that is no other label's suffix}, for the
+    labelled nodes that have a shorter one. A suffix that reads as a number is never used."""
+    labels = {node.label for node in order if isinstance(node.label, str) and node.label}
+    owners: dict[str, set[str]] = {}  # dotted suffix -> the labels ending with it
+    for label in labels:
+        parts = label.split(".")
+        for k in range(1, len(parts)):
+            owners.setdefault(".".join(parts[-k:]), set()).add(label)
+    short: dict[Value, str] = {}
+    for node in order:
+        label = node.label
+        if not isinstance(label, str) or "." not in label:
+            continue
+        parts = label.split(".")
+        for k in range(1, len(parts)):
+            suffix = ".".join(parts[-k:])
+            if len(owners[suffix]) == 1 and suffix not in labels and not _numeric(suffix):
+                short[node] = printable(suffix)
+                break
+    return short
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Row(NamedTuple):

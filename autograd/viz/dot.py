@@ -17,6 +17,7 @@ from autograd.core.text import printable, short
 from autograd.core.value import Value
 from autograd.introspect.explain import Names
 from autograd.viz.groups import Grouping, collapsed, group_members, group_of, within_depth
+from autograd.viz.layout import choose_rankdir
 from autograd.viz.options import check_options
 from autograd.viz.safe import plain, record_field
 
@@ -32,7 +33,7 @@ DEFAULT_MAX_NODES = 2000
 def draw_dot(
     root: Value,
     *,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     show_grad: bool = True,
     highlight: Iterable[Value] = (),
     highlight_color: str = "#ffe082",
@@ -46,6 +47,8 @@ def draw_dot(
 ) -> graphviz.Digraph:
     """The graph `root` depends on as a `graphviz.Digraph`, micrograd style.
 
+    `rankdir` is None (by default: left to right, unless that would be far wider than tall,
+    then top to bottom; see `layout.choose_rankdir`) or one of LR, TB, RL, BT.
     `highlight` fills the given nodes; `edge_labels` writes each local derivative on its edge;
     `step` (from `backward_steps`) marks that step's node and edges. For big graphs: `max_depth`
     keeps the nodes at most that many edges from the root, `clusters` (a number of dotted label
@@ -70,7 +73,7 @@ def draw_dot(
     _check_size(len(order), max_nodes, "nodes", max_depth)
     name_of = _names(order, cut)  # first: it refuses a label that is not a str
     groups = group_of(order, clusters)
-    dot = _digraph(rankdir)
+    dot = _digraph(rankdir or choose_rankdir(order, cut, lambda v: _fields(v, name_of, show_grad)))
     ids = {node: f"n{i}" for i, node in enumerate(order)}
     current, flows = _step_marks(step)
     subgraphs: dict[str, Any] = {}
@@ -78,8 +81,10 @@ def draw_dot(
         name = groups.get(node)
         target = dot if name is None else _cluster(dot, subgraphs, name)
         fill = step_color if node is current else highlight_color if node in marked else None
+        # The step's node is class "step" in the SVG: the player and the widget scroll to it.
+        mark = {"class": "step"} if node is current else {}
         target.node(ids[node], _record(node, name_of, show_grad),
-                    **_record_style(fill, node in cut))
+                    **_record_style(fill, node in cut), **mark)
         if node.parents and node not in cut:
             _draw_op(target, node, ids, step_color if node is current else None)
     for name, sub in subgraphs.items():
@@ -115,7 +120,7 @@ def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, s
     groups = group_of(order, clusters if clusters is not None else 2)
     members = group_members(order, groups)
     _check_size(len(members), max_nodes, "groups", max_depth)
-    dot = _digraph(rankdir)
+    dot = _digraph(rankdir or "LR")  # one box per group: few ranks, so left to right
     inner = (n for n in order if n not in cut)
     collapsed(dot, members, groups, inner, root, lambda v: _record(v, name_of, show_grad))
     if cut:
@@ -189,7 +194,7 @@ def _names(order: list[Value], cut: set[Value]) -> Callable[[Value], str]:
     node that is cut, or that depends on a cut node, is `node#i` (its formula would need inputs
     that are not drawn, and naming them would walk the very graph max_depth avoids).
     """
-    names = Names(order)
+    names = Names(order, short_labels=True)  # `w.1*x1`, not `node#5`, for nn's parameters
     beyond = set(cut)  # nodes whose inputs reach past the cut, in topological order
     for node in order:
         if any(p in beyond for p in node.parents):
@@ -203,11 +208,15 @@ def _names(order: list[Value], cut: set[Value]) -> Callable[[Value], str]:
     return name_of
 
 
+def _fields(node: Value, name_of: Callable[[Value], str], show_grad: bool) -> list[str]:
+    """The record's lines as shown: name, data and (if shown) grad."""
+    fields = [name_of(node), f"data {fmt(node.data)}"]
+    return [*fields, f"grad {fmt(node.grad)}"] if show_grad else fields
+
+
 def _record(node: Value, name_of: Callable[[Value], str], show_grad: bool) -> str:
-    fields = [record_field(name_of(node)), f"data {fmt(node.data)}"]
-    if show_grad:
-        fields.append(f"grad {fmt(node.grad)}")
-    return "{ " + " | ".join(fields) + " }"
+    name, *numbers = _fields(node, name_of, show_grad)
+    return "{ " + " | ".join([record_field(name), *numbers]) + " }"
 
 
 def _record_style(fill: str | None, cut: bool) -> dict[str, str]:

@@ -358,7 +358,8 @@ W = Value(1.0, "w")
     (dict(show_grad="no"), TypeError, "show_grad must be True or False, not str"),
     (dict(edge_labels=1), TypeError, "edge_labels must be True or False, not int"),
     (dict(collapse=None), TypeError, "collapse must be True or False, not NoneType"),
-    (dict(rankdir=None), ValueError, "rankdir must be LR, RL, TB or BT, not None"),
+    (dict(rankdir="lr"), ValueError, r"rankdir must be None \(chosen by the graph's shape\), LR, "
+                                     "RL, TB or BT, not 'lr'"),
     (dict(clusters=lambda v: 3), TypeError, "clusters: the function must return a group name "
                                             r"\(a str\) or None, but returned a int"),
 ], ids=lambda x: next(iter(x)) if isinstance(x, dict) else None)
