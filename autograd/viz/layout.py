@@ -21,7 +21,7 @@ FITS = 650.0
 
 _CHAR, _PAD, _ROW = 7.0, 16.0, 23.0  # points: a 14pt character, a field's margins, a text row
 _OP_W, _OP_H = 54.0, 22.0  # an op's small ellipse
-_RANKSEP, _NODESEP = 36.0, 18.0  # Graphviz's defaults (0.5 and 0.25 inch)
+_RANKSEP, _NODESEP = 22.0, 14.0  # dot.py's ranksep and nodesep (0.3 and 0.2 inch)
 
 
 def choose_rankdir(order: list[Value], cut: set[Value],

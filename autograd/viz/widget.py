@@ -13,6 +13,7 @@ from autograd.core.display import step_html
 from autograd.core.value import Value
 from autograd.introspect.stepper import backward_steps
 from autograd.viz.dot import draw_dot
+from autograd.viz.fitted import fitted_html
 from autograd.viz.frames import PLAYER_MAX_NODES
 from autograd.viz.rendering import require_dot, to_svg
 
@@ -38,12 +39,16 @@ class StepperWidget:
         self._timeout, self._draw_options = timeout, {"max_nodes": max_nodes, **draw_options}
         self.next_button = ipywidgets.Button(description="next ▶", tooltip="apply one step")
         self.finish_button = ipywidgets.Button(description="finish ⏭", tooltip="the rest")
+        self.follow = ipywidgets.Checkbox(value=True, description="follow the step",
+                                          indent=False, tooltip="keep the step's node in view")
         self.status = ipywidgets.HTML()
         self.graph = ipywidgets.HTML()
         self.next_button.on_click(lambda _: self.next())
         self.finish_button.on_click(lambda _: self.finish())
+        self.follow.observe(lambda _: self._show(), names="value")
         self.box = ipywidgets.VBox([
-            ipywidgets.HBox([self.next_button, self.finish_button]), self.status, self.graph])
+            ipywidgets.HBox([self.next_button, self.finish_button, self.follow]), self.status,
+            self.graph])
         self.box.add_class("stepgrad-stepper")
         self._show()
 
@@ -70,7 +75,9 @@ class StepperWidget:
         self.status.value = (step_html(step) if step is not None else
                              "<b>no step yet</b>: click next to seed the pass")
         drawing = draw_dot(self.root, step=step, **self._draw_options)
-        self.graph.value = to_svg(drawing, timeout=self._timeout)
+        # Fitted to the cell's width (text never under 9 px), scrolled to the step's node.
+        self.graph.value = fitted_html(to_svg(drawing, timeout=self._timeout),
+                                       follow=self.follow.value)
         self.next_button.disabled = self.finish_button.disabled = self.done
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
