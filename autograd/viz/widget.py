@@ -17,6 +17,15 @@ from autograd.viz.fitted import fitted_html
 from autograd.viz.frames import PLAYER_MAX_NODES
 from autograd.viz.rendering import require_dot, to_svg
 
+FALLBACK_HTML = ('<p class="stepgrad-fallback"><b>live widget: run this notebook in Jupyter</b> '
+                 "to step through the pass here (an exported page has no kernel to run it; "
+                 "<code>autograd.viz.player(root)</code> is the stepper that keeps working "
+                 "there).</p>")
+"""Shown under the widget for pages that cannot run it (nbconvert's HTML, a viewer)."""
+
+_HIDE_FALLBACK = "<style>body:has(.stepgrad-stepper) .stepgrad-fallback {display: none}</style>"
+"""Part of the live widget: where it is drawn, the line for pages without it is hidden."""
+
 
 class StepperWidget:
     """`next` applies one more step of the pass, `finish` the rest; the graph is redrawn each time.
@@ -48,7 +57,7 @@ class StepperWidget:
         self.follow.observe(lambda _: self._show(), names="value")
         self.box = ipywidgets.VBox([
             ipywidgets.HBox([self.next_button, self.finish_button, self.follow]), self.status,
-            self.graph])
+            self.graph, ipywidgets.HTML(_HIDE_FALLBACK)])
         self.box.add_class("stepgrad-stepper")
         self._show()
 
@@ -84,6 +93,15 @@ class StepperWidget:
         bundle = self.box._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)  # what a front end without widgets shows
         return bundle
+
+    def _ipython_display_(self) -> None:
+        """The widget, then a line for pages that cannot run it (an export to HTML keeps the
+        widget's output but no kernel: it would show an empty output). The live widget's own
+        style hides that line wherever the widget is drawn."""
+        from IPython.display import HTML, display
+
+        display(self._repr_mimebundle_(), raw=True)
+        display(HTML(FALLBACK_HTML))
 
     def __repr__(self) -> str:
         at = "no step yet" if self.step is None else self.step.heading
