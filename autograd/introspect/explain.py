@@ -111,7 +111,8 @@ class Names:
 
 def _short_labels(order: list[Value]) -> dict[Value, str]:
     """{node: its label's shortest dotted suffix that is no other label's suffix}, for the
-    labelled nodes that have a shorter one. A suffix that reads as a number is never used."""
+    labelled nodes that have a shorter one. A suffix is used only if it starts as a name does
+    (`w.1`; not `1`, not `0.w.1`), so that it never reads as a number."""
     labels = {node.label for node in order if isinstance(node.label, str) and node.label}
     owners: dict[str, set[str]] = {}  # dotted suffix -> the labels ending with it
     for label in labels:
@@ -126,7 +127,8 @@ def _short_labels(order: list[Value]) -> dict[Value, str]:
         parts = label.split(".")
         for k in range(1, len(parts)):
             suffix = ".".join(parts[-k:])
-            if len(owners[suffix]) == 1 and suffix not in labels and not _numeric(suffix):
+            if (len(owners[suffix]) == 1 and suffix not in labels and not _numeric(suffix)
+                    and suffix.replace(".", "_").isidentifier()):  # `w.1`, never `0.w.1`
                 short[node] = printable(suffix)
                 break
     return short

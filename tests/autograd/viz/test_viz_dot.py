@@ -9,10 +9,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from viz_helpers import neuron
+from viz_helpers import neuron, parse_svg
 
 from autograd import Value, sum_of, topological_order
-from autograd.viz import draw_dot
+from autograd.viz import draw_dot, to_svg
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[2]
@@ -383,3 +383,38 @@ def test_a_label_set_to_a_non_str_is_refused_naming_the_node():
         draw_dot(y)
     with pytest.raises(TypeError, match="node#2"):
         draw_dot(y, collapse=True)
+
+
+def test_dotted_labels_go_by_their_shortest_unique_ending_in_formulas():
+    w0 = Value(2.0, "layers.0.neurons.0.w.0")
+    v1 = Value(3.0, "layers.1.neurons.0.w.1")
+    b = Value(1.0, "layers.0.neurons.0.b")
+    x = Value(0.5, "x")
+    out = (w0 * x + b) * v1
+    names = {texts[0] for texts in parse_svg(to_svg(draw_dot(out))).records().values()}
+    assert {"layers.0.neurons.0.w.0", "layers.0.neurons.0.b", "x"} <= names  # leaves: as given
+    assert {"w.0*x", "w.0*x + b", "(w.0*x + b)*w.1"} <= names
+    # An ending two labels share is not used, nor one that would start with a digit ("0.w"):
+    a, c = Value(1.0, "a.w"), Value(2.0, "c.w")
+    names = {texts[0] for texts in parse_svg(to_svg(draw_dot(a * c + a))).records().values()}
+    assert {"a.w*c.w", "a.w*c.w + a.w"} <= names
+
+
+def test_the_direction_follows_the_graphs_shape():
+    from autograd.viz.layout import FITS, WIDE
+
+    a = Value(1.0, "a")
+    assert draw_dot(a * 2.0).graph_attr["rankdir"] == "LR"  # short: fits a cell left to right
+    deep = a
+    for _ in range(6):
+        deep = (deep * 1.5).tanh()
+    assert draw_dot(deep).graph_attr["rankdir"] == "TB"  # a long strip: top to bottom
+    wide = sum_of([Value(float(k), f"x{k}") * 2.0 for k in range(40)])
+    assert draw_dot(wide).graph_attr["rankdir"] == "LR"  # tall and shallow: stays LR
+    assert draw_dot(deep, rankdir="LR").graph_attr["rankdir"] == "LR"  # asked for: obeyed
+    # The estimate is close to what dot draws: the deep chain left to right is far wider
+    # than both the limits, the short product is within them.
+    lr = re.search(r'viewBox="0.00 0.00 ([\d.]+) ([\d.]+)"', to_svg(draw_dot(deep, rankdir="LR")))
+    assert float(lr.group(1)) > max(FITS, WIDE * float(lr.group(2)))
+    short = re.search(r'viewBox="0.00 0.00 ([\d.]+) ([\d.]+)"', to_svg(draw_dot(a * 2.0)))
+    assert float(short.group(1)) <= FITS
