@@ -203,5 +203,8 @@ window.addEventListener("pointerup", () => {
   $("graph").classList.remove("dragging");
 });
 window.addEventListener("resize", place);
+// Once more when the page is laid out (an iframe may get its size after this script runs).
+window.addEventListener("load", place);
 show(0);
+requestAnimationFrame(place);
 """

@@ -64,6 +64,9 @@ def check_player_page(page, steps: int) -> bool:
     """Every step of the player in `page` (a page or an iframe's frame), by its next button;
     whether the drawing was bigger than its box (so that following the step meant scrolling)."""
     overflowed = False
+    # Measured once the page is laid out and its load handler has placed the drawing.
+    page.wait_for_function("() => document.readyState === 'complete'")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     for k in range(steps):
         found = page.evaluate(f"() => ({MEASURE})([document, document.getElementById('graph')])")
         assert found["count"] > 0
