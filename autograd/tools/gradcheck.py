@@ -5,9 +5,11 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 
-from autograd.core.mode import no_grad
+from autograd.core.graph import topological_order
+from autograd.core.mode import enable_grad, no_grad
 from autograd.core.scalar import as_float
 from autograd.core.value import Value
+from autograd.introspect.explain import Names
 from autograd.transforms.forward import jvp
 from autograd.transforms.functional import grad
 
@@ -55,7 +57,8 @@ def gradcheck(
             error = abs(analytic - num)
             rows.append((name, mode, analytic, num, error, error <= atol + rtol * abs(num)))
     if not all(row[-1] for row in rows):
-        raise GradcheckError(_table(f, point, names, rows))
+        raise GradcheckError("\n".join([_table(f, point, names, rows),
+                                        *_kink_hints(f, point, names, eps)]))
     if order > 1:
         for i, name in enumerate(names):
             partial = _partial(f, i, name, names)
@@ -112,6 +115,36 @@ def _central_difference(f: Callable[..., Value], point: list[float], i: int, eps
         return out.data if isinstance(out, Value) else as_float(out, "gradcheck")
 
     return (at(point[i] + eps) - at(point[i] - eps)) / (2 * eps)
+
+
+def _kink_hints(f: Callable[..., Value], point: list[float], names: list[str],
+                eps: float) -> list[str]:
+    """A hint for each op of f's graph at `point` that meets a kink within eps (relu at 0).
+
+    There the op's derivative is a convention (the op table's `kink`) and the finite difference
+    straddles two slopes, so a mismatch says nothing about the rule.
+    """
+    with enable_grad():
+        out = f(*[Value(x, label=name) for x, name in zip(point, names)])
+    if not isinstance(out, Value):
+        return []
+    order = topological_order(out)
+    name_of = Names(order)
+    hints = []
+    for node in order:
+        op = node._op
+        if op is None or not op.kink:
+            continue
+        for parent, domain in zip(node.parents, op.smooth):
+            x = parent.data
+            straddles = 0.0 not in domain and x - eps <= 0.0 <= x + eps
+            if x not in domain or straddles:
+                hints.append(f"hint: {name_of(node)} is at or near its kink ({name_of(parent)} = "
+                             f"{x!r}, within eps={eps:g}): it is not differentiable there, so "
+                             f"autograd uses "
+                             f"{op.kink} by convention while the difference averages both "
+                             f"sides; check at a point away from the kink")
+    return hints
 
 
 def _argument_names(f: Callable, count: int) -> list[str]:

@@ -134,3 +134,24 @@ def test_forward_mode_checks_second_derivatives_too():
     assert gradcheck(lambda x: x.sin() * x.sqrt(), 1.7, order=3, modes=("fwd",)) is True
     with pytest.raises(GradcheckError, match="fwd"):
         gradcheck(wrong_second, 1.5, order=2, modes=("fwd",))
+
+
+def test_a_failure_at_a_kink_says_so():
+    with pytest.raises(GradcheckError) as failed:
+        gradcheck(lambda x: x.relu(), 0.0)
+    hint = ("hint: relu(x) is at or near its kink (x = 0.0, within eps=1e-06): it is not "
+            "differentiable there, so autograd uses relu'(0) = 0 by convention")
+    assert hint in str(failed.value)
+
+    def f(x, y):
+        return (x * y).abs() + y
+
+    with pytest.raises(GradcheckError) as failed:
+        gradcheck(f, 1e-7, 1.0)  # the kink is inside the graph, near but not at the input
+    assert "hint: abs(x*y) is at or near its kink (x*y = 1e-07" in str(failed.value)
+
+
+def test_a_failure_away_from_kinks_gives_no_hint():
+    with pytest.raises(GradcheckError) as failed:
+        gradcheck(lambda x: wrong_first(x).relu(), 0.5)  # relu, but its input is 0.25
+    assert "<- mismatch" in str(failed.value) and "hint" not in str(failed.value)
