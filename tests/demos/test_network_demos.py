@@ -58,8 +58,23 @@ def test_digits_model_reads_the_images_it_is_given(demo):
     assert len(scores) == 10
 
 
-def test_words_quick_predicts_samples_and_plots(demo, tmp_path, capsys):
+def test_words_quick_predicts_samples_and_plots_and_compiled_is_the_dynamic_run(
+        demo, tmp_path, capsys):
+    # One quick run each way (compiling costs most of a quick run): the default compiles each
+    # sentence's step, --dynamic runs the same steps on the dynamic engine. Every loss, norm,
+    # gradient reach and trained parameter is the same, bit for bit.
+    dynamic = demo("words").main(["--quick", "--dynamic", "--out", str(tmp_path / "d")])
+    capsys.readouterr()
     result = demo("words").main(["--quick", "--out", str(tmp_path)])
+    for name, run in result["runs"].items():
+        other = dynamic["runs"][name]
+        for key in ("loss", "grad norm"):
+            assert [x.hex() for x in run["history"][key]] == \
+                [x.hex() for x in other["history"][key]]
+        assert [x.hex() for x in run["reach"]] == [x.hex() for x in other["reach"]]
+    assert (tmp_path / "model.json").read_bytes() == (tmp_path / "d" / "model.json").read_bytes()
+    assert result["predictions"] == dynamic["predictions"]
+    assert result["samples"] == dynamic["samples"]
     pngs(tmp_path, "training.png")
     vocab = result["vocab"]
     for best in result["predictions"].values():
