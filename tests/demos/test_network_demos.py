@@ -119,6 +119,22 @@ def test_words_gradient_reach_matches_central_differences(demo):
     assert 250 <= sum(map(len, sentences)) <= 600
 
 
+def test_words_one_hot_rows_give_the_index_lookups_loss_bit_for_bit(demo):
+    # The training step reads words as one-hot rows (what a compiled step takes); row . table
+    # is the looked-up embedding row exactly, and the one-hot cross-entropy the indexed one.
+    words = demo("words")
+    _, vocab = words.read_corpus()
+    model = words.LanguageModel(vocab, dim=3, hidden=4, cell="lstm", seed=2)
+    sentence = ["the", "cat", "sat", "on", "the", "mat"]
+    inputs, following = [words.END, *sentence], [*sentence, words.END]
+    by_rows = words.sentence_loss(model, words.one_hot(model, inputs),
+                                  words.one_hot(model, following), 1.0)
+    scores, _ = model(inputs)
+    by_index = nn.softmax_cross_entropy(scores, [model.index[w] for w in following])
+    assert by_rows.data.hex() == by_index.data.hex()
+    assert words.one_hot(model, ["cat"])[0] == [float(w == "cat") for w in vocab]
+
+
 def test_words_lstm_cell_option(demo, tmp_path):
     words = demo("words")
     _, vocab = words.read_corpus()
