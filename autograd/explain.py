@@ -78,7 +78,7 @@ class Names:
         """What made the node, with its operands' names, e.g. `tanh(n)`; "" for a leaf."""
         if not node.parents:
             return ""
-        return str(forward_expr(node._op, [self.expr(p) for p in node.parents], node._param))
+        return str(forward_expr(node._fn, [self.expr(p) for p in node.parents], node._param))
 
     @staticmethod
     def _atom(node: Value) -> Expr | None:
@@ -108,7 +108,7 @@ class Names:
             if any(isinstance(p, _Numbered) for p in parts):
                 names[n] = self._numbered(n)
                 continue
-            formula = forward_expr(n._op, parts, n._param)
+            formula = forward_expr(n._fn, parts, n._param)
             text = str(formula)
             # `a*b + a*b` has two nodes `a*b`: the second one is numbered, so names stay unique.
             unique = self._claimed.setdefault(text, n) is n

@@ -200,7 +200,7 @@ def _recorded_jvp(f: Callable, flat_primals: list, flat_tangents: list, shapes: 
         tangent: dict[Value, Any] = {x: t for x, t in zip(leaves, flat_tangents)
                                      if not (is_number(t) and t == 0)}
         for node in order:
-            if node._op is None or node in tangent:
+            if node._fn is None or node in tangent:
                 continue
             inputs = [tangent.get(p) for p in node.parents]
             if any(t is not None for t in inputs):

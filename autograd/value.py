@@ -48,8 +48,9 @@ class Value:
     # `_a` and `_b` are the parents (None where there is none): two slots instead of a tuple
     # make a node one allocation the cyclic GC tracks instead of two (measured: see README,
     # Performance). `_pass_grad` is the backward pass's scratch: None at rest; a pass marks the
-    # nodes it walks with 0.0 and sums their gradients there (see backward.pass_order).
-    __slots__ = ("data", "grad", "label", "_a", "_b", "_op", "_param", "_pass_grad")
+    # nodes it walks with 0.0 and sums their gradients there (see backward.pass_order). `_fn`
+    # is the op record (not `_op`: that name is micrograd's op string, in compat.micrograd).
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_fn", "_param", "_pass_grad")
 
     data: float
     grad: Any  # a float, or a Value after backward(create_graph=True)
@@ -62,7 +63,7 @@ class Value:
         self.grad = 0.0
         self.label = label
         self._a = self._b = None
-        self._op = None
+        self._fn = None
         self._param = None
         self._pass_grad = None
 
@@ -97,7 +98,7 @@ class Value:
     @property
     def op(self) -> str:
         """The symbol of the op that made this node ("" for a leaf), e.g. "*", "tanh", "**2"."""
-        op = self._op
+        op = self._fn
         if op is None:
             return ""
         if self._param is not None and not op.symbol.isidentifier():
@@ -133,7 +134,7 @@ class Value:
         out._pass_grad = None
         out._a = self
         out._b = other
-        out._op = ADD
+        out._fn = ADD
         out._param = None
         return out
 
@@ -148,7 +149,7 @@ class Value:
         out._pass_grad = None
         out._a = self
         out._b = other
-        out._op = SUB
+        out._fn = SUB
         out._param = None
         return out
 
@@ -163,7 +164,7 @@ class Value:
         out._pass_grad = None
         out._a = self
         out._b = other
-        out._op = MUL
+        out._fn = MUL
         out._param = None
         return out
 
@@ -376,7 +377,7 @@ def _lift(x: object, op: Op) -> Value:
     leaf.grad = 0.0
     leaf.label = ""
     leaf._a = leaf._b = None
-    leaf._op = None
+    leaf._fn = None
     leaf._param = None
     leaf._pass_grad = None
     return leaf
@@ -434,13 +435,13 @@ def _apply(op: Op, a: Value | Number, b: Value | Number = _UNARY, *,
     if current is _DEFAULT or current.grad:
         out._a = a
         out._b = b
-        out._op = op
+        out._fn = op
         out._param = param
         if current is _DEFAULT:
             return out
     else:  # no_grad: the result is a leaf
         out._a = out._b = None
-        out._op = None
+        out._fn = None
         out._param = None
     if current.watcher is not None:
         current.watcher.on_forward(out)

@@ -210,7 +210,7 @@ def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,
         raise CheckError(f"compile(check=True): f's graph now has {len(order)} nodes, the traced "
                          f"one {len(traced.order)}: its structure changed")
     for i, (node, was) in enumerate(zip(order, traced.order)):
-        if node._op is not was._op or [index[p] for p in node.parents] != \
+        if node._fn is not was._fn or [index[p] for p in node.parents] != \
                 [was_index[p] for p in was.parents]:
             raise CheckError(f"compile(check=True): node {i} ({_name(node, i)}) is no longer "
                              "the op it was when traced: f's structure changed")
@@ -225,7 +225,7 @@ def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,
 
 
 def _name(node: Any, i: int) -> str:
-    what = node._op.name if node._op is not None else "leaf"
+    what = node._fn.name if node._fn is not None else "leaf"
     return f"{node.label!r}, {what}" if node.label else f"node{i}, {what}"
 
 

@@ -97,7 +97,7 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
         if kind[0] == LIVE:
             lines.append((f"{var[i]} = {LIVE_VALUES}[{kind[1]}].data",
                           f"  # captured Value{_label(node)}", (var[i],)))
-            if node._op is None:
+            if node._fn is None:
                 continue
         elif kind[0] != OP:  # an input slot or a constant: no statement of its own
             continue
@@ -126,11 +126,11 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
                 and k not in shapes.rule(shape, node).reads:  # k: the node's own field
             pending[i] = text[i] = expr
             continue
-        check = node._op.check
+        check = node._fn.check
         if check is not None:
             args = ", ".join((*(var[j] for j in js), *(() if param is None else (param,))))
             fail = names.bind("DomainFailure", DomainFailure)
-            lines.append((f"if {names.bind('check_' + node._op.name, check)}({args}) "
+            lines.append((f"if {names.bind('check_' + node._fn.name, check)}({args}) "
                           f"is not None: raise {fail}({i})", "", ()))
         text[i] = _state(var[i], expr, size[i], shape.comment, lines)
     host = list(range(n))
@@ -384,15 +384,15 @@ class _Shapes:
         """The shape of `node` (its operands at `parents`; `literal`: the constants' text)."""
         param = node._param
         consts = tuple([literal[j] for j in parents])
-        key = (id(node._op), None if param is None else bits(param), consts)
+        key = (id(node._fn), None if param is None else bits(param), consts)
         shape = self.known.get(key)
         if shape is None:
             shape = self.known[key] = self._shape(node, consts)
-            self.ops.append(node._op)
+            self.ops.append(node._fn)
         return shape
 
     def _shape(self, node, consts: tuple) -> _Shape:
-        op, names = node._op, self.names
+        op, names = node._fn, self.names
         fields = iter(range(len(consts) + 1))
         operands = [f"{{{next(fields)}}}" if c is None else c for c in consts]
         symbol = PYTHON_OPERATORS.get(op.forward)
@@ -417,7 +417,7 @@ class _Shapes:
         """The rule's templates for `shape` (`node` one of its nodes), made the first time."""
         if shape.rule is not None:
             return shape.rule
-        op, names, k = node._op, self.names, 0
+        op, names, k = node._fn, self.names, 0
         args: list = []
         for c in shape.consts:
             if c is None:

@@ -196,17 +196,17 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
             if slot1.get(n1) != slot2[node]:
                 _differs(f"node {i} is input slot {slot2[node]}, first {_what(n1, slot1)}")
             kinds.append((SLOT, slot2[node]))
-        elif node._op is None:
-            if n1._op is not None or n1 in slot1 or bits(n1.data) != bits(node.data):
+        elif node._fn is None:
+            if n1._fn is not None or n1 in slot1 or bits(n1.data) != bits(node.data):
                 _differs(f"node {i} is the constant {node.data!r}, first {_what(n1, slot1)}")
             kinds.append((CONST, node.data))
         else:
             param1, param = n1._param, node._param
-            same = (n1._op is node._op
+            same = (n1._fn is node._fn
                     and (param1 is param or bits(param1) == bits(param))
                     and [index1[p] for p in n1.parents] == parents[i])
             if not same:
-                _differs(f"node {i} is {node._op.name} of nodes {parents[i]}, first "
+                _differs(f"node {i} is {node._fn.name} of nodes {parents[i]}, first "
                          f"{_what(n1, slot1, index1)}")
             kinds.append(_OP_KIND)
     uses = [0] * len(order)
@@ -224,10 +224,10 @@ def bits(x: float | None) -> bytes | None:
 def _what(node: Value, slots: dict, index: dict | None = None) -> str:
     if node in slots:
         return f"input slot {slots[node]}"
-    if node._op is None:
+    if node._fn is None:
         return f"a leaf {node.data!r}"
     parents = [index[p] for p in node.parents] if index else "?"
-    return f"{node._op.name} of nodes {parents}"
+    return f"{node._fn.name} of nodes {parents}"
 
 
 def _differs(detail: str) -> None:
