@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hypothesis import strategies as st
 
@@ -24,6 +25,9 @@ from autograd.forward import Dual, apply_any
 from autograd.ops import OPS, REAL, Domain, Op
 from autograd.userops import OpFunction
 from autograd.value import Value
+
+if TYPE_CHECKING:
+    from autograd.checkengine import EngineReport
 
 Operand = int | float  # an int is the index of an earlier node, a float is a constant
 
@@ -220,3 +224,14 @@ def _evaluate(step: Step, values: list[float]) -> float | None:
         return None
     out = step.op.forward(*inputs)
     return out if abs(out) < float("inf") else None
+
+
+def check_engine(value_class: type, *, examples: int = 200, seed: int = 0) -> EngineReport:
+    """Test a micrograd-style Value class against stepgrad; the report names each mistake.
+
+    See `autograd.checkengine.check_engine` (built on this module's strategies, so imported
+    here when called) and docs/how-to/check-your-engine.md.
+    """
+    from autograd.checkengine import check_engine as check
+
+    return check(value_class, examples=examples, seed=seed)
