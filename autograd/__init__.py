@@ -5,7 +5,13 @@ from autograd.backward import backward, grad, gradients, local_partials, value_a
 from autograd.compiler import compile, is_tracing
 from autograd.explain import explain, text_graph
 from autograd.forward import Dual, jvp
-from autograd.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from autograd.gradcheck import (
+    GradcheckError,
+    GradcheckReport,
+    gradcheck,
+    gradcheck_report,
+    gradgradcheck,
+)
 from autograd.graph import edges, topological_order
 from autograd.mode import enable_grad, is_grad_enabled, no_grad
 from autograd.ops import OPS, Op
@@ -17,7 +23,7 @@ from autograd.viz import draw_dot  # graphviz itself is imported only when drawi
 
 __all__ = [
     "OPS", "GradcheckError", "Op", "Value", "backward", "compile", "edges", "enable_grad",
-    "gradcheck",
+    "gradcheck", "gradcheck_report", "GradcheckReport",
     "gradgradcheck", "gradients", "grad", "is_grad_enabled", "local_partials", "mean_of",
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",

@@ -25,11 +25,13 @@ Check = Callable[..., "tuple[type[ArithmeticError] | type[ValueError], str] | No
 
 @dataclass(frozen=True)
 class Domain:
-    """A set of reals an input may take: `test` decides it; `ranges` is where samplers draw from."""
+    """A set of reals an input may take: `test` decides it; `ranges` is where samplers draw from;
+    `breaks` are the points it leaves out between its pieces (relu's kink at 0, div's pole)."""
 
     name: str
     test: Callable[[float], bool]
     ranges: tuple[tuple[float, float], ...]
+    breaks: tuple[float, ...] = ()
 
     def __contains__(self, x: float) -> bool:
         return self.test(x)
@@ -39,7 +41,7 @@ class Domain:
 # finite differences and samplers stay honest there.
 REAL = Domain("any x", lambda x: math.isfinite(x), ((-4.0, 4.0),))
 POSITIVE = Domain("x > 0", lambda x: x > 0, ((0.05, 4.0),))
-NONZERO = Domain("x != 0", lambda x: x != 0, ((-4.0, -0.05), (0.05, 4.0)))
+NONZERO = Domain("x != 0", lambda x: x != 0, ((-4.0, -0.05), (0.05, 4.0)), breaks=(0.0,))
 EXPONENT = Domain("any k", lambda k: math.isfinite(k), ((-3.0, 3.0),))
 SLOPE = Domain("0 <= slope < 1", lambda k: 0 <= k < 1, ((0.0, 0.5),))
 
