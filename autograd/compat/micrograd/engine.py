@@ -29,6 +29,7 @@ def _lift(x: Any) -> Any:
 def _adopt(out: autograd.Value) -> Value:
     """The result of a stepgrad op, as this class: the same node (layouts are equal)."""
     out.__class__ = Value  # defined below, before any op runs
+    out.grad = 0  # micrograd's int 0, so reprs read as micrograd's
     return out
 
 
@@ -65,6 +66,7 @@ class Value(autograd.Value):
                             "own graph: make nodes with operators (a + b, a.relu()), not by "
                             "passing children and an op")
         super().__init__(data, label)
+        self.grad = 0  # micrograd's int 0 (the first backward makes it a float)
 
     @property
     def _prev(self) -> set[Value]:
