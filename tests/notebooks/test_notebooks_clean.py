@@ -11,7 +11,7 @@ from notebook_helpers import NAMES, NOTEBOOKS, stored
 README = NOTEBOOKS.parent / "README.md"
 
 
-def test_the_folder_holds_exactly_the_four_notebooks():
+def test_the_folder_holds_exactly_the_notebooks():
     assert sorted(p.name for p in NOTEBOOKS.iterdir() if not p.name.startswith(".")) == NAMES
 
 
