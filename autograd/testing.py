@@ -10,6 +10,9 @@ here reads the op table, so a new op is sampled (and tested) the moment it is ad
     @given(expressions())
     def test_my_engine(expr):
         assert gradcheck(expr, *expr.point, order=2)
+
+`check_engine(MyValue)` runs these graphs on a learner's own Value class and stepgrad's, and
+names each mistake (autograd/checkengine).
 """
 
 from __future__ import annotations

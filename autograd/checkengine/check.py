@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
-from autograd.checkengine import catalog, probes
+import autograd.checkengine.catalog as catalog  # modules, not the package: no import cycle
+import autograd.checkengine.details as details
+import autograd.checkengine.probes as probes
 from autograd.checkengine.consequences import inherited
 from autograd.checkengine.probes import Probe
 from autograd.checkengine.program import CATALOG_OPS, REFLECTED, Program, Run, close, run
@@ -131,9 +133,9 @@ class _Checker:
         reflected: dict[str, Case] = {}
         if seed is not None:
             root = seed.got.grads[0][-1]
-            self.add("seed", catalog.seed(f"in `{_line(seed)}` at {_at(seed.program)}, "
-                                          f"out.grad is {root!r} after backward() and "
-                                          f"{_wrong_input(seed)}"), seed)
+            self.add("seed", catalog.seed(f"in {details.where(seed)}, out.grad is {root!r} "
+                                          f"after backward() and {details.wrong_input(seed)}"),
+                     seed)
             self.skipped.append("a number above an op, reflected forms and the graph checks: "
                                 "the seed finding would fail them all")
         else:
@@ -146,22 +148,22 @@ class _Checker:
         for op, case in alone.items():
             if case not in explained and not self.inherited(op, case, failed):
                 self.single_op(op, case)
-        out_of_order = len(upstream) >= 2 and all(_zero_inputs(c) for c in upstream.values())
+        out_of_order = len(upstream) >= 2 and all(map(details.zero_inputs, upstream.values()))
         if out_of_order:
             case = next(iter(upstream.values()))
-            self.add("order", catalog.order(f"in `{_line(case)}`, the gradient of "
+            self.add("order", catalog.order(f"in `{details.line(case)}`, the gradient of "
                                             f"{case.program.names[len(case.program.inputs)]} "
                                             f"was still 0 when it was passed on"), case)
         else:
             for op, case in upstream.items():
                 if not self.inherited(op, case, failed):
-                    self.add(f"local-derivative:{op}",
-                             catalog.upstream(op, _line(case), _wrong_input(case)), case)
+                    self.add(f"local-derivative:{op}", catalog.upstream(
+                        op, details.line(case), details.wrong_input(case)), case)
         for op, case in reflected.items():
             if not self.inherited(f"r{op}", case, failed):
                 number = case.program.lines[0].operands[0].value  # type: ignore[union-attr]
                 self.add(f"reflected:{op}", catalog.reflected(
-                    op, f"`{_line(case)}` at {_at(case.program)}", number, _wrong(case)), case)
+                    op, details.where(case), number, details.wrong(case)), case)
         # The graph checks make constants as Value leaves: a refused number operand is no bar.
         ok = tuple(op for op in self.offered if op not in upstream and (
             op not in alone or alone[op].probe.variant == "number"))
@@ -181,7 +183,7 @@ class _Checker:
         """The output's grad not 1 after a pass, or every op's gradients off by one factor."""
         wrong_root = [c for c in alone.values() if c.kind == "seed"]
         scaled = [c for c in alone.values() if c.kind == "grads" and c.probe.variant == "alone"]
-        if len(scaled) < 2 or _common_factor(scaled) is None:
+        if len(scaled) < 2 or details.common_factor(scaled) is None:
             scaled = []
         cases = wrong_root + scaled
         return (cases[0] if cases else None), set(cases)
@@ -190,14 +192,14 @@ class _Checker:
         return inherited(key, case.program, case.got, self.cls, failed)
 
     def single_op(self, op: str, case: Case) -> None:
-        where = f"`{_line(case)}` at {_at(case.program)}"
+        where = details.where(case)
         if case.kind in ("raised", "forward"):
             raised = case.kind == "raised"
             detail = (f"raised {case.got.failed}" if raised else
                       f"gives {case.got.data[-1]!r} instead of {case.expected.data[-1]!r}")
             self.add(f"forward:{op}", catalog.forward(op, where, detail, raised), case)
         else:
-            detail = (_wrong_input(case) if case.got.error is None
+            detail = (details.wrong_input(case) if case.got.error is None
                       else f"it raised {case.got.failed}")
             self.add(f"local-derivative:{op}", catalog.local_derivative(op, where, detail), case)
 
@@ -206,18 +208,18 @@ class _Checker:
         reused = self.search_case("reuse", probes.graphs(ok, 4, leaves_reused_only=True),
                                   ("grads",))
         if reused is not None:
-            self.add("grad-overwritten", catalog.grad_overwritten(_reuse(reused)), reused)
+            self.add("grad-overwritten", catalog.grad_overwritten(details.reuse(reused)), reused)
             self.skipped.append("any graph and two backward calls: the grad-overwritten finding "
                                 "would fail them")
             return
         tangled = self.search_case("order", probes.graphs(ok, 6), ("grads",))
         if tangled is not None:
-            self.add("order", catalog.order(f"here {_wrong_input(tangled)}"), tangled)
+            self.add("order", catalog.order(f"here {details.wrong_input(tangled)}"), tangled)
         twice = self.search("double", probes.graphs(ok, 5, passes=2), self.doubles_wrong)
         if twice is not None:
             expected, got = run(Value, twice.program), run(self.cls, twice.program)
             case = Case(twice, expected, got, "passes")
-            name, want, have = _first_wrong(case)
+            name, want, have = details.first_wrong(case)
             first = got.grads[0][case.program.names.index(name)]
             self.add("double-count", catalog.double_count(
                 f"after two calls {name}.grad should be {want!r}, twice the first call's "
@@ -257,71 +259,3 @@ def _stack_depth() -> int:
         depth += 1
         frame = frame.f_back
     return depth
-
-
-def _line(case: Case) -> str:
-    program = case.program
-    return program.text(program.lines[0], "Value") if len(program.lines) == 1 else "; ".join(
-        f"{name} = {program.text(line)}" for name, line in
-        zip(program.names[len(program.inputs):], program.lines))
-
-
-def _at(program: Program) -> str:
-    return ", ".join(f"{name} = {value!r}" for name, value in program.inputs)
-
-
-def _first_wrong(case: Case) -> tuple[str, float | None, float | None]:
-    """The first input whose gradient is wrong: its name, stepgrad's grad and the engine's."""
-    program, passes = case.program, case.program.passes
-    want = case.expected.grads[-1]
-    have = case.got.grads[passes - 1] if len(case.got.grads) >= passes else None
-    for i, (name, _) in enumerate(program.inputs):
-        if have is None or not close(want[i], have[i]):
-            return name, want[i], None if have is None else have[i]
-    return program.inputs[0][0], want[0], have[0] if have else None
-
-
-def _wrong_input(case: Case) -> str:
-    name, want, have = _first_wrong(case)
-    return f"{name}.grad should be {want!r}, got {have!r}"
-
-
-def _wrong(case: Case) -> str:
-    """What went wrong, in a few words: an error, a value, or the first wrong gradient."""
-    if case.kind == "forward":
-        return f"gives {case.got.data[-1]!r} instead of {case.expected.data[-1]!r}"
-    if case.got.error is not None:
-        return f"raised {case.got.failed}"
-    return f"is wrong: {_wrong_input(case)}"
-
-
-def _reuse(case: Case) -> str:
-    """Which node is used twice in the smallest graph, and what its gradient became."""
-    program = case.program
-    uses = [0] * (len(program.inputs) + len(program.lines))
-    for line in program.lines:
-        for x in line.operands:
-            if isinstance(x, int):
-                uses[x] += 1
-    names = program.names
-    twice = [f"{names[i]} is used {n} times" for i, n in enumerate(uses) if n > 1]
-    return f"here {', '.join(twice) or 'a node is reused'}; {_wrong_input(case)}"
-
-
-def _zero_inputs(case: Case) -> bool:
-    """The inputs got no gradient at all where stepgrad's is not 0."""
-    inputs = range(len(case.program.inputs))
-    have = case.got.grads[-1] if case.got.grads else None
-    return have is not None and all(have[i] == 0 for i in inputs) and any(
-        case.expected.grads[-1][i] != 0 for i in inputs)
-
-
-def _common_factor(cases: list[Case]) -> float | None:
-    """The one factor (not 1) by which every case's input gradients are off, if there is one."""
-    ratios = [case.got.grads[-1][i] / case.expected.grads[-1][i]
-              for case in cases for i in range(len(case.program.inputs))
-              if case.got.grads and case.got.grads[-1][i] is not None
-              and abs(case.expected.grads[-1][i]) > 1e-9]
-    if not ratios or close(ratios[0], 1.0) or not all(close(r, ratios[0]) for r in ratios):
-        return None
-    return ratios[0]
