@@ -174,3 +174,16 @@ def test_autograd_and_the_compat_layer_import_without_hypothesis():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "lazy"
+
+
+def test_without_dot_jupyter_shows_the_table_and_says_why_there_is_no_drawing(reports,
+                                                                               monkeypatch):
+    import autograd.viz.rendering as rendering
+
+    def missing() -> str:
+        raise rendering.DotNotFoundError("Graphviz's `dot` program is not on PATH")
+
+    monkeypatch.setattr(rendering, "require_dot", missing)
+    page = reports[GradOverwritten]._repr_html_()
+    assert "<table" in page and "<svg" not in page
+    assert "(not drawn: Graphviz&#x27;s `dot` program is not on PATH)" in page
