@@ -1,24 +1,35 @@
 """stepgrad's engine: scalar reverse-mode autodiff you can step through, draw and property-test."""
 
-from autograd.anomaly import AnomalyError, detect_anomaly
-from autograd.backward import backward, grad, gradients, local_partials, value_and_grad
 from autograd.compiler import compile, is_tracing
-from autograd.explain import explain, text_graph
-from autograd.forward import Dual, jvp
-from autograd.gradcheck import (
+from autograd.core.backward import backward, gradients, local_partials
+from autograd.core.graph import edges, topological_order
+from autograd.core.mode import enable_grad, is_grad_enabled, no_grad
+from autograd.core.ops import OPS, Op
+from autograd.core.value import (
+    Value,
+    is_number,
+    max_of,
+    maximum,
+    mean_of,
+    min_of,
+    minimum,
+    stop_gradient,
+    sum_of,
+)
+from autograd.introspect.anomaly import AnomalyError, detect_anomaly
+from autograd.introspect.explain import explain, text_graph
+from autograd.introspect.stepper import Contribution, Step, backward_steps
+from autograd.tools.gradcheck import (
     GradcheckError,
     GradcheckReport,
     gradcheck,
     gradcheck_report,
     gradgradcheck,
 )
-from autograd.graph import edges, topological_order
-from autograd.mode import enable_grad, is_grad_enabled, no_grad
-from autograd.ops import OPS, Op
-from autograd.stepper import Contribution, Step, backward_steps
-from autograd.transforms import hessian, hvp, jacobian, vjp
-from autograd.userops import define_op
-from autograd.value import Value, mean_of, sum_of
+from autograd.transforms.forward import Dual, jvp
+from autograd.transforms.functional import grad, value_and_grad
+from autograd.transforms.jacobians import hessian, hvp, jacobian, vjp
+from autograd.transforms.userops import define_op
 from autograd.viz import draw_dot  # graphviz itself is imported only when drawing
 
 __all__ = [
@@ -28,5 +39,6 @@ __all__ = [
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",
     "text_graph", "Dual", "hessian", "hvp", "jacobian", "jvp", "vjp", "define_op", "is_tracing",
+    "is_number", "max_of", "maximum", "min_of", "minimum", "stop_gradient",
 ]
 __version__ = "0.1.0"

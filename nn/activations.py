@@ -16,6 +16,9 @@ from nn.tensors import as_value, map_leaves, shape_of, shown_shape
 class Activation(Module):
     """Applies `self.function` entrywise; the input must be Values/numbers in rectangular lists."""
 
+    name = ""  # what `Neuron(..., activation=name)` calls it (nn.ACTIVATIONS)
+    keeps_width = True
+
     def function(self, v: Value) -> Value:
         raise NotImplementedError
 
@@ -35,12 +38,16 @@ class Activation(Module):
 class ReLU(Activation):
     """max(x, 0), with relu'(0) = 0."""
 
+    name = "relu"
+
     def function(self, v: Value) -> Value:
         return v.relu()
 
 
 class Tanh(Activation):
     """The hyperbolic tangent, in (-1, 1)."""
+
+    name = "tanh"
 
     def function(self, v: Value) -> Value:
         return v.tanh()
@@ -49,6 +56,8 @@ class Tanh(Activation):
 class Sigmoid(Activation):
     """The logistic function 1 / (1 + exp(-x)), in (0, 1)."""
 
+    name = "sigmoid"
+
     def function(self, v: Value) -> Value:
         return v.sigmoid()
 
@@ -56,12 +65,16 @@ class Sigmoid(Activation):
 class Softplus(Activation):
     """log(1 + exp(x)): a smooth relu."""
 
+    name = "softplus"
+
     def function(self, v: Value) -> Value:
         return v.softplus()
 
 
 class LeakyReLU(Activation):
     """x for x > 0, else negative_slope * x (torch.nn.LeakyReLU's name and default, 0.01)."""
+
+    name = "leaky_relu"
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         self.negative_slope = check_number(negative_slope, "negative_slope", "LeakyReLU", 0.0,
@@ -76,6 +89,8 @@ class LeakyReLU(Activation):
 
 class Identity(Activation):
     """Passes its input on unchanged (numbers become constant Values)."""
+
+    name = "linear"
 
     def function(self, v: Value) -> Value:
         return v

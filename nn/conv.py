@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 
-from autograd import Value, mean_of, sum_of
+from autograd import Value, max_of, mean_of, sum_of
 from nn.module import Module, as_rng, check_count
 from nn.tensors import as_value, check_shape, flatten, map_leaves, shape_of, shown_shape
 
@@ -41,8 +41,9 @@ def _out_size(size: int, kernel: int, stride: int, padding: int, what: str, wher
 class Conv2d(Module):
     """A 2-D convolution (cross-correlation, as PyTorch), `[in_channels][H][W]` to `[out][H'][W']`.
 
-    out[o][i][j] = bias[o] + sum over c, r, s of weight[o][c][r][s] * x[c][i*stride + r - padding]
-    [j*stride + s - padding], where x is 0 outside the image; H' = (H + 2*padding - kh)//stride + 1.
+    `out[o][i][j] = bias[o] + sum over c, r, s of weight[o][c][r][s] *
+    x[c][i*stride + r - padding][j*stride + s - padding]`, where x is 0 outside the image;
+    `H' = (H + 2*padding - kh)//stride + 1`.
     `weight[o][c][r][s]` is nested lists (parameters named `weight.o.c.r.s`); `bias` one per o.
     Initialised as PyTorch: every weight and bias from U(+-1/sqrt(in_channels * kh * kw)).
     """
@@ -121,7 +122,7 @@ class _Pool2d(Module):
         self.kernel_size = _pair(kernel_size, "kernel_size", where)
         self.stride = self.kernel_size if stride is None else _pair(stride, "stride", where)
 
-    def pool(self, window: list) -> Value | float:
+    def pool(self, window: list) -> Value:
         raise NotImplementedError
 
     def forward(self, x: Image) -> list[list[list]]:
@@ -138,26 +139,16 @@ class _Pool2d(Module):
         return f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride})"
 
 
-def first_max(window: list) -> Value | float:
-    """The largest entry of a window itself, the first of equal ones; a NaN wins (as PyTorch)."""
-    best = window[0]
-    best_data = best.data if isinstance(best, Value) else best
-    for v in window[1:]:
-        d = v.data if isinstance(v, Value) else v
-        if d > best_data or (d != d and best_data == best_data):  # d != d: d is NaN
-            best, best_data = v, d
-    return best
-
-
 class MaxPool2d(_Pool2d):
-    """The largest value in each window: the window's winner is passed on as it is.
+    """The largest value in each window, recorded: `max_of(window)`, a left fold of `maximum`.
 
-    No new node is made: the output *is* the winning input Value, so backward sends the whole
-    gradient to it and none to the others (on ties, to the first in row-major order, as PyTorch).
+    The whole gradient goes to the window's winner, on ties the first in row-major order (as
+    PyTorch), and a NaN wins. The choice is made by recorded ops, not by reading `.data`, so a
+    compiled program picks each window's winner again at every call.
     """
 
-    def pool(self, window: list) -> Value | float:
-        return first_max(window)
+    def pool(self, window: list) -> Value:
+        return max_of(window)
 
 
 class AvgPool2d(_Pool2d):

@@ -11,16 +11,15 @@ import random
 from collections.abc import Callable, Sequence
 
 from autograd import Value, is_tracing, sum_of
+from nn.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
 from nn.module import Module, as_rng, check_count, check_number, shown
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
-    "relu": lambda v: v.relu(),
-    "tanh": lambda v: v.tanh(),
-    "sigmoid": lambda v: v.sigmoid(),
-    "leaky_relu": lambda v: v.leaky_relu(0.01),
-    "linear": lambda v: v,
+    module.name: module.function
+    for module in (ReLU(), Tanh(), Sigmoid(), Softplus(), LeakyReLU(0.01), Identity())
 }
-"""Activation functions by name: what `Neuron(..., activation=name)` accepts."""
+"""Activation functions by name, read off the activation modules (nn/activations.py): what
+`Neuron(..., activation=name)` accepts. `"leaky_relu"` has slope 0.01; `"linear"` is none."""
 
 INITS = ("uniform", "xavier", "he")
 """Weight initialisations: micrograd's U(-1, 1), Xavier/Glorot uniform, He (Kaiming) uniform."""
@@ -109,6 +108,9 @@ class Neuron(Module):
         """One output Value for `nin` inputs."""
         return self.fire(check_inputs(x, len(self.w), self))
 
+    def widths(self) -> tuple[int | None, int | None]:
+        return len(self.w), 1
+
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
 
@@ -140,6 +142,9 @@ class Layer(Module):
         """How many inputs the layer reads."""
         return len(self.neurons[0].w)
 
+    def widths(self) -> tuple[int | None, int | None]:
+        return self.nin, len(self.neurons)
+
     def __repr__(self) -> str:
         act = self.neurons[0].activation
         return f"Layer({self.nin}, {len(self.neurons)}, activation={act!r})"
@@ -150,6 +155,8 @@ class Dropout(Module):
 
     Regularisation: no unit can rely on one other. In eval mode it passes inputs through.
     """
+
+    keeps_width = True  # as many values out as in
 
     def __init__(self, p: float = 0.5, *, rng: random.Random | int | None = None) -> None:
         self.p = check_number(p, "p (the probability of zeroing an input)", "Dropout", 0.0,
@@ -217,6 +224,9 @@ class MLP(Module):
                 out = self.dropout(out)
         return out
 
+    def widths(self) -> tuple[int | None, int | None]:
+        return self.layers[0].nin, len(self.layers[-1].neurons)
+
     def __repr__(self) -> str:
         sizes = [len(layer.neurons) for layer in self.layers]
         return f"MLP({self.layers[0].nin}, {sizes}, {len(self.parameters())} parameters)"
@@ -231,17 +241,17 @@ class Sequential(Module):
                 raise TypeError(f"Sequential: item {i} must be a Module, got {type(m).__name__}")
         width = None  # how many values flow between modules here, where known
         for i, m in enumerate(modules):
-            nin, nout = _widths(m)
+            nin, nout = m.widths()
             if width is not None and nin is not None and nin != width:
                 raise ValueError(f"Sequential: item {i} ({m!r}) reads {nin} inputs, but the "
                                  f"module before it gives {width}")
-            width = nout if nout is not None else (width if _keeps_width(m) else None)
+            width = nout if nout is not None else (width if m.keeps_width else None)
         self.layers = list(modules)
         self.label_parameters()
 
     def forward(self, x: Sequence[Value | float]) -> list:
         """Each module's output fed to the next."""
-        nin = _widths(self)[0]
+        nin = self.widths()[0]
         # A flat list where the width is known (or nothing checks it); else the first module,
         # a Conv2d say, checks its own input (an image [channel][row][col] is not a flat list).
         out = check_inputs(x, nin, self) if nin is not None or not self.layers else x
@@ -252,34 +262,22 @@ class Sequential(Module):
         return out
 
 
+    def widths(self) -> tuple[int | None, int | None]:
+        """The first module's inputs and the last's outputs, where they are known."""
+        if not self.layers:
+            return None, None
+        return _first_width(self.layers, 0), _first_width(self.layers[::-1], 1)
+
     def __repr__(self) -> str:
         return f"Sequential({', '.join(repr(m) for m in self.layers)})"
-
-
-def _widths(m: Module) -> tuple[int | None, int | None]:
-    """(inputs read, outputs given) of a module, or None where it keeps or does not fix them."""
-    if isinstance(m, Neuron):
-        return len(m.w), 1
-    if isinstance(m, Layer):
-        return m.nin, len(m.neurons)
-    if isinstance(m, (MLP, Sequential)) and m.layers:
-        return _first_width(m.layers, 0), _first_width(m.layers[::-1], 1)
-    return None, None
-
-
-def _keeps_width(m: Module) -> bool:
-    """Dropout and activations pass on as many values as they get; a Conv2d or Flatten does not."""
-    from nn.activations import Activation
-
-    return isinstance(m, (Dropout, Activation))
 
 
 def _first_width(layers: Sequence[Module], side: int) -> int | None:
     """The first known width (0: inputs read, 1: outputs given) before a module changes it."""
     for layer in layers:
-        width = _widths(layer)[side]
+        width = layer.widths()[side]
         if width is not None:
             return width
-        if not _keeps_width(layer):
+        if not layer.keeps_width:
             return None
     return None

@@ -12,7 +12,7 @@ import math
 import random
 from collections.abc import Sequence
 
-from autograd import Value, sum_of
+from autograd import Value, is_tracing, sum_of
 from nn.layers import ACTIVATIONS, Layer, check_inputs
 from nn.module import Module, as_rng, check_count
 
@@ -38,6 +38,12 @@ class Embedding(Module):
     def forward(self, index: int) -> list[Value]:
         """The `embedding_dim` Values of row `index` (an int in 0..num_embeddings-1)."""
         n = self.num_embeddings
+        if isinstance(index, Value) and is_tracing():
+            raise TypeError("Embedding: the index is an input slot of autograd.compile (every "
+                            "number argument is), but an index chooses a row, a choice a "
+                            "compiled program cannot make again on new indices: capture the "
+                            "indices in f instead (its program then always reads those rows), "
+                            "or run this step on the dynamic engine")
         if isinstance(index, bool) or not isinstance(index, int):
             raise TypeError(f"Embedding: index must be an int in 0..{n - 1}, "
                             f"got {type(index).__name__}")

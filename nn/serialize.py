@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from nn.module import check_count, check_number, shown
+from nn.checks import check_count, check_number, shown
 
 FORMAT = "stepgrad.state_dict"
 VERSION = 1

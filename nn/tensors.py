@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value
-from autograd.value import is_number
+from autograd import Value, is_number
 
 
 def _is_list(x: object) -> bool:

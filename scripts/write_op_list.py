@@ -1,7 +1,8 @@
-"""Regenerate the README's op list from the op table: `python scripts/write_op_list.py [--check]`.
+"""Regenerate the docs' op list from the op table: `python scripts/write_op_list.py [--check]`.
 
-Each derivative is the table's own rule, evaluated on symbols that print themselves, so the README
-can never state a rule the engine does not use. `tests/test_readme.py` fails when it is stale.
+It writes the whole page docs/reference/operations.md. Each derivative is the table's own rule,
+evaluated on symbols that print themselves, so the docs can never state a rule the engine does not
+use. `tests/docs/test_op_list.py` fails when the page is stale.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograd.ops import OPS, Domain, Op  # noqa: E402 - after the path set-up above
-from autograd.symbolic import forward_expr, partial_exprs  # noqa: E402
-from autograd.value import Value  # noqa: E402
+from autograd.core.ops import OPS, Domain, Op  # noqa: E402 - after the path set-up above
+from autograd.core.value import Value  # noqa: E402
+from autograd.introspect.symbolic import forward_expr, partial_exprs  # noqa: E402
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-START, END = "<!-- section:ops -->", "<!-- /section:ops -->"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "reference" / "operations.md"
 
 
 def input_names(op: Op) -> list[str]:
@@ -25,19 +25,22 @@ def input_names(op: Op) -> list[str]:
 
 
 def rule_text(op: Op) -> str:
-    """The table's rule, evaluated on symbols (`autograd.symbolic`): `d/da = 1/b; d/db = -out/b`."""
+    """The table's rule on symbols (introspect/symbolic.py): `d/da = 1/b; d/db = -out/b`."""
     names = input_names(op)
     partials = partial_exprs(op, names, "out", op.param)
     return "; ".join(f"d/d{n} = {p}" for n, p in zip(names, partials))
 
 
 def usage(op: Op) -> str:
-    """How a user writes the op: an operator (`a * b`, `x ** k`, `-x`) or a method (`x.tanh()`)."""
+    """How a user writes the op: an operator (`a * b`, `x ** k`, `-x`) or a method (`x.tanh()`,
+    `a.maximum(b)`)."""
     names = input_names(op)
     if not op.symbol.isidentifier():  # an operator symbol
         operands = names + ([op.param] if op.param else [])
         return f" {op.symbol} ".join(operands)
     if hasattr(Value, op.name):
+        if op.arity == 2:
+            return f"a.{op.name}(b)"
         return f"x.{op.name}({op.param or ''})"
     return str(forward_expr(op, names))  # a unary operator, printed by its forward: -x, +x
 
@@ -57,45 +60,37 @@ def where(op: Op) -> str:
 
 
 def render() -> str:
-    """The whole ops section, markers excluded."""
+    """The whole page."""
     rows = [
         f"| `{op.name}` | `{usage(op)}` | `{rule_text(op)}` | {where(op)} | {op.doc} |"
         for op in OPS.values()
     ]
-    return "\n".join([INTRO, *rows])
+    return "\n".join([INTRO, *rows]) + "\n"
 
 
 INTRO = """\
-## Operations
+# Operations
 
-Generated from the op table ([`autograd/ops.py`](autograd/ops.py)) by
-`python scripts/write_op_list.py`; `tests/test_readme.py` fails when this list is stale. Each
+Generated from the op table ([`autograd.OPS`][autograd.OPS]) by
+`python scripts/write_op_list.py`; `tests/docs/test_op_list.py` fails when this list is stale. Each
 derivative is the table's own rule, printed by evaluating it on symbols; `out` is the op's
-result. "Smooth on" is where the op is differentiable and where the tests sample it; ops with a
-domain check raise `ValueError` or `ZeroDivisionError` outside their domain, naming the op and
-its operands.
+result, `step(x)` is 1 for x > 0 and else 0, `sign(x)` is -1, 0 or 1, and `picked(out, a)` is 1
+if the op returned its operand `a` and else 0. "Smooth on" is where the op is differentiable and
+where the tests sample it; ops with a domain check raise `ValueError` or `ZeroDivisionError`
+outside their domain, naming the op and its operands.
 
 | op | usage | derivative | smooth on; kink convention | what |
 |---|---|---|---|---|"""
 
 
-def replace_section(readme: str, body: str) -> str:
-    """The README with the ops section's body replaced."""
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{body}\n{END}{tail}"
-
-
 def main(argv: list[str]) -> int:
-    text = README.read_text()
-    fresh = replace_section(text, render())
+    fresh = render()
     if "--check" in argv:
-        if fresh != text:
-            print("README.md: the ops section is stale; run python scripts/write_op_list.py")
+        if not PAGE.exists() or PAGE.read_text() != fresh:
+            print(f"{PAGE.name} is stale; run python scripts/write_op_list.py")
             return 1
         return 0
-    if fresh != text:
-        README.write_text(fresh)
+    PAGE.write_text(fresh)
     return 0
 
 

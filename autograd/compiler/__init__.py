@@ -15,16 +15,8 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.backward import (
-    _PASSES,
-    _gc_paused,
-    _positions,
-    commit,
-    gradients,
-    one_position,
-    unusable_grad,
-)
 from autograd.compiler.codegen import generate
+from autograd.compiler.naming import escape, labelled, quoted
 from autograd.compiler.program import Program, build
 from autograd.compiler.trace import (
     LIVE,
@@ -41,6 +33,10 @@ from autograd.compiler.trace import (
     trace,
     unflatten,
 )
+from autograd.core.backward import PASSES, commit, gc_paused, gradients, unusable_grad
+from autograd.core.display import source_html
+from autograd.core.value import identity_key
+from autograd.transforms.argnums import normalize_argnums, one_position
 
 __all__ = ["CheckError", "Compiled", "compile", "is_tracing"]
 
@@ -56,9 +52,12 @@ class _Entry:
         self.program, self.live, self.slots = program, traced.live, traced.slots
         position = {node: k for k, node in enumerate(outputs)}
         # where each captured Value's, and each input slot's, gradient is in the result
-        # (with argnums only the slots' are returned: captured Values' .grad is not touched)
-        self.live_at = [position[i] for i, kind in enumerate(traced.kinds)
-                        if kind[0] == LIVE and i in position]
+        # (with argnums only the slots' are returned: captured Values' .grad is not touched;
+        # nor is a captured Value's that f's value does not depend on, as backward() does)
+        at = [(traced.live[kind[1]], position[i]) for i, kind in enumerate(traced.kinds)
+              if kind[0] == LIVE and i in position]
+        self.owed = [value for value, _ in at]
+        self.live_at = [k for _, k in at]
         self.slot_at = {kind[1]: position[i] for i, kind in enumerate(traced.kinds)
                         if kind[0] == SLOT and i in position}
         self.trace = traced if keep else None  # check=True compares node by node; else the
@@ -74,7 +73,7 @@ class Compiled:
             raise TypeError(f"compile: f must be callable, got {type(f).__name__}")
         self.f, self.check = f, bool(check)
         self._argnums = argnums
-        self._positions = None if argnums is None else _positions(argnums, "compile")
+        self._positions = None if argnums is None else normalize_argnums(argnums, fn="compile")
         self._programs: dict[Spec, _Entry] = {}
         self._names = parameter_names(f)
         numbers, spec = flatten(args, self._names)
@@ -87,8 +86,6 @@ class Compiled:
 
     def _repr_html_(self) -> str:
         """In Jupyter: the program's source, highlighted if pygments is installed."""
-        from autograd.display import source_html
-
         return source_html(self.source)
 
     @property
@@ -97,25 +94,26 @@ class Compiled:
         return len(self._programs)
 
     def _entry(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
-        with _gc_paused():  # compiling makes no cycles; collections would walk the whole graph
+        with gc_paused():  # compiling makes no cycles; collections would walk the whole graph
             return self._compile(args, numbers, spec)
 
     def _compile(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
+        slots = None if self._positions is None else self._slots(args)  # checked first
         traced = trace(self.f, spec, numbers)
         self._names = traced.names
-        paths: list[str] = []
-        flatten(args, traced.names, paths)
-        order = traced.order
+        places: list = []
+        flatten(args, traced.names, places)
+        reach = traced.reach  # the nodes after it are not f's value's: they have no gradient
         if self.check:
-            outputs = list(range(len(order)))
+            outputs = list(range(reach))
         elif self._positions is None:
-            outputs = [i for i, kind in enumerate(traced.kinds) if kind[0] == LIVE]
+            outputs = [i for i, kind in enumerate(traced.kinds[:reach]) if kind[0] == LIVE]
         else:
-            wanted = set(self._slots(args))
-            outputs = [i for i, kind in enumerate(traced.kinds)
+            wanted = set(slots)
+            outputs = [i for i, kind in enumerate(traced.kinds[:reach])
                        if kind[0] == SLOT and kind[1] in wanted]
-        code = generate(traced, outputs, paths, every_value=self.check)
-        program = build(code, _header(self.f, traced, self._positions, paths))
+        code = generate(traced, outputs, places, every_value=self.check)
+        program = build(code, _header(self.f, traced, self._positions))
         entry = _Entry(traced, program, outputs, keep=self.check)
         self._programs[spec] = entry
         return entry
@@ -126,11 +124,8 @@ class Compiled:
         for arg in args:
             starts.append(starts[-1] + len(flatten((arg,))[0]))
         out: list[int] = []
-        for i in self._positions:
-            if not -len(args) <= i < len(args):
-                raise IndexError(f"compile: argnums {i} is out of range for {len(args)} "
-                                 "arguments")
-            out.extend(range(starts[i % len(args)], starts[i % len(args) + 1]))
+        for i in normalize_argnums(self._positions, len(args), fn="compile"):
+            out.extend(range(starts[i], starts[i + 1]))
         return out
 
     def __call__(self, *args: Any) -> Any:
@@ -140,9 +135,8 @@ class Compiled:
         entry = self._programs.get(spec)
         if entry is None:
             entry = self._entry(args, numbers, spec)
-        live = entry.live
         try:
-            result = entry.program.run(numbers, live)
+            result = entry.program.run(numbers, entry.live)
         except Exception as error:  # noqa: BLE001 - replayed below, for the engine's own error
             failed: Exception | None = error
         else:
@@ -155,12 +149,13 @@ class Compiled:
         if self._positions is None:
             # backward() adds each gradient to 0.0 first, then to .grad; all sums before any
             # assignment, so a failing one (a .grad set to None) changes no .grad
-            with _PASSES:  # as backward(): from reading each .grad to writing it
+            owed = entry.owed
+            with PASSES:  # as backward(): from reading each .grad to writing it
                 try:
-                    totals = [v.grad + (0.0 + grads[k]) for v, k in zip(live, entry.live_at)]
+                    totals = [v.grad + (0.0 + grads[k]) for v, k in zip(owed, entry.live_at)]
                 except TypeError:
-                    raise unusable_grad(live, "backward") from None
-                commit(live, totals)
+                    raise unusable_grad(owed, "backward") from None
+                commit(owed, totals)
             return value
         per_slot = [0.0] * entry.slots
         for slot, k in entry.slot_at.items():
@@ -170,18 +165,25 @@ class Compiled:
         return value, (found[0] if one_position(self._argnums) else found)
 
 
-def _header(f: Callable, traced: Trace, positions: tuple | None, paths: list[str]) -> list[str]:
-    name = getattr(f, "__qualname__", type(f).__name__)
-    ops = sum(1 for kind in traced.kinds if kind[0] == OP)
+def _header(f: Callable, traced: Trace, positions: tuple | None) -> list[str]:
+    """The comment on top of the program; user text in it (f's name) escaped."""
+    name = escape(getattr(f, "__qualname__", type(f).__name__), limit=80)
+    reach = traced.reach
+    ops = sum(1 for kind in traced.kinds[:reach] if kind[0] == OP)
+    live = sum(1 for kind in traced.kinds[:reach] if kind[0] == LIVE)
     what = ("the gradients of arguments " + ", ".join(map(str, positions))
             if positions is not None else
             "the gradient of each captured Value (the caller adds it to .grad)")
+    unused = sum(1 for kind in traced.kinds[reach:] if kind[0] == OP)
+    also = [f"Also computes the {unused} ops f made that its value does not depend on: f "
+            "raises their errors too."] if unused else []
     return [
-        f"autograd.compile({name}): {len(traced.order)} nodes ({ops} ops), "
-        f"{traced.slots} input slots, {len(traced.live)} captured Values.",
+        f"autograd.compile({name}): {reach} nodes ({ops} ops), "
+        f"{traced.slots} input slots, {live} captured Values.",
         f"Computes f's value, then by the chain rule {what}.",
         "Frozen when traced: f's control flow, the graph's shape and every constant made in f",
         "(numbers read from .data included). Captured Values are read afresh at every call.",
+        *also,
     ]
 
 
@@ -204,14 +206,15 @@ def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,
     """check=True: the dynamic engine's value and gradient at every node must equal ours."""
     out, _ = run_f(f, spec, numbers)
     order, dynamic = gradients(out)
-    index = {node: i for i, node in enumerate(order)}
-    was_index = {node: i for i, node in enumerate(traced.order)}
-    if len(order) != len(traced.order):
+    index = {id(node): i for i, node in enumerate(order)}  # by id: `==` may be a subclass's
+    traced_order = traced.order[:traced.reach]  # the output's graph (then f's unused nodes)
+    was_index = {id(node): i for i, node in enumerate(traced_order)}
+    if len(order) != len(traced_order):
         raise CheckError(f"compile(check=True): f's graph now has {len(order)} nodes, the traced "
-                         f"one {len(traced.order)}: its structure changed")
-    for i, (node, was) in enumerate(zip(order, traced.order)):
-        if node._fn is not was._fn or [index[p] for p in node.parents] != \
-                [was_index[p] for p in was.parents]:
+                         f"one {len(traced_order)}: its structure changed")
+    for i, (node, was) in enumerate(zip(order, traced_order)):
+        if node._fn is not was._fn or [index[id(p)] for p in node.parents] != \
+                [was_index[id(p)] for p in was.parents]:
             raise CheckError(f"compile(check=True): node {i} ({_name(node, i)}) is no longer "
                              "the op it was when traced: f's structure changed")
         if not _same(values[i], node.data):
@@ -219,14 +222,16 @@ def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,
                              f"{values[i]!r} compiled, {node.data!r} on the dynamic engine")
     for i, node in enumerate(order):
         ours = 0.0 + grads[i]
-        if not _same(ours, dynamic[node]):
+        theirs = dynamic[identity_key(node)]
+        if not _same(ours, theirs):
             raise CheckError(f"compile(check=True): node {i} ({_name(node, i)}) has gradient "
-                             f"{ours!r} compiled, {dynamic[node]!r} on the dynamic engine")
+                             f"{ours!r} compiled, {theirs!r} on the dynamic engine")
 
 
 def _name(node: Any, i: int) -> str:
-    what = node._fn.name if node._fn is not None else "leaf"
-    return f"{node.label!r}, {what}" if node.label else f"node{i}, {what}"
+    """How check=True's errors name node i: its label (whatever was set as one) and op."""
+    what = escape(node._fn.name) if node._fn is not None else "leaf"
+    return f"{quoted(node.label)}, {what}" if labelled(node.label) else f"node{i}, {what}"
 
 
 def compile(f: Callable, *example_args: Any, argnums: int | Sequence[int] | None = None,

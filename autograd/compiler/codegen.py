@@ -6,7 +6,8 @@ rule does not read it is written inline there. Backward: one statement per chain
 exactly the order `backward()` adds them (for each node from the root down: its second
 operand, then its first), each local derivative the op table's own rule evaluated on code
 symbols. So the program does the same float operations in the same order as the engine,
-but for a region it can prove adds only zeros, which it skips at run time (skips.py).
+but for a region it can prove adds only zeros, which it skips at run time (skips.py). Nodes
+the output does not depend on get forward statements only, for their errors. Names: naming.py.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from autograd.compiler.naming import INPUTS, LIVE_VALUES, escape, labelled, quoted, variables
 from autograd.compiler.skips import BackwardRecord, Guard, regions
 from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
-from autograd.ops import FLOAT_MATH, PYTHON_OPERATORS
-
-INPUTS, LIVE_VALUES = "inputs", "captured"  # the program's two parameters
-
+from autograd.core.ops import FLOAT_MATH, OPS, PYTHON_OPERATORS, Op
 
 # One statement: its code ("" for a comment line), the comment shown after it in `.source`
 # ("" if none; CPython's compile() is given the code alone), and the variables it assigns.
@@ -39,28 +39,33 @@ class Code:
     values: list[str] | None  # every node's value too (for check=True), else None
 
 
-def generate(trace: Trace, outputs: list[int], slot_names: list[str],
+def generate(trace: Trace, outputs: list[int], places: list[Any],
              every_value: bool = False) -> Code:
     """Statements computing the root's value and the gradients of the nodes at `outputs`
-    (and, with `every_value`, returning every node's value as well)."""
+    (and, with `every_value`, returning the value of every node the root depends on).
+    `places`: each input slot's place in the arguments (`trace.flatten`'s)."""
     names = Names()
-    names.taken.update((INPUTS, LIVE_VALUES))
-    order = trace.order
-    var = _variables(trace, names, slot_names)
+    reach = trace.reach
+    var = variables(trace, places, names)
+    for name, kind in zip(var, trace.kinds):
+        if kind[0] != CONST:
+            names.variable(name)
     literal = [None if x.isidentifier() else x for x in var]  # constants are written in place
+    # a labelled node keeps a statement, and a gradient variable, of its own
+    marked = [label != "" if label.__class__ is str else labelled(label)
+              for label in [node.label for node in trace.order]]
     lines: list[Line] = [_unpack_inputs(trace, var),
                          ("", "# forward: each node from its operands, parents before children",
                           ())]
     shapes = _Shapes(names)
-    shape_of, fill_of, forward_text = _forward(trace, names, var, literal, shapes, lines,
+    shape_of, fill_of, forward_text = _forward(trace, names, var, marked, literal, shapes, lines,
                                                inline=not every_value)
-    work = BackwardRecord(len(order))
-    grad = _backward(trace, names, var, shapes, shape_of, fill_of, forward_text, outputs, lines,
-                     work)
+    work = BackwardRecord(reach)
+    grad = _backward(trace, names, var, marked, shapes, shape_of, fill_of, forward_text, outputs,
+                     lines, work)
     lines = _guarded(lines, regions(trace, work, outputs), names, var)
-    value = var[len(order) - 1]
-    return Code(names, lines, value, [grad[i] or "0.0" for i in outputs],
-                var if every_value else None)
+    return Code(names, lines, var[reach - 1], [grad[i] or "0.0" for i in outputs],
+                var[:reach] if every_value else None)
 
 
 MAX_INLINED = 40  # ops written into one forward expression, at most (a W1 neuron of 16
@@ -68,8 +73,8 @@ MAX_INLINED = 40  # ops written into one forward expression, at most (a W1 neuro
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2}  # the infix ops written inline, by Python's precedence
 
 
-def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | None],
-             shapes: _Shapes, lines: list[Line], inline: bool,
+def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
+             literal: list[str | None], shapes: _Shapes, lines: list[Line], inline: bool,
              ) -> tuple[list[_Shape | None], list[list[str]], list[str]]:
     """The forward statements, appended to `lines`; returns each node's shape, its variable
     operands then itself (its rule's fields), and its forward as backward comments show it.
@@ -92,11 +97,15 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
     pending: dict[int, str] = {}  # inline expressions waiting for their consumer
     size = [1] * n  # ops in a node's expression
     into = [-1] * n  # where a node is written inline
-    last = n - 1  # the root: its value is returned
+    last = trace.reach - 1  # the root: its value is returned
     for i, (node, kind) in enumerate(zip(order, kinds)):
+        if i == trace.reach:
+            lines.append(("", "# not used by f's value: computed for the errors f raises on "
+                              "the dynamic engine", ()))
         if kind[0] == LIVE:
+            shown = f" {quoted(node.label)}" if marked[i] else ""
             lines.append((f"{var[i]} = {LIVE_VALUES}[{kind[1]}].data",
-                          f"  # captured Value{_label(node)}", (var[i],)))
+                          f"  # captured Value{shown}", (var[i],)))
             if node._fn is None:
                 continue
         elif kind[0] != OP:  # an input slot or a constant: no statement of its own
@@ -121,7 +130,7 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
         if kind[0] != OP:
             text[i] = f"{var[i]} = {expr}"
             continue
-        if inline and shape.precedence and uses[i] == 1 and i != last and not node.label \
+        if inline and shape.precedence and uses[i] == 1 and i != last and not marked[i] \
                 and kinds[consumer[i]][0] == OP \
                 and k not in shapes.rule(shape, node).reads:  # k: the node's own field
             pending[i] = text[i] = expr
@@ -130,9 +139,10 @@ def _forward(trace: Trace, names: Names, var: list[str], literal: list[str | Non
         if check is not None:
             args = ", ".join((*(var[j] for j in js), *(() if param is None else (param,))))
             fail = names.bind("DomainFailure", DomainFailure)
-            lines.append((f"if {names.bind('check_' + node._fn.name, check)}({args}) "
-                          f"is not None: raise {fail}({i})", "", ()))
-        text[i] = _state(var[i], expr, size[i], shape.comment, lines)
+            lines.append((f"if {_global(names, node._fn, 'check_', check, 'user_checks')}"
+                          f"({args}) is not None: raise {fail}({i})", "", ()))
+        note = f"label {quoted(node.label)}" if marked[i] and var[i] == f"node{i}" else ""
+        text[i] = _state(var[i], expr, size[i], shape.comment, lines, note)
     host = list(range(n))
     for i in range(n - 1, -1, -1):  # consumers first: the statement each inlined node is in
         if into[i] >= 0:
@@ -175,10 +185,14 @@ def _inline(i: int, node, waiting: list[tuple[int, int]], fill: list[str], shape
     return texts
 
 
-def _state(name: str, expr: str, size: int, comment: str, lines: list[Line]) -> str:
-    """Append the statement `name = expr` (`size` ops; `comment` if one); returns it as the
-    backward's comments show it (a long expression by its end)."""
-    lines.append((f"{name} = {expr}", comment if size == 1 else "", (name,)))
+def _state(name: str, expr: str, size: int, comment: str, lines: list[Line],
+           note: str = "") -> str:
+    """Append the statement `name = expr` (`size` ops; `comment` if one, and `note`); returns
+    it as the backward's comments show it (a long expression by its end)."""
+    comment = comment if size == 1 else ""
+    if note:
+        comment = f"{comment}, {note}" if comment else f"  # {note}"
+    lines.append((f"{name} = {expr}", comment, (name,)))
     return f"{name} = {expr if size == 1 else _tail(expr)}"
 
 
@@ -236,20 +250,6 @@ def _guarded(lines: list[Line], guards: list[Guard], names: Names, var: list[str
     return out
 
 
-def _variables(trace: Trace, names: Names, slot_names: list[str]) -> list[str]:
-    """A name per node: the slot's argument path, else the label, else `node{i}` (constants:
-    their exact literal)."""
-    var: list[str] = []
-    for i, (node, kind) in enumerate(zip(trace.order, trace.kinds)):
-        if kind[0] == CONST:
-            var.append(names.literal(node.data))
-        elif kind[0] == SLOT:
-            var.append(names.fresh(slot_names[kind[1]]))
-        else:
-            var.append(names.fresh(node.label or f"node{i}"))
-    return var
-
-
 def _unpack_inputs(trace: Trace, var: list[str]) -> Line:
     targets = ["_"] * trace.slots
     for i, kind in enumerate(trace.kinds):
@@ -261,15 +261,19 @@ def _unpack_inputs(trace: Trace, var: list[str]) -> Line:
     return (f"{shown} = {INPUTS}", "", tuple(t for t in targets if t != "_"))
 
 
-def _label(node) -> str:
-    return f" {node.label!r}" if node.label else ""
+def _global(names: Names, op: Op, prefix: str, obj: Any, table: str) -> str:
+    """How the program reads `obj`, a built-in op's function (by its name with `prefix`) or a
+    user op's (an entry of `table`: a user's op name is never a name in the program)."""
+    if op.name.__class__ is str and OPS.get(op.name) is op:
+        return names.bind(prefix + op.name, obj)
+    return names.entry(table, obj)
 
 
 class DomainFailure(Exception):
     """Raised by a program when an op's domain check fails: the caller replays f to say why."""
 
 
-def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
+def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], shapes: _Shapes,
               shape_of: list[_Shape | None], fill_of: list[list[str]], forward_text: list[str],
               outputs: list[int], lines: list[Line], work: BackwardRecord) -> list[str | None]:
     """The backward statements; returns each node's gradient variable (None if not needed).
@@ -279,17 +283,18 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
     needed = [False] * len(order)
     for i in outputs:
         needed[i] = True
-    for i, js in enumerate(parents):
+    for i in range(trace.reach):
+        js = parents[i]
         if not needed[i]:
             for j in js:
                 if needed[j]:
                     needed[i] = True
                     break
     grad: list[str | None] = [None] * len(order)
-    root = len(order) - 1
+    root = trace.reach - 1
     lines.append(("", "# backward: the chain rule from the root down, as backward() runs it", ()))
     if needed[root]:
-        grad[root] = names.fresh(f"{var[root]}_grad")
+        grad[root] = names.variable(f"{var[root]}_grad")
         lines.append((f"{grad[root]} = 1.0", "", (grad[root],)))
     owned = [False] * len(order)  # a gradient in a variable of its own (others share one)
     kinds, renames, first, first_rename = trace.kinds, work.renames, work.first, work.first_rename
@@ -307,7 +312,7 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
             locals_ = rule.partials if rule.plain else \
                 [(None if t is None else t.format(*fill), r) for t, r in rule.partials]
         else:  # the rule is called: each local derivative is in a variable of its own
-            targets = [names.fresh(f"{var[i]}_d{k}") for k in range(len(js))]
+            targets = [names.variable(f"{var[i]}_d{k}") for k in range(len(js))]
             lines.append((rule.call.format(*fill, *targets), rule.comment, tuple(targets)))
             locals_ = [(t, False) for t in targets]
         comment = f"  # {forward_text[i]}"
@@ -322,19 +327,19 @@ def _backward(trace: Trace, names: Names, var: list[str], shapes: _Shapes,
                 work.gated[j] = True
             product = up if local is None else f"{local} * {up}"  # None: the rule said 1
             if grad[j] is None:
-                if local is None and not order[j].label and kinds[j][0] != SLOT:
+                if local is None and not marked[j] and kinds[j][0] != SLOT:
                     grad[j] = up  # an unlabelled node passed g unchanged shares g's variable
                     renames.append((i, j, None, up))
                     continue
-                grad[j] = name = names.fresh(f"{var[j]}_grad" if kinds[j][0] != CONST else
-                                             f"node{j}_grad")
+                grad[j] = name = names.variable(f"{var[j]}_grad" if kinds[j][0] != CONST else
+                                                f"node{j}_grad")
                 owned[j] = True
                 renames.append((i, j, None, name))
                 lines.append((f"{name} = {product}", comment, (name,)))
             elif owned[j]:
                 lines.append((f"{grad[j]} += {product}", comment, (grad[j],)))
             else:  # the shared variable must not change: the sum gets a variable of its own
-                shared, grad[j] = grad[j], names.fresh(f"{var[j]}_grad")
+                shared, grad[j] = grad[j], names.variable(f"{var[j]}_grad")
                 owned[j] = True
                 renames.append((i, j, shared, grad[j]))
                 lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
@@ -408,10 +413,10 @@ class _Shapes:
             else:
                 names.literal(node._param)  # bound before the op, as when written per node
                 args, shows_param = [*operands, "{param}"], True
-            expr = f"{names.bind(op.name, op.forward)}({', '.join(args)})"
+            expr = f"{_global(names, op, '', op.forward, 'user_ops')}({', '.join(args)})"
         precedence = _PRECEDENCE.get(symbol, 0) if len(operands) == 2 and op.check is None \
             and node._param is None else 0
-        return _Shape(expr, shows_param, f"  # {op.name}", consts, precedence)
+        return _Shape(expr, shows_param, f"  # {escape(op.name)}", consts, precedence)
 
     def rule(self, shape: _Shape, node) -> _Rule:
         """The rule's templates for `shape` (`node` one of its nodes), made the first time."""
@@ -440,14 +445,14 @@ class _Shapes:
         except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
             pass
         # The rule needs real numbers (it branches, say): call it, as backward() does.
-        rule = names.bind(f"partials_{op.name}", op.partials)
+        rule = _global(names, op, "partials_", op.partials, "user_partials")
         floats = names.bind("FLOAT_MATH", FLOAT_MATH)
         targets = [f"{{{k + 1 + j}}}" for j in range(len(args))]
         shown = ", ".join((*(a.text for a in args),
                            *(names.literal(p) for p in param), out.text))
         call = (f"{', '.join(targets)}{',' if len(targets) == 1 else ''} = "
                 f"{rule}({floats}, {shown})")
-        shape.rule = _Rule([], False, call, f"  # {op.name}'s rule, called",
+        shape.rule = _Rule([], False, call, f"  # {escape(op.name)}'s rule, called",
                            gates=(True,) * len(args), reads=frozenset(range(k + 1)))
         return shape.rule
 

@@ -15,10 +15,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autograd.compiler.codegen import INPUTS, LIVE_VALUES, Code, Line
+from autograd.compiler.codegen import Code, Line
+from autograd.compiler.naming import INPUTS, LIVE_VALUES, PROGRAM
 
 PART = 100_000  # statements per function: W1 (~48,600) in one runs fastest
-_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*")
+_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*", re.ASCII)  # every name is ASCII (naming.py)
 _serial = itertools.count()
 
 
@@ -37,7 +38,7 @@ def build(code: Code, header: list[str]) -> Program:
     lines = [*code.lines, (f"return {code.value}, {shown}", "", ())]
     params = f"{INPUTS}, {LIVE_VALUES}"
     if len(lines) <= PART:
-        functions = [("def program(" + params + "):", lines)]
+        functions = [(f"def {PROGRAM}({params}):", lines)]
     else:
         functions = _parts(lines, params)
     shown_lines, texts = _texts(header, functions)
@@ -52,7 +53,7 @@ def build(code: Code, header: list[str]) -> Program:
     # for the whole would be new to the process, where each part's is reused by the next).
     for text in texts:
         exec(compile(text, filename, "exec"), namespace)  # noqa: S102 - our own generated code
-    return Program(source, namespace["program"])
+    return Program(source, namespace[PROGRAM])
 
 
 def _texts(header: list[str], functions: list[tuple[str, list[Line]]],
@@ -123,4 +124,4 @@ def _parts(lines: list[Line], params: str) -> list[tuple[str, list[Line]]]:
         else:
             driver.append((f"return _part{k}({args})", "", ()))
         functions.append((f"def _part{k}({args}):", body))
-    return [*functions, ("def program(" + params + "):", driver)]
+    return [*functions, (f"def {PROGRAM}({params}):", driver)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograd.compiler.trace import OP, Trace
-from autograd.ops import FINITE_IMPLIES_FINITE_OPERANDS
+from autograd.core.ops import FINITE_IMPLIES_FINITE_OPERANDS
 
 MIN_STATEMENTS = 16  # smaller regions are not worth the test (a W1 neuron's is 33 statements)
 MAX_DEPTH = 4  # regions nest at most this deep (a sample, then a relu unit in it)
@@ -73,7 +73,7 @@ class Guard:
 
 def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guard]:
     """The regions worth a test, outermost first where they nest."""
-    parents, n = trace.parents, len(trace.order)
+    parents, n = trace.parents, trace.reach  # the nodes after reach have no backward
     top = n  # the region of everything (an index of its own): never skipped, never left
     # owner[v]: the innermost candidate region holding v (the meet of its consumers'); a
     # candidate's owner encloses it. chain[v]: the candidate regions v is in, innermost first

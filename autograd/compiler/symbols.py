@@ -10,12 +10,13 @@ it) raises `NotSymbolic`, and the generator calls the rule itself instead.
 
 from __future__ import annotations
 
-import keyword
 import math
+import struct
 from collections.abc import Callable
 from typing import Any
 
-from autograd.ops import ALWAYS_FINITE, FLOAT_MATH
+from autograd.compiler.naming import reserved
+from autograd.core.ops import ALWAYS_FINITE, FLOAT_MATH
 
 
 class NotSymbolic(TypeError):
@@ -23,47 +24,68 @@ class NotSymbolic(TypeError):
 
 
 class Names:
-    """Unique Python names for one program: variables, and the globals the program calls."""
+    """The names of one program: its variables, each given once, and the globals it reads.
+
+    Variables come from `naming.variables` and names derived from them (`x_grad`); globals are
+    the program's own names (`naming.reserved()`), or entries of a table (`user_ops[0]`) for
+    anything else: a user op, a constant that has no exact literal.
+    """
 
     def __init__(self) -> None:
         self.taken: set[str] = set()
         self.globals: dict[str, Any] = {}
-        self._bound: dict[int, str] = {}  # id(object) -> its global name
+        self.own = reserved()
+        self._bound: dict[int, str] = {}  # id(object) -> how the program reads it
 
-    def fresh(self, wanted: str) -> str:
-        """`wanted` as a valid identifier not used yet (suffixed _2, _3, ... if it is)."""
-        if wanted.isidentifier() and wanted not in self.taken and wanted[0] != "_" \
-                and not keyword.iskeyword(wanted):
-            self.taken.add(wanted)
-            return wanted
-        name = "".join(c if c.isalnum() or c == "_" else "_" for c in wanted).strip("_") \
-            or "node"
-        if name[0].isdigit() or not name.isidentifier() or keyword.iskeyword(name):
-            name = "v_" + name
-        candidate, n = name, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{name}_{n}"
-        self.taken.add(candidate)
-        return candidate
+    def variable(self, name: str) -> str:
+        """Claim `name` for one variable; naming's rule makes a second claim impossible."""
+        if name in self.taken:
+            raise AssertionError(f"compile: the variable name {name!r} was given twice")
+        self.taken.add(name)
+        return name
 
     def bind(self, wanted: str, obj: Any) -> str:
-        """A global name for `obj` (the same name every time it is asked for)."""
+        """A global name for `obj` (the same every time it is asked for): `wanted`, one of the
+        program's own names, or, should that one be bound to something else, a table entry."""
         known = self._bound.get(id(obj))
         if known is not None:
             return known
-        name = self.fresh(wanted)
-        self.globals[name] = obj
-        self._bound[id(obj)] = name
+        if wanted not in self.own or wanted in self.globals:
+            return self.entry("functions", obj)
+        self.globals[wanted] = obj
+        self._bound[id(obj)] = wanted
+        return wanted
+
+    def entry(self, table: str, obj: Any) -> str:
+        """`obj` as an entry of the global list `table` (`user_ops[2]`): no name from user text."""
+        known = self._bound.get(id(obj))
+        if known is not None:
+            return known
+        rows = self.globals.setdefault(table, [])
+        name = self._bound[id(obj)] = f"{table}[{len(rows)}]"
+        rows.append(obj)
         return name
 
     def literal(self, x: Any) -> str:
-        """A number as exact source: `repr` for finite floats and ints, a bound name otherwise."""
+        """A number as exact source: `repr` of a float or a small int; a bound name for inf and
+        nan, and a table entry for anything else (a float subclass, a NaN with a payload)."""
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise NotSymbolic(f"not a number: {x!r}")
-        if isinstance(x, float) and not math.isfinite(x):  # bound by identity: exact bits
-            return self.bind("nan" if x != x else ("inf" if x > 0 else "minus_inf"), x)
-        return repr(x)
+        kind = x.__class__
+        if kind is float:
+            if math.isfinite(x):
+                return float.__repr__(x)
+            if x == x:
+                return self.bind("inf", math.inf) if x > 0 else self.bind("minus_inf", _MINUS_INF)
+            if struct.pack("<d", x) == _NAN_BITS:
+                return self.bind("nan", math.nan)
+        elif kind is int and x.bit_length() <= 64:
+            return int.__repr__(x)
+        return self.entry("constants", x)  # the very object: no text of ours can differ
+
+
+_MINUS_INF = -math.inf
+_NAN_BITS = struct.pack("<d", math.nan)
 
 
 class Sym:

@@ -4,14 +4,17 @@ Every number in the (nested) arguments is an input slot. `f` runs twice on fresh
 from the same numbers: a node that is the same object in both runs existed outside `f` (a
 captured Value, e.g. a model parameter) and is *live*, read afresh at every call; a leaf that
 differs is a constant made inside `f`. The two graphs must agree node for node, else `f` is not
-replayable (it draws random numbers, as a Dropout in training mode does, or keeps state).
+replayable (it draws random numbers, as a Dropout in training mode does, or keeps state). The
+global `random` state is never read or set: a thread drawing from it meanwhile is unaffected.
+
+A node f makes that its output does not depend on is kept too (after the output's graph), so
+the program computes it and raises the domain errors f raises: the mode's watcher lists them.
 """
 
 from __future__ import annotations
 
 import inspect
 import math
-import random
 import reprlib
 import struct
 from collections.abc import Callable, Sequence
@@ -19,10 +22,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import mode
-from autograd.backward import _nesting
-from autograd.graph import topological_order
-from autograd.value import Value, is_number
+from autograd.core import mode
+from autograd.core.graph import depth_first, topological_order
+from autograd.core.value import Value, identity_key, is_number
+from autograd.transforms.functional import nesting
 
 Spec = tuple  # preorder tokens: None for a number, (list, n) or (tuple, n) for a container
 
@@ -38,11 +41,12 @@ def is_tracing() -> bool:
 
 
 def flatten(args: tuple, names: Sequence[str] = (),
-            paths: list[str] | None = None) -> tuple[list[float], Spec]:
+            places: list[Any] | None = None) -> tuple[list[float], Spec]:
     """The numbers in `args` (depth first, in order) and the structure they sit in.
 
     Raises TypeError naming the argument (by `names`, f's parameter names) that is not a number
-    or a list/tuple of them; fills `paths` with each number's name (`xs[0][1]`) if given.
+    or a list/tuple of them; fills `places` with each number's place, `((1, 0), 1)` for
+    `args[1][0][1]`, if given.
     Iterative: no recursion, however deep the nesting.
     """
     numbers: list[float] = []
@@ -54,16 +58,16 @@ def flatten(args: tuple, names: Sequence[str] = (),
         if kind is float:
             numbers.append(item)
             spec.append(None)
-            if paths is not None:
-                paths.append(path_name(where, names))
+            if places is not None:
+                places.append(where)
         elif kind is list or kind is tuple:
             spec.append((kind, len(item)))
             stack.extend((x, (where, i)) for i, x in reversed(list(enumerate(item))))
         elif is_number(item):
             numbers.append(_as_float(item))
             spec.append(None)
-            if paths is not None:
-                paths.append(path_name(where, names))
+            if places is not None:
+                places.append(where)
         else:
             raise TypeError(f"compile: argument {path_name(where, names)} must be a number or a "
                             f"(nested) list or tuple of numbers, got {type(item).__name__} "
@@ -115,7 +119,10 @@ def unflatten(spec: Spec, leaves: Sequence[Any]) -> Any:
 
 @dataclass
 class Trace:
-    """f's graph in topological order, each node with its kind, and what the program reads."""
+    """f's graph in topological order, each node with its kind, and what the program reads.
+
+    `order[:reach]` is the output's graph, as `backward()` orders it (the output last); then
+    come the nodes f made that the output does not depend on, and their other operands."""
 
     order: list[Value]
     kinds: list[tuple]  # per node: (SLOT, k) | (LIVE, j) | (CONST, x) | (OP,)
@@ -125,6 +132,7 @@ class Trace:
     slots: int  # how many input slots
     names: list[str]  # f's parameter names, for naming slots
     spec: Spec
+    reach: int  # how many nodes the output depends on (itself included)
 
 
 def parameter_names(f: Callable) -> list[str]:
@@ -139,14 +147,15 @@ def parameter_names(f: Callable) -> list[str]:
 def refuse_mode(where: str) -> None:
     """Raise if the current mode makes a compiled program mean something else than backward()."""
     current = mode.get_mode()
-    if current.watcher is not None:  # anomaly mode, or another watcher of the engine
+    if current.watcher is not None and current.watcher.__class__ is not _Recorder:
+        # anomaly mode, or another watcher of the engine (a trace's own is not one)
         raise RuntimeError(f"{where}: anomaly mode records where each node was made and checks "
                            "every gradient, which a compiled program does not replay; call f "
                            "itself inside detect_anomaly()")
     if not current.grad:
         raise RuntimeError(f"{where}: inside no_grad nothing is recorded, so there is no graph "
                            "to compile or gradient to compute; call it outside no_grad")
-    if _nesting.get() > 0:
+    if nesting.get() > 0:
         raise RuntimeError(f"{where}: inside grad()/value_and_grad()'s f the gradients must be "
                            "recorded Values (create_graph), which a compiled program does not "
                            "make; call f itself there")
@@ -162,49 +171,82 @@ def run_f(f: Callable, spec: Spec, numbers: list[float]) -> tuple[Value, list[Va
     return out, leaves
 
 
+class _Recorder:
+    """The mode's watcher while f is traced: it lists every node f makes, unused ones too."""
+
+    def __init__(self) -> None:
+        self.made: list[Value] = []
+        self.on_forward = self.made.append  # a C call per node: tracing stays fast
+
+    def on_domain_error(self, message: str) -> str:
+        return message
+
+    def on_backward_error(self, node: Any, error: ArithmeticError) -> ArithmeticError:
+        return error
+
+    def on_gradients(self, order: list, grads: dict) -> None:
+        pass
+
+    def on_seed(self, root: Any, seed: Any) -> None:
+        pass
+
+    def on_step(self, node: Any, contributions: Any) -> None:
+        pass
+
+
+def _graph(f: Callable, spec: Spec, numbers: list[float],
+           ) -> tuple[list[Value], dict[int, int], int, list[Value]]:
+    """f's nodes on fresh leaves: the output's graph in topological order, then each node f
+    made that the output does not depend on (after its operands); each node's position, by
+    `id` (a Value subclass may define `==`); how many the output depends on; and the leaves."""
+    recorder = _Recorder()
+    with mode.switched(watcher=recorder):
+        out, leaves = run_f(f, spec, numbers)
+    order = topological_order(out)
+    index = {id(node): i for i, node in enumerate(order)}
+    reach = len(order)
+    unused = [node for node in recorder.made if node._fn is not None and id(node) not in index]
+    if unused:
+        order.extend(depth_first(unused, {identity_key(node) for node in order}))
+        index.update((id(node), i) for i, node in enumerate(order) if i >= reach)
+    return order, index, reach, leaves
+
+
 def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
     """Run f twice on the same numbers and sort its nodes into slots, live, constants and ops."""
     refuse_mode("compile")
-    state = random.getstate()
     token = _tracing.set(True)
     try:
-        first, leaves1 = run_f(f, spec, numbers)
-        order1 = topological_order(first)
-        out, leaves = run_f(f, spec, numbers)
+        order1, index1, reach1, leaves1 = _graph(f, spec, numbers)
+        order, index, reach, leaves = _graph(f, spec, numbers)
     finally:
         _tracing.reset(token)
-    if random.getstate() != state:
-        random.setstate(state)
-        raise ValueError("compile: f drew numbers from the random module while tracing; the "
-                         "compiled program would replay the same draws at every call. Pass "
-                         "random numbers in as arguments instead")
-    order = topological_order(out)
-    slot1 = {leaf: k for k, leaf in enumerate(leaves1)}
-    slot2 = {leaf: k for k, leaf in enumerate(leaves)}
-    index = {node: i for i, node in enumerate(order)}
-    index1 = {node: i for i, node in enumerate(order1)}
-    if len(order1) != len(order):
-        _differs(f"{len(order1)} nodes, then {len(order)}")
+    # Every map of nodes is keyed by id: the lists above keep the nodes alive meanwhile.
+    slot1 = {id(leaf): k for k, leaf in enumerate(leaves1)}
+    slot2 = {id(leaf): k for k, leaf in enumerate(leaves)}
+    if len(order1) != len(order) or reach1 != reach:
+        _differs(f"{reach1} nodes and {len(order1) - reach1} unused, then {reach} and "
+                 f"{len(order) - reach}")
     kinds: list[tuple] = []
     live: list[Value] = []
-    parents = [[index[p] for p in node.parents] for node in order]
+    parents = [[index[id(p)] for p in node.parents] for node in order]
     for i, (n1, node) in enumerate(zip(order1, order)):
         if n1 is node:
             kinds.append((LIVE, len(live)))
             live.append(node)
-        elif node in slot2:
-            if slot1.get(n1) != slot2[node]:
-                _differs(f"node {i} is input slot {slot2[node]}, first {_what(n1, slot1)}")
-            kinds.append((SLOT, slot2[node]))
+        elif id(node) in slot2:
+            if slot1.get(id(n1)) != slot2[id(node)]:
+                _differs(f"node {i} is input slot {slot2[id(node)]}, first {_what(n1, slot1)}")
+            kinds.append((SLOT, slot2[id(node)]))
         elif node._fn is None:
-            if n1._fn is not None or n1 in slot1 or bits(n1.data) != bits(node.data):
+            if n1._fn is not None or id(n1) in slot1 or bits(n1.data) != bits(node.data):
                 _differs(f"node {i} is the constant {node.data!r}, first {_what(n1, slot1)}")
             kinds.append((CONST, node.data))
         else:
             param1, param = n1._param, node._param
             same = (n1._fn is node._fn
                     and (param1 is param or bits(param1) == bits(param))
-                    and [index1[p] for p in n1.parents] == parents[i])
+                    and [index1[id(p)] for p in n1.parents] == parents[i])
             if not same:
                 _differs(f"node {i} is {node._fn.name} of nodes {parents[i]}, first "
                          f"{_what(n1, slot1, index1)}")
@@ -213,7 +255,8 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
     for js in parents:
         for j in js:
             uses[j] += 1
-    return Trace(order, kinds, parents, uses, live, len(numbers), parameter_names(f), spec)
+    return Trace(order, kinds, parents, uses, live, len(numbers), parameter_names(f), spec,
+                 reach)
 
 
 def bits(x: float | None) -> bytes | None:
@@ -222,17 +265,17 @@ def bits(x: float | None) -> bytes | None:
 
 
 def _what(node: Value, slots: dict, index: dict | None = None) -> str:
-    if node in slots:
-        return f"input slot {slots[node]}"
+    if id(node) in slots:
+        return f"input slot {slots[id(node)]}"
     if node._fn is None:
         return f"a leaf {node.data!r}"
-    parents = [index[p] for p in node.parents] if index else "?"
+    parents = [index[id(p)] for p in node.parents] if index else "?"
     return f"{node._fn.name} of nodes {parents}"
 
 
 def _differs(detail: str) -> None:
     raise ValueError(
         "compile: f built two different graphs from the same arguments (" + detail + "), so one "
-        "trace cannot stand for every call. f must be deterministic: a Dropout in training mode "
-        "draws a new mask each call (call model.eval(), or pass masks in as arguments), and f "
-        "must not keep state between calls")
+        "trace cannot stand for every call. f must be deterministic: it must not draw random "
+        "numbers (pass them in as arguments; a Dropout in training mode draws a new mask each "
+        "call: call model.eval(), or pass masks in) nor keep state between calls")

@@ -7,14 +7,17 @@ A record is named by its label, else as the step-through text names it (`x*w`, `
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from autograd.backward import local_partials
-from autograd.explain import Names, printable
-from autograd.graph import edges, topological_order
-from autograd.value import Value, short
+from autograd.core.backward import local_partials
+from autograd.core.graph import edges, topological_order
+from autograd.core.text import printable, short
+from autograd.core.value import Value, identity_key
+from autograd.introspect.explain import Names
+from autograd.viz.dotsource import DotGraph
 from autograd.viz.groups import Grouping, collapsed, group_members, group_of, within_depth
 from autograd.viz.options import check_options
 from autograd.viz.safe import plain, record_field
@@ -22,13 +25,54 @@ from autograd.viz.safe import plain, record_field
 if TYPE_CHECKING:
     import graphviz
 
-    from autograd.stepper import Step
+    from autograd.introspect.stepper import Step
 
 DEFAULT_MAX_NODES = 2000
 """Above this many nodes `draw_dot` refuses: `dot` would take minutes and the picture is a blur."""
 
 
-def draw_dot(
+def draw_dot(root: Value, **options: Any) -> graphviz.Digraph:
+    """The graph `root` depends on as a `graphviz.Digraph`, micrograd style.
+
+    Options (defaults): rankdir="LR", show_grad=True, highlight=(), highlight_color="#ffe082",
+    edge_labels=False, step=None, step_color="#ff7043", max_nodes=2000, max_depth=None,
+    clusters=None, collapse=False.
+    `highlight` fills the given nodes; `edge_labels` writes each local derivative on its edge;
+    `step` (from `backward_steps`) marks that step's node and edges. For big graphs: `max_depth`
+    keeps the nodes at most that many edges from the root, `clusters` (a number of dotted label
+    parts, or a function naming each node's group) boxes named sub-expressions, and `collapse`
+    draws each such group as one node (then `highlight`, `step` and `edge_labels`, which mark
+    single nodes and edges, raise ValueError). Above `max_nodes` nodes (or groups) it raises
+    ValueError at once, before drawing anything.
+    Rendering needs Graphviz's `dot` program; `to_dot` gives the same DOT text without it.
+    """
+    graph = _graph(root, **_checked(options, "draw_dot"))
+    from autograd.viz.rendering import digraph_class  # needs the graphviz package
+
+    digraph = digraph_class()(format="svg", graph_attr=graph.graph_attr)
+    digraph.body = list(graph.body)
+    return digraph
+
+
+def to_dot(root: Value, **options: Any) -> str:
+    """The DOT text of `draw_dot(root, **options)`, made without the graphviz package.
+
+    For drawing where there is no `dot` program (a browser renders it with Graphviz compiled
+    to WebAssembly). The options and their checks are draw_dot's.
+    """
+    return _graph(root, **_checked(options, "to_dot")).source
+
+
+def _checked(options: dict[str, Any], who: str) -> dict[str, Any]:
+    """The options, if each is one draw_dot takes; else a TypeError naming the function."""
+    unknown = [name for name in options if name not in _OPTIONS]
+    if unknown:
+        raise TypeError(f"{who}: unknown option {unknown[0]!r}; the options are "
+                        f"{', '.join(_OPTIONS)}")
+    return options
+
+
+def _graph(
     root: Value,
     *,
     rankdir: str = "LR",
@@ -42,17 +86,8 @@ def draw_dot(
     max_depth: int | None = None,
     clusters: Grouping = None,
     collapse: bool = False,
-) -> graphviz.Digraph:
-    """The graph `root` depends on as a `graphviz.Digraph`, micrograd style.
-
-    `highlight` fills the given nodes; `edge_labels` writes each local derivative on its edge;
-    `step` (from `backward_steps`) marks that step's node and edges. For big graphs: `max_depth`
-    keeps the nodes at most that many edges from the root, `clusters` (a number of dotted label
-    parts, or a function naming each node's group) boxes named sub-expressions, and `collapse`
-    draws each such group as one node (then `highlight`, `step` and `edge_labels`, which mark
-    single nodes and edges, raise ValueError). Above `max_nodes` nodes (or groups) it raises
-    ValueError at once, before drawing anything.
-    """
+) -> DotGraph:
+    """The graph as DOT lines: what draw_dot and to_dot draw (their options, with defaults)."""
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__}")
     marked = check_options(rankdir=rankdir, show_grad=show_grad, highlight=highlight,
@@ -63,6 +98,7 @@ def draw_dot(
         order, cut = within_depth(root, max_depth)
     else:
         order, cut = topological_order(root), set()
+    key = identity_key  # every set and dict of nodes here is keyed by identity
     if collapse:
         return _collapsed(root, order, cut, rankdir, show_grad, max_nodes, max_depth, clusters,
                           _refused(marked, step, edge_labels))
@@ -70,40 +106,43 @@ def draw_dot(
     name_of = _names(order, cut)  # first: it refuses a label that is not a str
     groups = group_of(order, clusters)
     dot = _digraph(rankdir)
-    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    ids = {key(node): f"n{i}" for i, node in enumerate(order)}
     current, flows = _step_marks(step)
-    subgraphs: dict[str, Any] = {}
+    subgraphs: dict[str, DotGraph] = {}
     for node in order:
-        name = groups.get(node)
-        target = dot if name is None else _cluster(dot, subgraphs, name)
-        fill = step_color if node is current else highlight_color if node in marked else None
-        target.node(ids[node], _record(node, name_of, show_grad),
-                    **_record_style(fill, node in cut))
-        if node.parents and node not in cut:
-            _draw_op(target, node, ids, step_color if node is current else None)
+        k = key(node)
+        name = groups.get(k)
+        target = dot if name is None else _cluster(subgraphs, name)
+        fill = step_color if node is current else highlight_color if k in marked else None
+        target.node(ids[k], _record(node, name_of, show_grad), **_record_style(fill, k in cut))
+        if node.parents and k not in cut:
+            _draw_op(target, ids[k], node.op, step_color if node is current else None)
     for name, sub in subgraphs.items():
         sub.attr(label=plain(name), style="rounded,dashed", color="gray50", fontcolor="gray30")
         dot.subgraph(sub)
-    inner = [n for n in order if n not in cut]
-    partials = {n: _partials(n) for n in inner if n.parents} if edge_labels else {}
+    inner = [n for n in order if key(n) not in cut]
+    partials = {key(n): _partials(n) for n in inner if n.parents} if edge_labels else {}
     for parent, node, i in edges(inner):  # a + a gives two
-        attrs = _input_style(node, i, partials.get(node), flows if node is current else {},
+        attrs = _input_style(node, i, partials.get(key(node)), flows if node is current else {},
                              step_color)
-        dot.edge(ids[parent], ids[node] + "_op", **attrs)
+        dot.edge(ids[key(parent)], ids[key(node)] + "_op", **attrs)
     if cut:
         _footer(dot, f"max_depth={max_depth}: {len(cut)} dashed node(s) have inputs not drawn")
     return dot
 
 
-def _refused(marked: set[Value], step: Step | None, edge_labels: bool) -> list[str]:
+_OPTIONS = tuple(inspect.signature(_graph).parameters)[1:]
+
+
+def _refused(marked: set, step: Step | None, edge_labels: bool) -> list[str]:
     """The options that mark single nodes or edges, which a collapsed drawing does not have."""
     given = {"highlight": bool(marked), "step": step is not None, "edge_labels": edge_labels}
     return [option for option, used in given.items() if used]
 
 
-def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, show_grad: bool,
+def _collapsed(root: Value, order: list[Value], cut: set, rankdir: str, show_grad: bool,
                max_nodes: int, max_depth: int | None, clusters: Grouping,
-               refused: list[str]) -> graphviz.Digraph:
+               refused: list[str]) -> DotGraph:
     """draw_dot(collapse=True): one box per group (by default the first two dotted label parts,
     "layers.0" of nn's names), counted edges between groups; checked for size before drawing."""
     if refused:
@@ -115,7 +154,7 @@ def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, s
     members = group_members(order, groups)
     _check_size(len(members), max_nodes, "groups", max_depth)
     dot = _digraph(rankdir)
-    inner = (n for n in order if n not in cut)
+    inner = (n for n in order if identity_key(n) not in cut)
     collapsed(dot, members, groups, inner, root, lambda v: _record(v, name_of, show_grad))
     if cut:
         _footer(dot, f"max_depth={max_depth}: {len(cut)} node(s) in these groups have inputs "
@@ -123,15 +162,13 @@ def _collapsed(root: Value, order: list[Value], cut: set[Value], rankdir: str, s
     return dot
 
 
-def _footer(dot: graphviz.Digraph, text: str) -> None:
+def _footer(dot: DotGraph, text: str) -> None:
     dot.attr(label=plain(text), fontsize="10", labelloc="b")
 
 
-def _digraph(rankdir: str) -> graphviz.Digraph:
-    """An empty Digraph (of the class that explains a missing `dot`) laid out `rankdir`."""
-    from autograd.viz.rendering import digraph_class
-
-    return digraph_class()(format="svg", graph_attr={"rankdir": rankdir})
+def _digraph(rankdir: str) -> DotGraph:
+    """An empty graph laid out `rankdir`."""
+    return DotGraph(graph_attr={"rankdir": rankdir})
 
 
 class GraphTooBigError(ValueError):
@@ -155,10 +192,10 @@ def _check_size(count: int, max_nodes: int, what: str, max_depth: int | None) ->
     )
 
 
-def _cluster(dot: graphviz.Digraph, subgraphs: dict[str, Any], name: str) -> Any:
+def _cluster(subgraphs: dict[str, DotGraph], name: str) -> DotGraph:
     """The Graphviz cluster for group `name`, made on first use (its order is first appearance)."""
     if name not in subgraphs:
-        subgraphs[name] = dot.__class__(name=f"cluster_{len(subgraphs)}")
+        subgraphs[name] = DotGraph(name=f"cluster_{len(subgraphs)}")
     return subgraphs[name]
 
 
@@ -180,7 +217,7 @@ def fmt(x: Any) -> str:
     return f"{x:.4f}" if x == 0 or 1e-3 <= abs(x) < 1e6 else f"{x:.4g}"
 
 
-def _names(order: list[Value], cut: set[Value]) -> Callable[[Value], str]:
+def _names(order: list[Value], cut: set) -> Callable[[Value], str]:
     """How records name nodes: the label as given, else the stepper's name (`x*w`, `node#i`).
 
     `node#i` is the node's position in `order`, so it matches its id `n{i}`; without max_depth
@@ -188,16 +225,17 @@ def _names(order: list[Value], cut: set[Value]) -> Callable[[Value], str]:
     node that is cut, or that depends on a cut node, is `node#i` (its formula would need inputs
     that are not drawn, and naming them would walk the very graph max_depth avoids).
     """
-    names = Names(order)
+    names = Names(order, "draw_dot")
+    key = identity_key
     beyond = set(cut)  # nodes whose inputs reach past the cut, in topological order
     for node in order:
-        if any(p in beyond for p in node.parents):
-            beyond.add(node)
+        if any(key(p) in beyond for p in node.parents):
+            beyond.add(key(node))
 
     def name_of(node: Value) -> str:
         if node.label:
             return printable(node.label)
-        return f"node#{names.index[node]}" if node in beyond else names(node)
+        return f"node#{names.position(node)}" if key(node) in beyond else names(node)
 
     return name_of
 
@@ -218,13 +256,13 @@ def _record_style(fill: str | None, cut: bool) -> dict[str, str]:
     return style
 
 
-def _draw_op(target: Any, node: Value, ids: dict[Value, str], color: str | None) -> None:
-    """The op's small node and its edge into the result's record."""
-    op_id = ids[node] + "_op"
+def _draw_op(target: Any, node_id: str, op: str, color: str | None) -> None:
+    """The op's small node and its edge into the result's record (drawn as `node_id`)."""
+    op_id = node_id + "_op"
     extra = {"style": "filled", "fillcolor": color} if color else {}
-    target.node(op_id, plain(node.op), shape="ellipse", fontsize="11", margin="0.02,0.01",
+    target.node(op_id, plain(op), shape="ellipse", fontsize="11", margin="0.02,0.01",
                 height="0.3", **extra)
-    target.edge(op_id, ids[node], **({"color": color, "penwidth": "2.5"} if color else {}))
+    target.edge(op_id, node_id, **({"color": color, "penwidth": "2.5"} if color else {}))
 
 
 def _partials(node: Value) -> tuple:

@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from autograd.graph import topological_order
-from autograd.value import Value, is_number
+from autograd.core.graph import topological_order
+from autograd.core.value import Value, is_number
 from autograd.viz.dot import GraphTooBigError, draw_dot
 from autograd.viz.groups import within_depth
 from autograd.viz.options import count
-from autograd.viz.rendering import check_writable, require_dot, to_svg
+from autograd.viz.rendering import check_writable, require_svg, svg_renderer, to_svg
 
 PLAYER_MAX_NODES = 300
 """Frames cost one `dot` run per step over the whole graph, so the player stops sooner."""
@@ -82,7 +82,7 @@ def step_frames(root: Value, *, grad: float = 1.0, timeout: float = 60.0,
     the size (`max_nodes` per frame, `max_work` frames x nodes) and that `dot` exists; all the
     `dot` runs together get `timeout` seconds, after which it raises TimeoutError.
     """
-    from autograd.stepper import backward_steps
+    from autograd.introspect.stepper import backward_steps
 
     if draw_options.get("collapse"):  # would fail at the first step, with grads half-changed
         raise ValueError("step_frames: collapse=True draws groups, so it cannot mark a step's "
@@ -90,7 +90,7 @@ def step_frames(root: Value, *, grad: float = 1.0, timeout: float = 60.0,
     _check_timeout(timeout)
     draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
     check_work(root, max_work, draw_options.get("max_depth"), "step_frames")
-    require_dot()
+    require_svg()
     frames, sources = [], []
     for step in backward_steps(root, grad):
         # Taken now: the text and the DOT hold the grads as they are at this step of the pass.
@@ -136,6 +136,8 @@ def _render_all(sources: list[str], timeout: float) -> list[str]:
             failed.set()
             raise
 
+    if svg_renderer() is not None:  # Graphviz in WebAssembly, say: in this thread (a browser
+        return [svg_of(source) for source in sources]  # page's Python has no threads)
     workers = min(8, os.cpu_count() or 1, len(sources))
     with ThreadPoolExecutor(max_workers=workers) as pool:  # one `dot` process per frame
         futures = [pool.submit(svg_of, source) for source in sources]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd.graph import edges, topological_order
-from autograd.value import Value
+from autograd.core.graph import edges, topological_order
+from autograd.core.value import Value, identity_key
 from autograd.viz.safe import plain
 
 Grouping = int | Callable[[Value], "str | None"] | None
@@ -20,12 +20,14 @@ Grouping = int | Callable[[Value], "str | None"] | None
 UNNAMED = "(unnamed)"
 
 
-def within_depth(root: Value, max_depth: int) -> tuple[list[Value], set[Value]]:
+def within_depth(root: Value, max_depth: int) -> tuple[list[Value], set]:
     """Nodes at most `max_depth` edges from `root` in topological order, and those cut off there.
 
-    A cut node is at exactly `max_depth` and has inputs that are not drawn.
+    A cut node is at exactly `max_depth` and has inputs that are not drawn. The cut set holds
+    nodes by `identity_key`, as every set of nodes does.
     """
-    depth = {root: 0}
+    key = identity_key
+    depth = {key(root): (root, 0)}
     frontier = [root]
     for d in range(1, max_depth + 1):
         reached = []
@@ -33,14 +35,14 @@ def within_depth(root: Value, max_depth: int) -> tuple[list[Value], set[Value]]:
             break
         for node in frontier:
             for parent in node.parents:
-                if parent not in depth:
-                    depth[parent] = d
+                if key(parent) not in depth:
+                    depth[key(parent)] = (parent, d)
                     reached.append(parent)
         frontier = reached
-    stops = [node for node, d in depth.items() if d == max_depth]
+    stops = [node for node, d in depth.values() if d == max_depth]
     # Every path to a deeper node passes through a node at exactly max_depth: stop there.
     order = topological_order(root, stop_at=stops)
-    return order, {node for node in stops if node.parents}
+    return order, {key(node) for node in stops if node.parents}
 
 
 def _namer(grouping: Grouping) -> Callable[[Value], str | None]:
@@ -60,41 +62,43 @@ def _group_name(grouping: Callable[[Value], str | None], node: Value) -> str | N
     return name or None
 
 
-def group_of(order: list[Value], grouping: Grouping) -> dict[Value, str]:
-    """{node: group name} for the nodes that belong to a group (none if `grouping` is None)."""
+def group_of(order: list[Value], grouping: Grouping) -> dict[Any, str]:
+    """{identity_key(node): group name} for the nodes in a group (none if `grouping` is None)."""
     if grouping is None:
         return {}
     name_of = _namer(grouping)
-    groups: dict[Value, str | None] = {}
-    named: set[Value] = set()  # nodes whose own label names their group
+    key = identity_key
+    groups: dict[Any, str | None] = {}
+    named: set = set()  # nodes whose own label names their group
     for node in order:
         name = name_of(node)
         if name is not None:
-            named.add(node)
+            named.add(key(node))
         else:  # prefer an input that names itself (w in w*h is the layer's), then any
-            source = next((p for p in node.parents if p in named), None)
+            source = next((k for p in node.parents if (k := key(p)) in named), None)
             if source is None:
-                source = next((p for p in node.parents if groups.get(p) is not None), None)
+                source = next((k for p in node.parents if groups.get(k := key(p)) is not None),
+                              None)
             name = None if source is None else groups[source]
-        groups[node] = name
+        groups[key(node)] = name
     for node in reversed(order):  # leaves (constants, data) join the group that consumes them
-        name = groups[node]
+        name = groups[key(node)]
         if name is not None:
             for parent in node.parents:
-                if groups.get(parent, name) is None:
-                    groups[parent] = name
-    return {node: name for node, name in groups.items() if name is not None}
+                if groups.get(key(parent), name) is None:
+                    groups[key(parent)] = name
+    return {k: name for k, name in groups.items() if name is not None}
 
 
-def group_members(order: list[Value], groups: dict[Value, str]) -> dict[str, list[Value]]:
+def group_members(order: list[Value], groups: dict[Any, str]) -> dict[str, list[Value]]:
     """{group name: its nodes}, groups in order of first appearance; the ungrouped are UNNAMED."""
     members: dict[str, list[Value]] = {}
     for node in order:
-        members.setdefault(groups.get(node, UNNAMED), []).append(node)
+        members.setdefault(groups.get(identity_key(node), UNNAMED), []).append(node)
     return members
 
 
-def collapsed(dot: Any, members: dict[str, list[Value]], groups: dict[Value, str],
+def collapsed(dot: Any, members: dict[str, list[Value]], groups: dict[Any, str],
               inner: Iterable[Value], root: Value, record: Callable[[Value], str]) -> None:
     """Draw one box per group with its node count, and counted edges between groups.
 
@@ -103,15 +107,15 @@ def collapsed(dot: Any, members: dict[str, list[Value]], groups: dict[Value, str
     """
     ids = {name: f"g{i}" for i, name in enumerate(members)}
     for name, nodes in members.items():
-        bold = {"penwidth": "2"} if root in nodes else {}
+        bold = {"penwidth": "2"} if any(n is root for n in nodes) else {}
         if len(nodes) == 1:
             dot.node(ids[name], record(nodes[0]), shape="record", **bold)
         else:
             dot.node(ids[name], plain(name, f"{len(nodes):,} nodes"), shape="box3d", **bold)
     links: dict[tuple[str, str], int] = {}
     for parent, node, _ in edges(inner):
-        key = (groups.get(parent, UNNAMED), groups.get(node, UNNAMED))
-        if key[0] != key[1]:
-            links[key] = links.get(key, 0) + 1
+        link = (groups.get(identity_key(parent), UNNAMED), groups.get(identity_key(node), UNNAMED))
+        if link[0] != link[1]:
+            links[link] = links.get(link, 0) + 1
     for (source, child), count in links.items():
         dot.edge(ids[source], ids[child], label=f"{count:,}", fontsize="10")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from autograd.value import Value
+from autograd.core.value import Value
 from autograd.viz.frames import PLAYER_MAX_NODES, PLAYER_MAX_WORK, Frame, step_frames
 from autograd.viz.player import check_page, default_title, player_html
 

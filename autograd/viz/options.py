@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from autograd.value import Value
+from autograd.core.value import Value, identity_key
 from autograd.viz.safe import colour
 
 
@@ -33,8 +33,8 @@ def flag(value: object, option: str) -> bool:
     return value
 
 
-def marked_nodes(highlight: object) -> set[Value]:
-    """`highlight` as a set of Values: it must be a list (or other iterable) of Values."""
+def marked_nodes(highlight: object) -> set:
+    """`highlight` as a set of `identity_key`s: it must be a list (or other iterable) of Values."""
     if isinstance(highlight, (Value, str, bytes)) or not isinstance(highlight, Iterable):
         raise TypeError(f"draw_dot: highlight must be a list of Values (e.g. highlight=[w]), "
                         f"not {type(highlight).__name__}")
@@ -43,7 +43,7 @@ def marked_nodes(highlight: object) -> set[Value]:
         if not isinstance(node, Value):
             raise TypeError(f"draw_dot: highlight must hold Values only; item {k} is a "
                             f"{type(node).__name__}")
-    return set(nodes)
+    return {identity_key(node) for node in nodes}
 
 
 def the_step(step: object) -> Any:
@@ -57,7 +57,7 @@ def the_step(step: object) -> Any:
 def check_options(*, rankdir: object, show_grad: object, highlight: object,
                   highlight_color: object, edge_labels: object, step: object,
                   step_color: object, max_nodes: object, max_depth: object,
-                  collapse: object) -> set[Value]:
+                  collapse: object) -> set:
     """Every draw_dot option but `clusters` (groups.py checks it), checked; the marked set."""
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw_dot: rankdir must be LR, RL, TB or BT, not {rankdir!r:.40}")

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from autograd.explain import printable
-from autograd.value import Value
+from autograd.core.text import printable
+from autograd.core.value import Value
 from autograd.viz.frames import (
     PLAYER_MAX_NODES,
     PLAYER_MAX_WORK,
@@ -41,10 +41,7 @@ def write_player(root: Value, path: str | Path, *, grad: float = 1.0, title: str
     `draw_options` go to `draw_dot` (e.g. `rankdir="TB"`, `edge_labels=True`). Every check
     (paths, sizes, `max_work`, options) comes before the pass; `timeout` is for all frames.
     """
-    path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"write_player: the page must be a .html file, not {str(path)!r}")
-    _check_paths(path)
+    path = check_page_path(path, "write_player")
     check_page(title, delay_ms, "write_player")
     frames = step_frames(root, grad=grad, timeout=timeout, max_nodes=max_nodes,
                          max_work=max_work, **draw_options)
@@ -68,11 +65,16 @@ def default_title(root: Value) -> str:
     return f"backprop of {root.label or 'the output'}"
 
 
-def _check_paths(path: Path) -> None:
-    """The page and its frames folder can be written: checked before the pass, so a bad path
+def check_page_path(path: str | Path, who: str) -> Path:
+    """The page's path: a `.html` (or `.htm`) file that can be written, beside a frames folder
+    that can be. Checked before the pass (the CLI checks it before any output), so a bad path
     leaves no half-written output."""
-    check_writable(path, "write_player")
-    check_frames_folder(frames_folder(path), "write_player")
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):  # `.html` alone is a name with no suffix
+        raise ValueError(f"{who}: the page must be a .html file, not {str(path)!r}")
+    check_writable(path, who)
+    check_frames_folder(frames_folder(path), who)
+    return path
 
 
 def frames_folder(path: str | Path) -> Path:

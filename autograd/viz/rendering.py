@@ -6,9 +6,12 @@ works without it; the `dot` program is looked up on PATH when something is actua
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import subprocess
+import zlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,18 +27,6 @@ INSTALL_HINT = (
 )
 
 
-class DotNotFoundError(RuntimeError):
-    """Graphviz's `dot` program is not on PATH: building DOT text works, rendering does not."""
-
-
-def require_dot() -> str:
-    """The path of the `dot` program, or DotNotFoundError saying how to install Graphviz."""
-    found = shutil.which("dot")
-    if found is None:
-        raise DotNotFoundError(f"Graphviz's `dot` program is not on PATH: {INSTALL_HINT}")
-    return found
-
-
 def require_graphviz() -> Any:
     """The `graphviz` Python package, or ImportError naming the extra that brings it."""
     try:
@@ -46,6 +37,45 @@ def require_graphviz() -> Any:
             "(or pip install graphviz)"
         ) from error
     return graphviz
+
+
+class DotNotFoundError(RuntimeError):
+    """Graphviz's `dot` program is not on PATH: building DOT text works, rendering does not."""
+
+
+_svg_renderer: Callable[[str], str] | None = None
+
+
+def use_renderer(render_svg: Callable[[str], str] | None) -> None:
+    """Draw SVG with `render_svg(dot_text) -> svg_text` instead of running `dot` (None: `dot`).
+
+    Where there is no `dot` program: a page running stepgrad in Pyodide passes Graphviz compiled
+    to WebAssembly. Its SVG passes `check_svg` as `dot`'s does; other formats still need `dot`.
+    """
+    global _svg_renderer
+    if render_svg is not None and not callable(render_svg):
+        raise TypeError(f"use_renderer: expected a function from DOT text to SVG text, or "
+                        f"None, not {type(render_svg).__name__}")
+    _svg_renderer = render_svg
+
+
+def svg_renderer() -> Callable[[str], str] | None:
+    """The function `use_renderer` set, if any: frames are then drawn one by one, in this thread."""
+    return _svg_renderer
+
+
+def require_svg() -> None:
+    """Return if SVG can be drawn (a renderer is set, or `dot` is there); else DotNotFoundError."""
+    if _svg_renderer is None:
+        require_dot()
+
+
+def require_dot() -> str:
+    """The path of the `dot` program, or DotNotFoundError saying how to install Graphviz."""
+    found = shutil.which("dot")
+    if found is None:
+        raise DotNotFoundError(f"Graphviz's `dot` program is not on PATH: {INSTALL_HINT}")
+    return found
 
 
 @cache
@@ -60,18 +90,31 @@ def digraph_class() -> type:
         """A graphviz.Digraph that says how to install Graphviz when `dot` is missing."""
 
         def pipe(self, *args: Any, **kwargs: Any) -> Any:  # Jupyter display goes through here
+            fmt = kwargs.get("format", args[0] if args else None) or self.format
+            if _svg_renderer is not None and _is_svg(fmt):
+                svg = to_svg(self)
+                return svg if kwargs.get("encoding") else svg.encode("utf-8")
             require_dot()
             out = super().pipe(*args, **kwargs)
-            if _is_svg(kwargs.get("format", args[0] if args else None) or self.format):
-                check_svg(out if isinstance(out, str) else out.decode("utf-8"))
+            check_output(out, kwargs.get("format", args[0] if args else None) or self.format)
             return out
 
         def render(self, *args: Any, **kwargs: Any) -> Any:
             require_dot()
-            written = super().render(*args, **kwargs)
-            if _is_svg(kwargs.get("format") or self.format):
-                _check_svg_file(Path(written))
-            return written
+            return super().render(*args, **kwargs)
+
+        @property
+        def _render(self) -> Any:
+            # What render() runs `dot` through, given the format it settled on (format=, the
+            # outfile's suffix, or self.format): the file it wrote is checked in that format.
+            run = super()._render
+
+            def checked(*args: Any, **kwargs: Any) -> Any:
+                written = run(*args, **kwargs)
+                _check_file(Path(written), args[1] if len(args) > 1 else kwargs.get("format"))
+                return written
+
+            return checked
 
     Digraph.__module__, Digraph.__qualname__ = __name__, "Digraph"
     return Digraph
@@ -101,8 +144,7 @@ def render(graph: graphviz.Digraph | str, path: str | Path, *, format: str | Non
         raise ValueError(f"render: cannot tell the format of {str(path)!r}: give a suffix "
                          f"such as .svg or .png, or format=")
     data = _run_dot(graph, fmt, timeout)
-    if _is_svg(fmt):
-        check_svg(data.decode("utf-8"))
+    check_output(data, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
@@ -130,14 +172,34 @@ def check_writable(path: str | Path, who: str) -> Path:
     return path
 
 
+SVG_FORMATS = {"svg": False, "svg_inline": False, "svgz": True}
+"""Graphviz's output formats that carry SVG (with any `:renderer`), and whether gzipped."""
+
+
+def check_output(data: bytes | str, fmt: object) -> None:
+    """Whatever `dot` wrote in format `fmt`: SVG, gzipped or not, must pass `check_svg`."""
+    gzipped = SVG_FORMATS.get(fmt.lower().split(":")[0]) if isinstance(fmt, str) else None
+    if gzipped is None:
+        return
+    if gzipped:
+        try:
+            data = gzip.decompress(data.encode("latin-1") if isinstance(data, str) else data)
+        except (OSError, EOFError, zlib.error) as error:
+            raise UnsafeSVGError(f"refused SVG: the {fmt} output is not gzip ({error})") from None
+    check_svg(data if isinstance(data, str) else data.decode("utf-8"))
+
+
 def _is_svg(fmt: object) -> bool:
+    """Plain SVG, with any `:renderer`: what a `use_renderer` function writes."""
     return isinstance(fmt, str) and fmt.lower().split(":")[0] == "svg"
 
 
-def _check_svg_file(path: Path) -> None:
-    """check_svg on a file graphviz wrote: an unsafe one is deleted, not left behind."""
+def _check_file(path: Path, fmt: object) -> None:
+    """check_output on a file graphviz wrote: an unsafe one is deleted, not left behind."""
+    if not isinstance(fmt, str) or fmt.lower().split(":")[0] not in SVG_FORMATS:
+        return
     try:
-        check_svg(path.read_text(encoding="utf-8"))
+        check_output(path.read_bytes(), fmt)
     except UnsafeSVGError:
         path.unlink()
         raise
@@ -145,6 +207,8 @@ def _check_svg_file(path: Path) -> None:
 
 def _run_dot(graph: graphviz.Digraph | str, fmt: str, timeout: float) -> bytes:
     source = graph if isinstance(graph, str) else graph.source
+    if _svg_renderer is not None and _is_svg(fmt):
+        return _svg_renderer(source).encode("utf-8")
     dot = require_dot()
     try:
         done = subprocess.run([dot, f"-T{fmt}"], input=source.encode("utf-8"),

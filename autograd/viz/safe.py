@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
 
-from autograd.explain import printable
+from autograd.core.text import printable
+from autograd.viz.dotsource import NoHtml
 
 _RECORD_SYNTAX = frozenset('\\{}|<>"')
 _COLOUR = re.compile(r"[#/A-Za-z0-9][A-Za-z0-9 ,.#/:;]{0,63}")  # names, #rgb, HSV, lists
@@ -26,16 +26,13 @@ class UnsafeSVGError(ValueError):
     """`dot` wrote SVG with something that could run script: it is refused, never returned."""
 
 
-def plain(*lines: str) -> Any:
+def plain(*lines: str) -> NoHtml:
     """The lines as a DOT label that shows them literally: never HTML-like, no `\\` escapes.
 
     Non-printable characters inside a line (newline, NUL, lone surrogates) show as Python
     escapes (`\\n`); graphviz's quoting escapes quotes.
     """
-    from autograd.viz.rendering import require_graphviz
-
-    text = "\\n".join(printable(line).replace("\\", "\\\\") for line in lines)
-    return require_graphviz().nohtml(text)
+    return NoHtml("\\n".join(printable(line).replace("\\", "\\\\") for line in lines))
 
 
 def record_field(text: str) -> str:

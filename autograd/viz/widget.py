@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd.display import step_html
-from autograd.stepper import backward_steps
-from autograd.value import Value
+from autograd.core.display import step_html
+from autograd.core.value import Value
+from autograd.introspect.stepper import backward_steps
 from autograd.viz.dot import draw_dot
 from autograd.viz.frames import PLAYER_MAX_NODES
-from autograd.viz.rendering import require_dot, to_svg
+from autograd.viz.rendering import require_svg, to_svg
 
 
 class StepperWidget:
@@ -32,7 +32,7 @@ class StepperWidget:
                               "(or pip install ipywidgets)") from error
 
         draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
-        require_dot()
+        require_svg()
         self.root, self.step, self.done = root, None, False
         self._steps = backward_steps(root, grad)
         self._timeout, self._draw_options = timeout, {"max_nodes": max_nodes, **draw_options}

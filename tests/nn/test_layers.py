@@ -33,6 +33,7 @@ def test_neuron_computes_activation_of_affine_map(name):
     expected = {
         "relu": max(pre, 0.0), "tanh": math.tanh(pre), "sigmoid": 1 / (1 + math.exp(-pre)),
         "leaky_relu": pre if pre > 0 else 0.01 * pre, "linear": pre,
+        "softplus": math.log1p(math.exp(pre)),
     }[name]
     assert neuron(list(X)).data == pytest.approx(expected, rel=1e-12)
 
@@ -268,3 +269,30 @@ def test_anomaly_mode_names_the_users_line_not_only_the_layer_inside_nn():
     message = str(caught.value)
     assert "nn/layers.py:" in message
     assert "(called from " in message and "model([math.inf, 1.0])" in message
+
+
+def test_a_new_layer_declares_its_widths_and_sequential_asks_it():
+    """Sequential checks neighbours by asking each module, never by its class: a layer written
+    outside nn joins the check by defining `widths()` (and `keeps_width` if it maps entrywise)."""
+    from nn import Module
+
+    class Pairs(Module):
+        def widths(self):
+            return 4, 2
+
+        def forward(self, x):
+            return [x[0] + x[1], x[2] + x[3]]
+
+    class Twice(Module):
+        keeps_width = True
+
+        def forward(self, x):
+            return [2 * v for v in x]
+
+    net = Sequential(Pairs(), Twice(), Layer(2, 1, rng=0))
+    assert net.widths() == (4, 1) and len(net([1.0, 2.0, 3.0, 4.0])) == 1
+    with pytest.raises(ValueError, match=r"item 2 .* reads 3 inputs, but the module before it "
+                                         r"gives 2"):
+        Sequential(Pairs(), Twice(), Layer(3, 1, rng=0))
+    with pytest.raises(ValueError, match="reads 4 inputs"):
+        Sequential(Layer(2, 3, rng=0), Pairs())

@@ -8,7 +8,7 @@ import pytest
 from needs import need_module
 from notebook_helpers import NAMES, NOTEBOOKS, stored
 
-README = NOTEBOOKS.parent / "README.md"
+PAGE = NOTEBOOKS.parent / "docs" / "notebooks" / "index.md"  # the site renders each one beside it
 
 
 def test_the_folder_holds_exactly_the_notebooks():
@@ -39,9 +39,11 @@ def test_valid_with_unique_ids_and_a_title(name):
     assert first.cell_type == "markdown" and first.source.startswith("# ")
 
 
-def test_the_readme_lists_every_notebook_with_its_title():
-    section = README.read_text().split("<!-- section:notebooks -->")[1].split("<!--")[0]
+def test_the_docs_list_every_notebook_with_its_title_page_and_file():
+    section = PAGE.read_text()
     for name in NAMES:
         title = stored(name)["cells"][0]["source"]
         title = (title if isinstance(title, str) else "".join(title)).splitlines()[0][2:]
-        assert re.search(rf"\[{re.escape(title)}\]\(notebooks/{re.escape(name)}\)", section), name
+        page, file = re.escape(name.replace(".ipynb", ".md")), re.escape(name)
+        assert re.search(rf"\[{re.escape(title)}\]\({page}\) \(\[{file}\]\({file}\)\)",
+                         section), name

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 import autograd
-from autograd.backward import local_partials
+from autograd import is_number, local_partials
 from autograd.ops import RELU
-from autograd.value import is_number
 
 Number = int | float
 

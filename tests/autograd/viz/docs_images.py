@@ -1,4 +1,4 @@
-"""Writes the README's pictures: `python tests/autograd/viz/docs_images.py` from the repo root.
+"""Writes the docs' pictures: `python tests/autograd/viz/docs_images.py` from the repo root.
 
 docs/neuron.svg is micrograd's tanh neuron after backward; docs/cube-grad.svg is the graph that
 computes d(x*x*x)/dx after backward(create_graph=True). test_viz_docs.py checks what they show.

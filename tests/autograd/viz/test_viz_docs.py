@@ -1,4 +1,4 @@
-"""The README's pictures: they show what they claim, and match what the code draws today."""
+"""The docs' pictures: they show what they claim, and match what the code draws today."""
 
 from __future__ import annotations
 
@@ -41,18 +41,17 @@ def test_docs_pictures_match_what_is_drawn_now():
         assert parse_svg(svg).texts == committed.texts, f"regenerate: {main.__module__}.py"
 
 
-def test_readme_viz_section_embeds_the_pictures():
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("<!-- section:viz -->")[1].split("<!-- /section:viz -->")[0]
-    for needed in ("docs/neuron.svg", "docs/cube-grad.svg", "draw_dot", "write_player"):
-        assert needed in section
+def test_the_drawing_guide_and_the_readme_embed_the_pictures():
+    guide = (REPO / "docs" / "how-to" / "draw-a-graph.md").read_text()
+    for needed in ("](../neuron.svg)", "](../cube-grad.svg)", "draw_dot", "write_player"):
+        assert needed in guide
+    assert "](docs/neuron.svg)" in (REPO / "README.md").read_text()
 
 
-def test_readme_collapse_example_labels_the_loss_and_gives_no_exact_count():
+def test_the_collapse_example_labels_the_loss_and_gives_no_exact_count():
     # Without `loss.label = "loss"` the summary has no `loss` box (the loss joins layers.2),
-    # and the node count depends on model and data, so the README rounds it.
-    readme = (REPO / "README.md").read_text()
-    section = readme.split("<!-- section:viz -->")[1].split("<!-- /section:viz -->")[0]
+    # and the node count depends on model and data, so the guide rounds it.
+    section = (REPO / "docs" / "how-to" / "draw-a-graph.md").read_text()
     example = section.index('loss.label = "loss"')
     assert example < section.index("draw_dot(loss, collapse=True)")
     assert "about 68,000 nodes" in section and "68,138" not in section

@@ -7,6 +7,7 @@ No SVG that could run script ever leaves the package, and the player's policy ru
 
 from __future__ import annotations
 
+import gzip
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,8 +15,8 @@ import pytest
 from viz_helpers import SVG, need, parse_svg
 
 from autograd import Value
-from autograd.explain import printable
-from autograd.stepper import backward_steps
+from autograd.core.text import printable
+from autograd.introspect.stepper import backward_steps
 from autograd.viz import draw_dot, frames_folder, render, to_svg, write_player
 from autograd.viz.safe import UnsafeSVGError, check_svg
 
@@ -150,6 +151,75 @@ def test_a_digraphs_own_pipe_and_render_are_checked_too(tmp_path):
     with pytest.raises(UnsafeSVGError):
         graph.render(tmp_path / "g")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g"]  # the DOT source only
+
+
+UNSAFE_NODE = {"URL": "javascript:window.__pwned=1"}
+
+
+def carried_svg(data: bytes) -> str:
+    """The SVG text inside a file or pipe output of any SVG format: gzipped or not."""
+    return (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["svgz", "svg"])
+def test_every_format_that_carries_svg_is_checked_on_every_path(fmt, tmp_path):
+    # A drawing written as .svgz skipped the check: each path out of the package that can
+    # write an SVG format (render(), a Digraph's file or pipe, whatever names the format) runs
+    # check_svg on the SVG it carries, gunzipped first; an unsafe file is not left behind.
+    need("dot")
+    from autograd.viz.rendering import digraph_class
+
+    for given in (fmt, f"{fmt}:svg:core"):
+        with pytest.raises(UnsafeSVGError):
+            render(DANGEROUS_DOT[0], tmp_path / f"x.{fmt}", format=given)
+    graph = digraph_class()(format="png")
+    graph.node("a", **UNSAFE_NODE)
+    with pytest.raises(UnsafeSVGError):
+        graph.pipe(format=fmt)
+    with pytest.raises(UnsafeSVGError):
+        graph.render(tmp_path / "by_format", format=fmt)
+    with pytest.raises(UnsafeSVGError):  # graphviz reads the format from outfile's suffix
+        graph.render(outfile=tmp_path / f"by_suffix.{fmt}")
+    graph.format = fmt
+    with pytest.raises(UnsafeSVGError):
+        graph.render(tmp_path / "by_attribute")
+    with pytest.raises(UnsafeSVGError):
+        graph.pipe()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["by_attribute", "by_format",
+                                                          "by_suffix.gv"]  # DOT sources only
+    root, _ = hostile_graph()  # a safe drawing in the same format is written, as the SVG it is
+    for path in (render(draw_dot(root), tmp_path / f"ok.{fmt}"),
+                 Path(draw_dot(root).render(tmp_path / "ok", format=fmt))):
+        assert_no_markup(check_svg(carried_svg(path.read_bytes())))
+
+
+@pytest.mark.parametrize("fmt", ["svg:cairo", "svgz:svg:core"])
+def test_every_svg_format_and_renderer_passes_the_check(fmt, tmp_path, monkeypatch):
+    need("dot")
+    from autograd.viz import rendering
+
+    checked: list[str] = []
+    monkeypatch.setattr(rendering, "check_svg", lambda svg: checked.append(svg) or svg)
+    path = render(draw_dot(Value(2.0, "x") * 3.0), tmp_path / "x.svg", format=fmt)
+    assert checked == [carried_svg(path.read_bytes())] and "<svg" in checked[0]
+
+
+def subprocess_formats() -> set[str]:
+    """The output formats this Graphviz offers (`dot -T?` lists them)."""
+    import re
+    import subprocess
+
+    listed = subprocess.run([need("dot"), "-T?"], capture_output=True, text=True).stderr
+    return {name.split(":")[0] for name in re.findall(r"\S+", listed.split("one of:")[1])}
+
+
+def test_the_svg_formats_checked_are_every_svg_format_graphviz_offers():
+    from autograd.viz.rendering import SVG_FORMATS
+
+    offered = subprocess_formats()
+    assert {"svg", "svgz"} <= offered
+    assert {name for name in offered if "svg" in name} <= set(SVG_FORMATS)
+    assert "svg_inline" in SVG_FORMATS  # Graphviz 10's SVG without the XML prologue
 
 
 @pytest.mark.parametrize("svg", [

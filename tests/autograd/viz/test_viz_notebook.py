@@ -9,7 +9,7 @@ import re
 import pytest
 from viz_helpers import need, neuron
 
-from autograd.stepper import backward_steps
+from autograd.introspect.stepper import backward_steps
 from autograd.viz import Player, player, player_html, write_player
 
 

@@ -10,7 +10,7 @@ import math
 from viz_helpers import neuron, parse_svg
 
 from autograd import Value
-from autograd.stepper import backward_steps
+from autograd.introspect.stepper import backward_steps
 from autograd.viz import frames_folder, write_player
 
 NODES_JS = """() => Array.from(document.querySelectorAll('#graph g.node')).map(

@@ -7,8 +7,8 @@ import sys
 import pytest
 from viz_helpers import need, need_module, neuron, parse_svg
 
-from autograd.display import step_html
-from autograd.stepper import backward_steps
+from autograd.core.display import step_html
+from autograd.introspect.stepper import backward_steps
 from autograd.viz import stepper_widget
 
 
