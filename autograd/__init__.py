@@ -2,20 +2,12 @@
 
 from autograd.compiler import compile, is_tracing
 from autograd.core.backward import backward, gradients, local_partials
+from autograd.core.combine import max_of, maximum, mean_of, min_of, minimum, stop_gradient, sum_of
 from autograd.core.graph import edges, topological_order
 from autograd.core.mode import enable_grad, is_grad_enabled, no_grad
 from autograd.core.ops import OPS, Op
-from autograd.core.value import (
-    Value,
-    is_number,
-    max_of,
-    maximum,
-    mean_of,
-    min_of,
-    minimum,
-    stop_gradient,
-    sum_of,
-)
+from autograd.core.scalar import is_number
+from autograd.core.value import Value
 from autograd.introspect.anomaly import AnomalyError, detect_anomaly
 from autograd.introspect.explain import explain, text_graph
 from autograd.introspect.stepper import Contribution, Step, backward_steps

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def planned(target: str, tmp_path: Path) -> list[str]:
     """The commands `make target` would run on a fresh clone (-n: print only; -B: as if new)."""
-    done = subprocess.run([need("make"), "-n", "-B", target, f"VENV={tmp_path / 'venv'}"],
+    done = subprocess.run([need("make"), "-n", "-B", "--no-print-directory", target,
+                           f"VENV={tmp_path / 'venv'}"],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     return done.stdout.splitlines()
 

@@ -13,15 +13,14 @@ the output does not depend on get forward statements only, for their errors. Nam
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.compiler.naming import INPUTS, LIVE_VALUES, escape, labelled, quoted, variables
+from autograd.compiler.naming import INPUTS, LIVE_VALUES, labelled, quoted, variables
+from autograd.compiler.shapes import Shape, Shapes, global_name
 from autograd.compiler.skips import BackwardRecord, Guard, regions
-from autograd.compiler.symbols import Names, NotSymbolic, Sym, SymMath, text
-from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
-from autograd.core.ops import FLOAT_MATH, OPS, PYTHON_OPERATORS, Op
+from autograd.compiler.symbols import Names
+from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace
 
 # One statement: its code ("" for a comment line), the comment shown after it in `.source`
 # ("" if none; CPython's compile() is given the code alone), and the variables it assigns.
@@ -57,7 +56,7 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
     lines: list[Line] = [_unpack_inputs(trace, var),
                          ("", "# forward: each node from its operands, parents before children",
                           ())]
-    shapes = _Shapes(names)
+    shapes = Shapes(names)
     shape_of, fill_of, forward_text = _forward(trace, names, var, marked, literal, shapes, lines,
                                                inline=not every_value)
     work = BackwardRecord(reach)
@@ -70,12 +69,11 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
 
 MAX_INLINED = 40  # ops written into one forward expression, at most (a W1 neuron of 16
 # inputs is 32; CPython's compiler recurses into an expression, and a line should stay readable)
-_PRECEDENCE = {"+": 1, "-": 1, "*": 2}  # the infix ops written inline, by Python's precedence
 
 
 def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
-             literal: list[str | None], shapes: _Shapes, lines: list[Line], inline: bool,
-             ) -> tuple[list[_Shape | None], list[list[str]], list[str]]:
+             literal: list[str | None], shapes: Shapes, lines: list[Line], inline: bool,
+             ) -> tuple[list[Shape | None], list[list[str]], list[str]]:
     """The forward statements, appended to `lines`; returns each node's shape, its variable
     operands then itself (its rule's fields), and its forward as backward comments show it.
 
@@ -91,7 +89,7 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
     for i, js in enumerate(parents):
         for j in js:
             consumer[j] = i
-    shape_of: list[_Shape | None] = [None] * n  # None for a leaf
+    shape_of: list[Shape | None] = [None] * n  # None for a leaf
     fill_of: list[list[str]] = [[]] * n
     text: list[str] = [""] * n  # a node's statement; an inlined node's expression
     pending: dict[int, str] = {}  # inline expressions waiting for their consumer
@@ -139,7 +137,7 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
         if check is not None:
             args = ", ".join((*(var[j] for j in js), *(() if param is None else (param,))))
             fail = names.bind("DomainFailure", DomainFailure)
-            lines.append((f"if {_global(names, node._fn, 'check_', check, 'user_checks')}"
+            lines.append((f"if {global_name(names, node._fn, 'check_', check, 'user_checks')}"
                           f"({args}) is not None: raise {fail}({i})", "", ()))
         note = f"label {quoted(node.label)}" if marked[i] and var[i] == f"node{i}" else ""
         text[i] = _state(var[i], expr, size[i], shape.comment, lines, note)
@@ -152,7 +150,7 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
 
 
 def _inline(i: int, node, waiting: list[tuple[int, int]], fill: list[str], shape_of: list,
-            shapes: _Shapes, pending: dict[int, str], size: list[int], into: list[int],
+            shapes: Shapes, pending: dict[int, str], size: list[int], into: list[int],
             text: list[str], lines: list[Line]) -> list[str]:
     """Node i's operand texts when some operands (`waiting`: their field, their node) wait in
     `pending`. Each is written inline if i is an infix op whose rule does not read it, and
@@ -261,20 +259,12 @@ def _unpack_inputs(trace: Trace, var: list[str]) -> Line:
     return (f"{shown} = {INPUTS}", "", tuple(t for t in targets if t != "_"))
 
 
-def _global(names: Names, op: Op, prefix: str, obj: Any, table: str) -> str:
-    """How the program reads `obj`, a built-in op's function (by its name with `prefix`) or a
-    user op's (an entry of `table`: a user's op name is never a name in the program)."""
-    if op.name.__class__ is str and OPS.get(op.name) is op:
-        return names.bind(prefix + op.name, obj)
-    return names.entry(table, obj)
-
-
 class DomainFailure(Exception):
     """Raised by a program when an op's domain check fails: the caller replays f to say why."""
 
 
-def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], shapes: _Shapes,
-              shape_of: list[_Shape | None], fill_of: list[list[str]], forward_text: list[str],
+def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], shapes: Shapes,
+              shape_of: list[Shape | None], fill_of: list[list[str]], forward_text: list[str],
               outputs: list[int], lines: list[Line], work: BackwardRecord) -> list[str | None]:
     """The backward statements; returns each node's gradient variable (None if not needed).
     `work` records, per node, what finding the skippable regions needs."""
@@ -345,165 +335,3 @@ def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], sh
                 lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
     work.lines = len(lines)
     return grad
-
-
-@dataclass(slots=True)
-class _Rule:
-    """An op's rule as templates: per operand (expression or None for exactly 1, may it
-    raise), or a call of the rule (its text and comment) when it cannot be written out."""
-
-    partials: list[tuple[str | None, bool]]
-    plain: bool = False  # no operand or output in the partials: the same for every node
-    call: str | None = None
-    comment: str = ""
-    # For skipping zeros (skips.py): per operand, does its local depend on values (it may be
-    # 0); and the operands (-1: the node) whose finite values make every local finite, None
-    # if that is not known or a local may raise.
-    gates: tuple[bool, ...] = ()
-    finite_if: tuple[int, ...] | None = None
-    reads: frozenset[int] = frozenset()  # the fields (operands, then the node) it reads
-
-
-@dataclass(slots=True)
-class _Shape:
-    """What nodes of one shape (op, parameter, constant operands) have in common: their
-    forward statement and their rule as templates, filled in with each node's variables."""
-
-    forward: str  # an expression; fields: the variable operands and the parameter's literal
-    forward_param: bool  # the forward expression shows the parameter
-    comment: str
-    consts: tuple[str | None, ...]  # per operand: its literal if it is a constant
-    precedence: int  # an infix op that may be written inline: its precedence; else 0
-    rule: _Rule | None = None  # made when the backward pass first needs it
-
-
-class _Shapes:
-    """Each node shape's templates, made once: fast for big graphs."""
-
-    def __init__(self, names: Names) -> None:
-        self.names, self.math = names, SymMath(names)
-        self.known: dict[tuple, _Shape] = {}
-        self.ops: list = []  # keeps the ops whose id() keys a shape alive
-
-    def of(self, node, parents: list[int], literal: list[str | None]) -> _Shape:
-        """The shape of `node` (its operands at `parents`; `literal`: the constants' text)."""
-        param = node._param
-        consts = tuple([literal[j] for j in parents])
-        key = (id(node._fn), None if param is None else bits(param), consts)
-        shape = self.known.get(key)
-        if shape is None:
-            shape = self.known[key] = self._shape(node, consts)
-            self.ops.append(node._fn)
-        return shape
-
-    def _shape(self, node, consts: tuple) -> _Shape:
-        op, names = node._fn, self.names
-        fields = iter(range(len(consts) + 1))
-        operands = [f"{{{next(fields)}}}" if c is None else c for c in consts]
-        symbol = PYTHON_OPERATORS.get(op.forward)
-        if len(operands) == 2 and symbol is not None:
-            a, b = (f"({x})" if x[0] == "-" else x for x in operands)
-            expr, shows_param = f"{a} {symbol} {b}", False
-        elif len(operands) == 1 and node._param is None and symbol is not None:
-            a = operands[0]
-            expr, shows_param = f"{symbol}{f'({a})' if a[0] == '-' else a}", False
-        else:
-            if node._param is None:
-                args, shows_param = operands, False
-            else:
-                names.literal(node._param)  # bound before the op, as when written per node
-                args, shows_param = [*operands, "{param}"], True
-            expr = f"{_global(names, op, '', op.forward, 'user_ops')}({', '.join(args)})"
-        precedence = _PRECEDENCE.get(symbol, 0) if len(operands) == 2 and op.check is None \
-            and node._param is None else 0
-        return _Shape(expr, shows_param, f"  # {escape(op.name)}", consts, precedence)
-
-    def rule(self, shape: _Shape, node) -> _Rule:
-        """The rule's templates for `shape` (`node` one of its nodes), made the first time."""
-        if shape.rule is not None:
-            return shape.rule
-        op, names, k = node._fn, self.names, 0
-        args: list = []
-        for c in shape.consts:
-            if c is None:
-                args.append(Sym(f"{{{k}}}", names))
-                k += 1
-            else:
-                args.append(Sym(c, names, not c.startswith("-")))
-        out = Sym(f"{{{k}}}", names)
-        param = () if node._param is None else (node._param,)
-        try:
-            found = op.partials(self.math, *args, *param, out)
-            if len(found) == len(args):
-                partials = [_product(local, names) for local in found]
-                plain = all(t is None or "{" not in t for t, _ in partials)
-                shape.rule = _Rule(partials, plain, gates=tuple(
-                    t is not None and "{" in t for t, _ in partials),
-                    finite_if=_finite_operands(found, shape.consts),
-                    reads=_reads(partials, shape.consts))
-                return shape.rule
-        except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
-            pass
-        # The rule needs real numbers (it branches, say): call it, as backward() does.
-        rule = _global(names, op, "partials_", op.partials, "user_partials")
-        floats = names.bind("FLOAT_MATH", FLOAT_MATH)
-        targets = [f"{{{k + 1 + j}}}" for j in range(len(args))]
-        shown = ", ".join((*(a.text for a in args),
-                           *(names.literal(p) for p in param), out.text))
-        call = (f"{', '.join(targets)}{',' if len(targets) == 1 else ''} = "
-                f"{rule}({floats}, {shown})")
-        shape.rule = _Rule([], False, call, f"  # {escape(op.name)}'s rule, called",
-                           gates=(True,) * len(args), reads=frozenset(range(k + 1)))
-        return shape.rule
-
-
-def _reads(partials: list[tuple[str | None, bool]], consts: tuple) -> frozenset[int]:
-    """The fields a rule's written-out partials read. A constant operand's partial is left out
-    unless it may raise: a constant's gradient is never computed, only its errors are."""
-    return frozenset(int(f) for (t, may_raise), c in zip(partials, consts)
-                     if t is not None and (c is None or may_raise) for f in _FIELD.findall(t))
-
-
-def _product(local: object, names: Names) -> tuple[str | None, bool]:
-    """A local derivative as the left factor of `local * g` (None when it is exactly 1)."""
-    if isinstance(local, Sym):
-        return local.operand(), local.may_raise
-    shown = text(local, names)  # a number: TypeError (NotSymbolic) for anything else
-    if local == 1:
-        return None, False  # 1.0 * g is g, bit for bit
-    return (f"({shown})" if shown.startswith("-") else shown), False
-
-
-def _finite_operands(locals_: tuple, consts: tuple) -> tuple[int, ...] | None:
-    """The operand positions (-1: the node itself) whose finite values make every one of a
-    rule's locals (numbers or Syms) finite; None if a local may raise or its finiteness is
-    not known."""
-    variables = [k for k, c in enumerate(consts) if c is None]
-    variables.append(-1)  # the last field is the node's own value
-    found: set[int] = set()
-    for local in locals_:
-        if isinstance(local, Sym):
-            fields = None if local.may_raise else _finite_if(local)
-        else:
-            fields = () if math.isfinite(local) else None
-        if fields is None:
-            return None
-        found.update(variables[k] for k in fields)
-    return tuple(sorted(found))
-
-
-_FIELD = re.compile(r"\{(\d+)\}")
-
-
-def _finite_if(local: Sym) -> tuple[int, ...] | None:
-    """The fields a symbolic local derivative is finite with: () if always (a constant, a
-    call of ops.ALWAYS_FINITE), (k,) if it is field k itself, None if not known."""
-    if local.finite:
-        return ()
-    field = _FIELD.fullmatch(local.text)
-    if field is not None:
-        return (int(field.group(1)),)
-    try:
-        return () if math.isfinite(float(local.text)) else None
-    except ValueError:  # an expression: its finiteness is not known without computing it
-        return None

@@ -24,7 +24,8 @@ from typing import Any
 
 from autograd.core import mode
 from autograd.core.graph import depth_first, topological_order
-from autograd.core.value import Value, identity_key, is_number
+from autograd.core.scalar import is_number
+from autograd.core.value import Value, identity_key
 from autograd.transforms.functional import nesting
 
 Spec = tuple  # preorder tokens: None for a number, (list, n) or (tuple, n) for a container

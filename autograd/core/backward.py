@@ -19,14 +19,13 @@ from typing import Any
 from autograd.core import mode
 from autograd.core.graph import topological_order
 from autograd.core.ops import FLOAT_MATH
+from autograd.core.scalar import as_float, is_number
 from autograd.core.value import (
     VALUE_MATH,
     Value,
-    as_float,
     describe,
     each_by_identity,
     identity_key,
-    is_number,
     wrong_arity,
 )
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 
 from autograd.core.ops import FLOAT_MATH, Op
-from autograd.core.value import is_number
+from autograd.core.scalar import is_number
 
 # Binding strength, loosest first: + -, * /, unary -, **, atoms (names, numbers, calls).
 SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5

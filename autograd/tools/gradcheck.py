@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.core.backward import local_partials
 from autograd.core.graph import topological_order
-from autograd.core.value import Value, as_float
+from autograd.core.scalar import as_float
+from autograd.core.value import Value
 from autograd.tools.kinks import Numeric, kinked, numeric_partial
 from autograd.transforms.forward import jvp
 from autograd.transforms.functional import grad

@@ -24,7 +24,8 @@ from typing import Any
 from autograd.core.backward import local_partials
 from autograd.core.graph import topological_order
 from autograd.core.mode import enable_grad, no_grad
-from autograd.core.value import Value, as_float
+from autograd.core.scalar import as_float
+from autograd.core.value import Value
 
 SIDES = ("left", "right", "central")
 RETRIES = 3  # eps / 8, / 64, / 512: kinks on both sides of x closer than eps

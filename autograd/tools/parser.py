@@ -25,7 +25,8 @@ from functools import partial
 
 from autograd.core import mode
 from autograd.core.ops import FUNCTIONS, OPS, Op
-from autograd.core.value import Value, apply, is_number
+from autograd.core.scalar import is_number
+from autograd.core.value import Value, apply
 
 MAX_LENGTH = 1000
 MAX_NODES = 400

@@ -17,7 +17,8 @@ from autograd.core import mode
 from autograd.core.backward import Fresh, local_partials
 from autograd.core.graph import topological_order
 from autograd.core.ops import FLOAT_MATH, OPS, POW, POWER, Op
-from autograd.core.value import VALUE_MATH, Value, apply, as_float, identity_key, is_number
+from autograd.core.scalar import as_float, is_number
+from autograd.core.value import VALUE_MATH, Value, apply, identity_key
 
 
 def push(partials: Sequence[Any], tangents: Sequence[Any]) -> Any:

@@ -11,7 +11,8 @@ from typing import Any
 
 from autograd.core import mode
 from autograd.core.backward import Fresh, gradients
-from autograd.core.value import Value, as_float, identity_key, is_number
+from autograd.core.scalar import as_float, is_number
+from autograd.core.value import Value, identity_key
 from autograd.transforms.argnums import normalize_argnums, one_position
 
 ArgNums = int | tuple[int, ...]

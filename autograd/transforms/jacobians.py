@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from autograd.core.backward import Fresh, gradients
+from autograd.core.combine import sum_of
 from autograd.core.mode import enable_grad
-from autograd.core.value import Value, as_float, identity_key, is_number, sum_of
+from autograd.core.scalar import as_float, is_number
+from autograd.core.value import Value, identity_key
 from autograd.transforms.argnums import normalize_argnums, one_position
 from autograd.transforms.forward import Dual, Shape, flatten_args, flatten_out, jvp, unflatten_args
 from autograd.transforms.functional import nesting

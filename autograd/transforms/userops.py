@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.core.ops import FLOAT_MATH, OPS, REAL, USER_OPS, Check, Domain, Op
-from autograd.core.value import Value, as_float, describe, is_number
+from autograd.core.scalar import as_float, is_number
+from autograd.core.value import Value, describe
 from autograd.introspect.symbolic import SYMBOLIC_MATH, Expr, lift, symbol
 from autograd.transforms.forward import Dual, apply_any
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from autograd.core.graph import topological_order
-from autograd.core.value import Value, is_number
+from autograd.core.scalar import is_number
+from autograd.core.value import Value
 from autograd.viz.dot import GraphTooBigError, draw_dot
 from autograd.viz.groups import within_depth
 from autograd.viz.options import count

@@ -63,7 +63,8 @@ def imports(path: Path) -> tuple[set[str], set[str], list[str]]:
         if isinstance(node, ast.ImportFrom) and node.module:
             names = {resolve(f"{node.module}.{a.name}") for a in node.names}
             private += [f"{node.module}.{a.name}" for a in node.names
-                        if a.name.startswith("_") and node.module in MODULES]
+                        if a.name.startswith("_") and not a.name.endswith("__")
+                        and node.module in MODULES]
         elif isinstance(node, ast.Import):
             names = {resolve(a.name) for a in node.names}
         else:
