@@ -11,7 +11,7 @@ DOCS_STAMP := $(VENV)/.installed-docs
 PLAY_STAMP := $(VENV)/.installed-play
 SITE := out/site
 
-.PHONY: test demo lab lint bench clean site docs-site play serve
+.PHONY: test demo lab lint bench clean site docs-site play serve git-filter
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,14 +41,26 @@ $(PLAY_STAMP): pyproject.toml scripts/system-deps.sh | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[viz]'
 	touch $@
 
-test: $(STAMP)
+
+# Git's clean filter for notebooks/*.ipynb (.gitattributes): what you commit has no outputs,
+# while the notebooks in your working copy keep what JupyterLab saved. Skipped outside git.
+git-filter:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	    git config filter.stepgrad-notebook.clean "python3 scripts/strip_notebook.py"; \
+	    git config filter.stepgrad-notebook.smudge cat; \
+	fi
+
+test: $(STAMP) git-filter
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-demo: $(DEMO_STAMP)
+demo: $(DEMO_STAMP) git-filter
 	$(BIN)/python demos/moons.py
 
-lab: $(LAB_STAMP)  # on 127.0.0.1 (JupyterLab's default); as root only if you are root
+# Blocks until you stop it (Ctrl-C twice); JupyterLab autosaves the notebooks you run, outputs
+# included, into notebooks/ (the git filter keeps them out of commits). LAB_ARGS go to
+# JupyterLab: make lab LAB_ARGS="--port=8899 --IdentityProvider.token=mysecret"
+lab: $(LAB_STAMP) git-filter  # on 127.0.0.1 (JupyterLab's default); as root only if you are root
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ARGS) \
 	    $$([ "$$(id -u)" -eq 0 ] && echo --allow-root)
 

@@ -91,13 +91,24 @@ def training_step(loss: Callable[..., Value], compiled: bool) -> Callable[..., f
 
 
 def pyplot():
-    """matplotlib.pyplot on the Agg backend: writes files, needs no display."""
+    """matplotlib.pyplot on the Agg backend (writes files, needs no display), with text sizes
+    that stay legible on a slide and at half size."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plt.rcParams.update({"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11,
+                         "legend.fontsize": 9.5, "xtick.labelsize": 10, "ytick.labelsize": 10,
+                         "figure.titlesize": 13, "axes.titlelocation": "left"})
     return plt
+
+
+def whole_ticks(ax) -> None:
+    """Ticks on whole numbers only (epochs, steps, layers): no "epoch 2.5"."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def save_figure(fig, path: Path) -> Path:
@@ -116,51 +127,94 @@ def progress(total: int, description: str):
                 dynamic_ncols=True, leave=True)
 
 
-def plot_curves(path: Path, curves: dict[str, Sequence[float]], xlabel: str, title: str,
-                log: bool = False) -> Path:
-    """One line per named curve (e.g. train and test loss), saved as a PNG."""
+def plot_curves(path: Path, curves: dict[str, Sequence[float]], xlabel: str, ylabel: str,
+                title: str, log: bool = False) -> Path:
+    """One line per named curve (e.g. train and test loss) against whole-numbered x (epochs),
+    with both axes labelled and a title saying what to notice; saved as a PNG."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
     for label, ys in curves.items():
-        ax.plot(range(1, len(ys) + 1), ys, label=label)
+        ax.plot(range(1, len(ys) + 1), ys, marker="." if len(ys) <= 40 else None, label=label)
     ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel + (" (log scale)" if log else ""))
     ax.set_title(title)
+    whole_ticks(ax)
     if log:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
-def plot_boundary(path: Path, classify: Callable[[list[float]], int], points: list[list[float]],
-                  labels: list[int], title: str, resolution: int = 60) -> Path:
-    """The classifier's region for every class, with the labelled points on top, as a PNG."""
+def class_scores(model: nn.Module, classes: int) -> Callable[[list[float]], list[float]]:
+    """`scores(point)`: the model's outputs at a 2-D point as floats, fast enough for a fine
+    grid (each output compiled once by `autograd.compile`; no `.grad` is touched)."""
+    programs = [autograd.compile(lambda p, k=k: model(p)[k], [0.0, 0.0], argnums=0)
+                for k in range(classes)]
+    return lambda point: [program(point)[0] for program in programs]
+
+
+def plot_boundary(path: Path, scores: Callable[[list[float]], list[float]],
+                  train: tuple[list[list[float]], list[int]],
+                  test: tuple[list[list[float]], list[int]], title: str,
+                  class_names: Sequence[str], resolution: int = 150) -> Path:
+    """The classifier's regions on a fine grid with the boundary drawn as a line, the training
+    points as dots and the held-out test points as triangles (wrong ones ringed), as a PNG.
+
+    `scores(point)` gives one score per class (or one logit for two classes: class 1 where it
+    is > 0). Regions and lines come from the scores themselves, interpolated between grid
+    points, so the boundary is smooth rather than a staircase of cells.
+    """
     plt = pyplot()
-    from matplotlib.colors import ListedColormap
-
+    points = train[0] + test[0]
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     pad = 0.5
     x0, x1, y0, y1 = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
     gx = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
     gy = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
-    grid = [[classify([x, y]) for x in gx] for y in gy]
-    k = max(labels) + 1
-    colors = ListedColormap(CLASS_COLORS[:k])
-    fig, ax = plt.subplots(figsize=(6, 5))
-    ax.contourf(gx, gy, grid, alpha=0.3, cmap=colors, levels=[c - 0.5 for c in range(k + 1)])
-    ax.scatter(xs, ys, c=labels, cmap=colors, vmin=-0.5, vmax=k - 0.5, s=18, edgecolors="k",
-               linewidths=0.4)
+    grid = [[scores([x, y]) for x in gx] for y in gy]
+    k = len(class_names)
+    # Each class's margin over the best other class: > 0 where it wins (for one logit, the
+    # logit itself for class 1 and its negative for class 0).
+    if len(grid[0][0]) == 1:
+        logit = [[s[0] for s in line] for line in grid]
+        margins = [[[-v for v in line] for line in logit], logit]
+    else:
+        margins = [[[s[c] - max(v for j, v in enumerate(s) if j != c) for s in line]
+                    for line in grid] for c in range(k)]
+    fig, ax = plt.subplots(figsize=(7, 5.6))
+    big = 1e9
+    for c in range(k):
+        ax.contourf(gx, gy, margins[c], levels=[0, big], colors=[CLASS_COLORS[c]], alpha=0.18)
+        if k > 2 or c == 1:  # two classes share one line: drawn once
+            ax.contour(gx, gy, margins[c], levels=[0], colors="black", linewidths=1.2)
+    for (data, labels), marker, size, where in ((train, "o", 22, "train"),
+                                                (test, "^", 46, "test")):
+        for c in range(k):
+            chosen = [p for p, y in zip(data, labels) if y == c]
+            ax.scatter([p[0] for p in chosen], [p[1] for p in chosen], marker=marker, s=size,
+                       color=CLASS_COLORS[c], edgecolors="black", linewidths=0.5,
+                       label=f"{class_names[c]}, {where}")
+    wrong = [p for p, y in zip(*test) if _predicted(scores(p)) != y]
+    if wrong:
+        ax.scatter([p[0] for p in wrong], [p[1] for p in wrong], marker="o", s=160,
+                   facecolors="none", edgecolors="black", linewidths=1.2,
+                   label="test point misclassified")
+    ax.plot([], [], color="black", linewidth=1.2, label="decision boundary")
     ax.set_title(title)
+    ax.set_xlabel("feature 1 (standardised)")
+    ax.set_ylabel("feature 2 (standardised)")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return save_figure(fig, path)
+
+
+def _predicted(scores: list[float]) -> int:
+    if len(scores) == 1:
+        return int(scores[0] > 0)
+    return max(range(len(scores)), key=scores.__getitem__)
 
 
 def write_graph_svg(root: Value, path: Path) -> str:

@@ -127,7 +127,10 @@ def main(argv: Sequence[str] | None = None) -> dict:
     wrong = [i for i, (t, p) in enumerate(zip(y_test, predicted)) if t != p]
 
     out = args.out
-    plot_curves(out / "loss.png", history, "epoch", "softmax cross-entropy", log=True)
+    plot_curves(out / "loss.png", history, "epoch", "softmax cross-entropy",
+                f"Loss per epoch, while training and on the held-out digits\n(last epoch: test "
+                f"loss {history['test loss'][-1]:.3f}, test accuracy {test_accuracy:.1%})",
+                log=True)
     plot_filters(out / "filters.png", model.layers[0])
     plot_feature_maps(out / "feature_maps.png", model, x_test[0], y_test[0])
     plot_confusion(out / "confusion.png", confusion, test_accuracy)
@@ -145,14 +148,14 @@ def main(argv: Sequence[str] | None = None) -> dict:
 
 
 def _grid(values: list[list], ax, title: str, cmap: str = "gray_r", center: bool = False) -> None:
-    """One small image on `ax`, without ticks."""
+    """One small image on `ax`, without ticks, titled in a size that fits above it."""
     data = [[v.data if isinstance(v, Value) else v for v in row] for row in values]
     if center:
         bound = max(abs(v) for row in data for v in row) or 1.0
         ax.imshow(data, cmap="RdBu_r", vmin=-bound, vmax=bound)
     else:
         ax.imshow(data, cmap=cmap)
-    ax.set_title(title, fontsize=8)
+    ax.set_title(title, fontsize=10, loc="center")
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -160,10 +163,11 @@ def _grid(values: list[list], ax, title: str, cmap: str = "gray_r", center: bool
 def plot_filters(path: Path, conv: nn.Conv2d) -> Path:
     """The learned 3x3 filters: red weights add brightness under them, blue subtract it."""
     plt = pyplot()
-    fig, axes = plt.subplots(1, conv.out_channels, figsize=(1.6 * conv.out_channels, 2))
+    fig, axes = plt.subplots(1, conv.out_channels, figsize=(1.6 * conv.out_channels, 2.5))
     for o, ax in enumerate(axes):
         _grid(conv.kernel(o, 0), ax, f"filter {o}", center=True)
-    fig.suptitle("learned 3x3 filters (red +, blue -)", fontsize=9)
+    fig.suptitle("The eight 3x3 filters the first layer learned: each looks for its own small\n"
+                 "pattern of ink; red weights reward ink under them, blue ones penalise it")
     return save_figure(fig, path)
 
 
@@ -174,29 +178,34 @@ def plot_feature_maps(path: Path, model: nn.Sequential, image: list, label: int)
         maps = relu(conv(image))
     plt = pyplot()
     n = len(maps)
-    fig, axes = plt.subplots(1, n + 1, figsize=(1.5 * (n + 1), 2))
-    _grid(image[0], axes[0], f"digit ({label})")
+    fig, axes = plt.subplots(1, n + 1, figsize=(1.6 * (n + 1), 2.6))
+    _grid(image[0], axes[0], f"the digit {label}")
     for o in range(n):
         _grid(maps[o], axes[o + 1], f"filter {o}", cmap="viridis")
-    fig.suptitle("one test digit and its feature maps (relu(conv), 4x4 each)", fontsize=9)
+    fig.suptitle(f"Where each filter fires on one test digit ({label}): relu(conv), 4x4 maps,\n"
+                 f"bright = strong response")
     return save_figure(fig, path)
 
 
 def plot_confusion(path: Path, confusion: list[list[int]], accuracy: float) -> Path:
     """Rows: the true digit; columns: the predicted one. Off the diagonal are the mistakes."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5, 4.4))
-    ax.imshow(confusion, cmap="Blues")
+    fig, ax = plt.subplots(figsize=(6, 5.6))
+    image = ax.imshow(confusion, cmap="Blues")
     for t in range(10):
         for p in range(10):
             if confusion[t][p]:
-                ax.text(p, t, str(confusion[t][p]), ha="center", va="center", fontsize=7,
+                ax.text(p, t, str(confusion[t][p]), ha="center", va="center", fontsize=9,
                         color="white" if t == p else "black")
     ax.set_xticks(range(10))
     ax.set_yticks(range(10))
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    ax.set_title(f"confusion matrix: test accuracy {accuracy:.1%}")
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    mistakes = sum(confusion[t][p] for t in range(10) for p in range(10) if t != p)
+    right = sum(confusion[t][t] for t in range(10))
+    ax.set_title(f"Right answers lie on the diagonal: {right} of them, {mistakes} off it\n"
+                 f"(test accuracy {accuracy:.1%})")
+    fig.colorbar(image, ax=ax, shrink=0.8, label="test digits")
     return save_figure(fig, path)
 
 
@@ -207,7 +216,8 @@ def plot_misclassified(path: Path, images: list, labels: list[int], predicted: l
     shown = wrong[:limit]
     cols = max(1, min(8, len(shown)))
     rows = max(1, -(-len(shown) // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.4 * cols, 1.6 * rows), squeeze=False)
+    # Each image 1.5 in wide with its title above it, and room for the figure's title on top.
+    fig, axes = plt.subplots(rows, cols, figsize=(1.6 * cols, 2.0 * rows + 0.9), squeeze=False)
     for ax in (a for line in axes for a in line):
         ax.axis("off")
     for k, i in enumerate(shown):
@@ -216,7 +226,9 @@ def plot_misclassified(path: Path, images: list, labels: list[int], predicted: l
         ax.axis("on")
     if not shown:
         axes[0][0].text(0.5, 0.5, "none misclassified", ha="center", va="center")
-    fig.suptitle(f"misclassified test digits ({len(wrong)})", fontsize=9)
+    more = f", the first {len(shown)} shown" if len(wrong) > len(shown) else ""
+    fig.suptitle(f"The {len(wrong)} test digits the CNN gets wrong{more}:\n"
+                 f"the true label, then what it read")
     return save_figure(fig, path)
 
 

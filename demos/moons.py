@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run a
 import common
 from common import (
     batch_count,
+    class_scores,
     parse_args,
     plot_boundary,
     plot_curves,
@@ -28,7 +29,7 @@ from common import (
 )
 
 import nn
-from autograd import Value, no_grad
+from autograd import Value
 
 
 def predict(out: list[Value]) -> int:
@@ -84,16 +85,21 @@ def main(argv: Sequence[str] | None = None) -> dict:
     train_seconds = time.perf_counter() - started
 
     out = args.out
-    with no_grad():
-        plot_boundary(out / "decision_boundary.png", lambda p: predict(model(p)), x_test + x_train,
-                      y_test + y_train, f"two moons: test accuracy {test_accuracy:.1%}",
-                      resolution=25 if args.quick else 70)
-    plot_curves(out / "loss.png", history, "epoch", "binary cross-entropy", log=True)
+    plot_boundary(out / "decision_boundary.png", class_scores(model, 1), (x_train, y_train),
+                  (x_test, y_test),
+                  f"One curved boundary separates the two moons\n"
+                  f"test accuracy {test_accuracy:.1%} on {len(x_test)} held-out points",
+                  ["moon 0", "moon 1"], resolution=40 if args.quick else 150)
+    plot_curves(out / "loss.png", history, "epoch", "binary cross-entropy",
+                f"Training loss keeps falling; the held-out test loss is what counts\n"
+                f"(last epoch: train {train_loss:.3f}, test {test_loss:.3f})", log=True)
 
     # A small graph worth drawing: one first-layer neuron, on one test point, and its loss.
     neuron = model.layers[0].neurons[0]
     x = [Value(v, label=f"x{i}") for i, v in enumerate(x_test[0])]
-    small = nn.bce_with_logits([neuron(x)], [y_test[0]])
+    h = neuron(x)
+    h.label = "h"  # the neuron's output (a fresh node: the model's own labels are untouched)
+    small = nn.bce_with_logits([h], [y_test[0]])
     small.label = "loss"
     model.zero_grad()
     small.backward()

@@ -19,7 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import batch_count, parse_args, plot_curves, progress, pyplot
+from common import (
+    batch_count,
+    parse_args,
+    plot_curves,
+    progress,
+    pyplot,
+    save_figure,
+    whole_ticks,
+)
 
 import nn
 from autograd import Value, gradients, no_grad
@@ -108,26 +116,36 @@ def main(argv: Sequence[str] | None = None) -> dict:
     reach = gradient_per_step(model, x_test)
 
     out = args.out
-    plot_curves(out / "loss.png", history, "epoch", "mean squared error", log=True)
+    plot_curves(out / "loss.png", history, "epoch", "mean squared error",
+                f"Loss per epoch on the next sample of each wave\n(last epoch: test MSE "
+                f"{test_mse:.5f}; repeating the last sample scores {baseline:.5f})", log=True)
     plt = pyplot()
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5.4))
     with no_grad():
         for k in range(3):
             w, y = x_test[k], y_test[k]
-            line = left.plot(range(STEPS), w, marker=".", label=f"wave {k}")[0]
-            left.scatter([STEPS], [y], color=line.get_color(), marker="o", s=50)
+            line = left.plot(range(STEPS), w, marker=".", label=f"test wave {k}: inputs")[0]
+            left.scatter([STEPS], [y], color=line.get_color(), marker="o", s=60,
+                         facecolors="none", linewidths=1.5)
             left.scatter([STEPS], [model(w)[0].data], color=line.get_color(), marker="x", s=70)
-    left.set_title("inputs, true next sample (o), prediction (x)")
+    left.scatter([], [], color="gray", marker="o", facecolors="none", label="true next sample")
+    left.scatter([], [], color="gray", marker="x", label="RNN's prediction")
+    left.set_title("The prediction (x) lands on the true next sample (o)")
     left.set_xlabel("time step")
-    left.legend(loc="lower left", fontsize=8)
+    left.set_ylabel("wave value")
+    whole_ticks(left)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=9)
     right.bar([t - 0.2 for t in range(STEPS)], reach_at_start, width=0.4, label="untrained")
     right.bar([t + 0.2 for t in range(STEPS)], reach, width=0.4, label="trained")
-    right.legend(fontsize=8)
-    right.set_title("mean |d prediction / d x_t|: gradient reaching each step")
-    right.set_xlabel("input time step t")
-    fig.tight_layout()
-    fig.savefig(out / "predictions.png", dpi=110)
-    plt.close(fig)
+    right.legend()
+    right.set_title("How much each input step moves the prediction")
+    right.set_xlabel("input time step t (the prediction is for step "
+                     f"{STEPS})")
+    right.set_ylabel("mean |d prediction / d x_t|")
+    whole_ticks(right)
+    fig.suptitle("A tiny RNN predicting sine waves, and the gradient backprop through time "
+                 "sends to each input")
+    save_figure(fig, out / "predictions.png")
 
     seconds = time.perf_counter() - started
     print(f"test MSE {test_mse:.5f} vs {baseline:.5f} for 'repeat the last sample' "

@@ -16,10 +16,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
 import common
-from common import batch_count, parse_args, plot_boundary, plot_curves, progress, training_step
+from common import (
+    batch_count,
+    class_scores,
+    parse_args,
+    plot_boundary,
+    plot_curves,
+    progress,
+    training_step,
+)
 
 import nn
-from autograd import Value, no_grad
+from autograd import Value
 
 CLASSES = 3
 
@@ -74,12 +82,15 @@ def main(argv: Sequence[str] | None = None) -> dict:
             history["test loss"].append(test_loss)
 
     out = args.out
-    with no_grad():
-        plot_boundary(out / "decision_boundary.png", lambda p: predict(model(p)),
-                      x_test + x_train, y_test + y_train,
-                      f"{CLASSES} spirals: test accuracy {test_accuracy:.1%}",
-                      resolution=20 if args.quick else 60)
-    plot_curves(out / "loss.png", history, "epoch", "softmax cross-entropy", log=True)
+    plot_boundary(out / "decision_boundary.png", class_scores(model, CLASSES),
+                  (x_train, y_train), (x_test, y_test),
+                  f"An MLP curls its boundaries along {CLASSES} spirals\n"
+                  f"test accuracy {test_accuracy:.1%} on {len(x_test)} held-out points",
+                  [f"arm {c}" for c in range(CLASSES)], resolution=40 if args.quick else 150)
+    plot_curves(out / "loss.png", history, "epoch", "softmax cross-entropy",
+                f"Training loss keeps falling; the held-out test loss is what counts\n"
+                f"(last epoch: train {history['train loss'][-1]:.3f}, test {test_loss:.3f})",
+                log=True)
 
     seconds = time.perf_counter() - started
     print(f"test accuracy {test_accuracy:.1%} on {len(x_test)} held-out points ({seconds:.1f}s)")

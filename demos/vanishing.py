@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import parse_args, progress, pyplot, save_figure
+from common import parse_args, progress, pyplot, save_figure, whole_ticks
 
 import nn
 from autograd import gradients
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
         for label, clip in (("no clipping", None), ("clip_grad_norm(1.0)", 1.0)):
             model = make_model("relu", "uniform", args.seed, scale=SCALE)
             if not exploding:
-                at_init[f"relu, U(-{SCALE:g},{SCALE:g}) (exploding)"] = layer_norms(
+                at_init[f"relu, U(-{SCALE:g},{SCALE:g}) (explodes later)"] = layer_norms(
                     model, probe, labels[:16])
             exploding[label] = train(model, points, labels, steps, 0.05, clip, bar)
 
@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     ratio = {name: norms[0] / norms[-1] if norms[-1] else math.inf
              for name, norms in at_init.items()}
     for name, value in ratio.items():
-        print(f"{name:32s} gradient reaching layer 1 / reaching the last layer: {value:.3g}")
+        print(f"{name:34s} gradient reaching layer 1 / reaching the last layer: {value:.3g}")
     final = {name: loss[-1] for name, loss in curves.items()}
     print(f"final loss after {steps} SGD steps: " +
           ", ".join(f"{name} {value:.3f}" for name, value in final.items()))
@@ -127,24 +127,33 @@ def main(argv: Sequence[str] | None = None) -> dict:
 def plot(path: Path, at_init: dict, curves: dict, exploding: dict) -> Path:
     """Three panels: gradient norm per layer at init, training loss, and the exploding case."""
     plt = pyplot()
-    fig, (norm_ax, loss_ax, boom_ax) = plt.subplots(1, 3, figsize=(16, 4.5))
+    fig, (norm_ax, loss_ax, boom_ax) = plt.subplots(1, 3, figsize=(17, 5.2))
     for name, norms in at_init.items():
         style = ":" if "exploding" in name else ("--" if "naive" in name else "-")
         norm_ax.plot(range(1, len(norms) + 1), norms, style, marker=".", label=name)
-    norm_ax.set(title="|d loss / d layer output| at initialisation",
-                xlabel="layer (1 = input side)",
+    norm_ax.set(title="At initialisation: sigmoid's gradient fades\nlayer by layer on its way back",
+                xlabel="layer (1 = input side)", ylabel="|d loss / d layer output| (log scale)",
                 yscale="log")
     for name, loss in curves.items():
         loss_ax.plot(range(1, len(loss) + 1), loss, "--" if "naive" in name else "-", label=name)
-    loss_ax.set(title="training loss, SGD (which configurations learn)", xlabel="step",
-                ylabel="binary cross-entropy")
+    loss_ax.set(title="Training: where the gradient vanished,\nthe loss hardly moves",
+                xlabel="SGD step", ylabel="binary cross-entropy")
     for name, run in exploding.items():
-        finite = [x if math.isfinite(x) else float("nan") for x in run["loss"]]
-        boom_ax.plot(range(1, len(finite) + 1), finite, label=name)
-    boom_ax.set(title=f"exploding (relu, weights x{SCALE:g}): loss", xlabel="step", yscale="log")
+        norms = [x if math.isfinite(x) else float("nan") for x in run["grad norm"]]
+        boom_ax.plot(range(1, len(norms) + 1), norms, label=f"{name}: gradient norm")
+    wild, tamed = exploding["no clipping"], exploding["clip_grad_norm(1.0)"]
+    peak = max(wild["grad norm"])
+    boom_ax.set(title=f"Exploding (relu, U(-{SCALE:g},{SCALE:g})): calm at init (left), the "
+                      f"gradient\nreaches {peak:.3g} while training; final loss "
+                      f"{wild['loss'][-1]:.2f} unclipped, {tamed['loss'][-1]:.2f} clipped",
+                xlabel="SGD step", ylabel="gradient norm before clipping (log scale)",
+                yscale="log")
     for ax in (norm_ax, loss_ax, boom_ax):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
+        whole_ticks(ax)
+    norm_ax.legend(fontsize=8.5, loc="lower right")
+    loss_ax.legend(fontsize=8.5, loc="upper right")
+    boom_ax.legend(fontsize=8.5, loc="upper right")
     return save_figure(fig, path)
 
 

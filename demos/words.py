@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import batch_count, parse_args, progress, pyplot, save_figure
+from common import batch_count, parse_args, progress, pyplot, save_figure, whole_ticks
 
 import nn
 from autograd import Value, gradients, no_grad
@@ -183,13 +183,18 @@ def main(argv: Sequence[str] | None = None) -> dict:
 def plot(path: Path, runs: dict) -> Path:
     """Loss per epoch, gradient norm per update, and how much gradient reaches each step back."""
     plt = pyplot()
-    fig, (loss_ax, norm_ax, reach_ax) = plt.subplots(1, 3, figsize=(15, 4))
+    fig, (loss_ax, norm_ax, reach_ax) = plt.subplots(1, 3, figsize=(17, 5.4))
     for name, run in runs.items():
         loss_ax.plot(range(1, len(run["history"]["loss"]) + 1), run["history"]["loss"], label=name)
         norm_ax.plot(run["history"]["grad norm"], label=name, lw=0.8)
-    loss_ax.set(title="training loss (cross-entropy)", xlabel="epoch", yscale="log")
-    norm_ax.set(title="gradient norm per update (before clipping)", xlabel="update",
-                yscale="log")
+    finals = ", ".join(f"{name} {run['history']['loss'][-1]:.2f}" for name, run in runs.items())
+    loss_ax.set(title=f"Training loss per epoch, with and without clipping\n(last epoch: {finals})",
+                xlabel="epoch", ylabel="cross-entropy per word (log scale)", yscale="log")
+    whole_ticks(loss_ax)
+    whole_ticks(norm_ax)
+    norm_ax.set(title=f"Gradient norm at each update, before clipping:\nthe clipped run rescales "
+                      f"anything above {CLIP:g} (dashed)",
+                xlabel="update", ylabel="gradient norm (log scale)", yscale="log")
     norm_ax.axhline(CLIP, color="gray", ls="--", lw=0.8, label=f"clip at {CLIP:g}")
     steps = [END, *PROMPTS[0].split()]
     back = list(range(len(steps), 0, -1))  # how many words before the prediction each h is
@@ -198,12 +203,13 @@ def plot(path: Path, runs: dict) -> Path:
     for name, run in runs.items():
         reach_ax.plot(back, run["reach"], marker="o", label=f"trained, {name}")
     reach_ax.set_xticks(back, [f"{n}\n'{w}'" for n, w in zip(back, steps)])
-    reach_ax.set(title="|d loss('mat') / d h_t|: gradient reaching each step",
+    reach_ax.set(title="Backprop through time: the gradient of the loss on 'mat'\nfades as it "
+                       "goes back to earlier words",
                  xlabel="steps back from the prediction (the word read at that step)",
-                 yscale="log")
+                 ylabel="|d loss('mat') / d h_t| (log scale)", yscale="log")
     for ax in (loss_ax, norm_ax, reach_ax):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=9)
     return save_figure(fig, path)
 
 

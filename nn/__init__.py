@@ -3,6 +3,15 @@
 Built only on `autograd`'s public API, so everything here is ordinary user code you can read.
 """
 
+import autograd
+
+if not hasattr(autograd, "Value"):  # another package named autograd was found first
+    raise ImportError(
+        f"nn needs stepgrad's autograd, but `import autograd` found another package of that "
+        f"name at {getattr(autograd, '__file__', None) or autograd.__path__}: the PyPI "
+        f"distribution autograd (HIPS autograd) shares the import name. Fix: pip uninstall "
+        f"autograd, then reinstall stepgrad (in your clone: pip install -e .)")
+
 from nn.activations import Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
 from nn.conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from nn.data import (

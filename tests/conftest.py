@@ -2,10 +2,17 @@
 headless Chromium that the player and notebook tests drive (one per session)."""
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
 from needs import CHROMIUM, CHROMIUM_ARGS, need, need_module
+
+# Subprocesses (the CLI, demos, notebook kernels, JupyterLab) import this checkout's packages,
+# not whichever copy is installed in the venv (a worktree shares its main checkout's venv).
+ROOT = Path(__file__).resolve().parent.parent
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 settings.register_profile("default", max_examples=60, deadline=None)
 settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True)

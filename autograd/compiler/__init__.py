@@ -36,6 +36,7 @@ from autograd.compiler.trace import (
 from autograd.core.backward import PASSES, commit, gc_paused, gradients, unusable_grad
 from autograd.core.display import source_html
 from autograd.core.value import identity_key
+from autograd.core.warn import warn
 from autograd.transforms.argnums import normalize_argnums, one_position
 
 __all__ = ["CheckError", "Compiled", "compile", "is_tracing"]
@@ -78,6 +79,13 @@ class Compiled:
         self._names = parameter_names(f)
         numbers, spec = flatten(args, self._names)
         self._first = self._entry(args, numbers, spec)
+        if self._positions is None and not self._first.live:
+            name = getattr(f, "__qualname__", type(f).__name__)
+            warn(f"compile({name}): nothing to differentiate: no argnums was given and f "
+                 f"reaches no Value made before compile (such as a model's parameters), so "
+                 f"each call returns f's value only and no gradient goes anywhere. For the "
+                 f"gradients of f's arguments pass argnums (e.g. argnums=0, or (0, 1)): calls "
+                 f"then return (value, gradients), as value_and_grad does")
 
     @property
     def source(self) -> str:

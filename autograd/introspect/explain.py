@@ -25,7 +25,8 @@ class _Numbered(Sym):
 class Names:
     """Short stable names for the nodes of one graph; computed on demand, in bounded time."""
 
-    def __init__(self, order: list[Value], where: str = "explain") -> None:
+    def __init__(self, order: list[Value], where: str = "explain", *,
+                 short_labels: bool = False) -> None:
         for i, node in enumerate(order):  # `v.label = 3` is possible: say so before any output
             if not isinstance(node.label, str):
                 given = f"{reprlib.repr(node.label)}, a {type(node.label).__name__}"
@@ -34,7 +35,10 @@ class Names:
             if node._fn is not None and len(node.parents) != node._fn.arity:
                 raise wrong_arity(node, where)  # no formula fits it, as no rule does
         self.order = order
-        # Both keyed by identity_key(node): a Value subclass may define == by value.
+        # In formulas, a dotted label may go by its shortest dotted suffix that no other label
+        # in the graph ends with (`layers.0.neurons.0.w.1` is `w.1`): drawings use that.
+        self._short = _short_labels(order) if short_labels else {}
+        # All keyed by identity_key(node): a Value subclass may define == by value.
         self._index: dict[Any, int] | None = None
         self._names: dict[Any, Expr] = {}
         self._claimed: dict[str, Value] = {}  # formula name -> the node it names
@@ -77,10 +81,9 @@ class Names:
         text = str(name)
         return name if len(text) <= MAX_CELL else Sym(shorten(text), name.precedence)
 
-    @staticmethod
-    def _atom(node: Value) -> Expr | None:
+    def _atom(self, node: Value) -> Expr | None:
         if node.label:  # a label that is not one word (`x1*w1 + b`) is bracketed, as an atom
-            label = printable(node.label)
+            label = self._short.get(identity_key(node)) or printable(node.label)
             simple = label.replace(".", "_").isidentifier()
             return Sym(label if simple else f"({label})")
         if not node.parents:
@@ -121,6 +124,39 @@ class Names:
 
     def _numbered(self, node: Value) -> Expr:
         return _Numbered(f"node#{self.position(node)}")
+
+
+def _short_labels(order: list[Value]) -> dict[Any, str]:
+    """{node: its label's shortest dotted suffix that is no other label's suffix}, for the
+    labelled nodes that have a shorter one. A suffix is used only if it starts as a name does
+    (`w.1`; not `1`, not `0.w.1`), so that it never reads as a number."""
+    labels = {node.label for node in order if isinstance(node.label, str) and node.label}
+    owners: dict[str, set[str]] = {}  # dotted suffix -> the labels ending with it
+    for label in labels:
+        parts = label.split(".")
+        for k in range(1, len(parts)):
+            owners.setdefault(".".join(parts[-k:]), set()).add(label)
+    short: dict[Any, str] = {}
+    for node in order:
+        label = node.label
+        if not isinstance(label, str) or "." not in label:
+            continue
+        parts = label.split(".")
+        for k in range(1, len(parts)):
+            suffix = ".".join(parts[-k:])
+            if (len(owners[suffix]) == 1 and suffix not in labels and not _numeric(suffix)
+                    and suffix.replace(".", "_").isidentifier()):  # `w.1`, never `0.w.1`
+                short[identity_key(node)] = printable(suffix)
+                break
+    return short
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Row(NamedTuple):

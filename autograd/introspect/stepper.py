@@ -66,12 +66,16 @@ class Contribution:
                 f"({self.rule}) = {fmt(self.added)}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Step:
-    """One step of a backward pass: step 0 seeds the root, each later one is one non-leaf node."""
+    """One step of a backward pass: step 0 seeds the root, each later one is one non-leaf node.
+
+    Its repr is what a learner wants at the REPL (`next(steps)`): the heading, then the
+    chain-rule lines. Steps are numbered 0 to `last`; `total` counts them (`last + 1`).
+    """
 
     index: int
-    total: int  # how many steps the whole pass has, seed included
+    total: int  # how many steps the whole pass has, seed included: `last + 1`
     node: Value
     upstream: float  # d(root)/d(node), complete when the node's step comes
     contributions: tuple[Contribution, ...]
@@ -92,18 +96,26 @@ class Step:
         """How the text names the node's gradient, e.g. `o.grad`."""
         return self.words.names.target(self.node)
 
+    @property
+    def last(self) -> int:
+        """The number of the pass's last step (`total - 1`), as the heading shows it."""
+        return self.total - 1
+
     def __str__(self) -> str:
         if self.index == 0:
             return f"{self.target} = {fmt(self.upstream)} (seed)"
         return "\n".join(str(c) for c in self.contributions)
 
+    def __repr__(self) -> str:
+        # What `next(steps)` shows at a REPL: the text, not a dump of the fields.
+        return f"{self.heading}\n{self}"
+
     @property
     def heading(self) -> str:
-        """A title for the step, e.g. `step 2/4: o = tanh(n)`."""
+        """A title for the step, e.g. `step 2/4: o = tanh(n)` (step 0's text says it seeds)."""
         name, formula = self.name, self.formula
         what = name if not formula or formula == name else f"{name} = {formula}"
-        seed = " (seed)" if self.index == 0 else ""
-        return f"step {self.index}/{self.total - 1}: {what}{seed}"
+        return f"step {self.index}/{self.last}: {what}"
 
     def _repr_html_(self) -> str:
         """How Jupyter shows a step: its heading, then its chain-rule lines."""
@@ -111,7 +123,7 @@ class Step:
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         """IPython's plain text for a step: the heading and the lines, not the dataclass repr."""
-        p.text(f"{self.heading}\n{self}")
+        p.text(repr(self))
 
 
 def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:

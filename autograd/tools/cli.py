@@ -27,6 +27,9 @@ _ASSIGNMENT = re.compile(r"\s*[A-Za-z_]\w*\s*=.*")  # name=number, as parse_assi
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, status 2, like every other refusal
+        if message.startswith("the following arguments are required"):
+            # argparse lists `name=number` too, though it may be left out (`python -m autograd 2*3`)
+            message = "give an expression; name=number for each of its inputs is optional"
         self.exit(2, f"error: {printable(message)} (try: {USAGE_EXAMPLE})\n")
 
 
@@ -39,7 +42,8 @@ def _arguments() -> argparse.ArgumentParser:
                "FILE.py:CLASS (see its --help; it imports, so runs, FILE.py)",
     )
     parser.add_argument("expression", help="e.g. 'tanh(x*w + b)'")
-    parser.add_argument("assignments", nargs="*", metavar="name=number")
+    parser.add_argument("assignments", nargs="*", metavar="name=number",
+                        help="a value for each input of the expression (optional: none for 2*3)")
     parser.add_argument("--steps", action="store_true", help="print each backward step")
     parser.add_argument("--svg", metavar="PATH", help="write the graph as SVG (needs Graphviz)")
     parser.add_argument("--html", metavar="PATH", help="write the backward-pass player")

@@ -13,6 +13,7 @@ from autograd.core import mode
 from autograd.core.backward import Fresh, gradients
 from autograd.core.scalar import as_float, is_number
 from autograd.core.value import Value, identity_key
+from autograd.core.warn import warn
 from autograd.transforms.argnums import normalize_argnums, one_position
 
 ArgNums = int | tuple[int, ...]
@@ -53,6 +54,13 @@ def _value_and_grad(f: Callable[..., Value], argnums: ArgNums, where: str) -> Ca
             nesting.reset(token)
         if not isinstance(out, Value):  # a constant (as JAX): every partial is 0
             out = Value(as_float(out, f"{where} (f's result)"))
+            if nesting.get() == 0:  # inside another grad, a constant gradient is ordinary
+                warn(f"{where}: f returned a plain number ({out.data!r}), not a Value, so no "
+                     f"op was recorded and every gradient is 0.0. If f calls math.tanh(x), "
+                     f"float(x) or reads x.data, use the Value's own methods (x.tanh(), "
+                     f"x.exp(), x ** 2, ...) so the op is recorded; if f is constant on "
+                     f"purpose, the zeros are right (silence: warnings.simplefilter('ignore', "
+                     f"autograd.GradientWarning))")
         wrt = [args[i] for i in positions]
         order, grads = gradients(out, 1.0, create_graph=traced, inputs=wrt)
         found = [grads.get(identity_key(x), 0.0) for x in wrt]

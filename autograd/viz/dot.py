@@ -19,6 +19,7 @@ from autograd.core.value import Value, identity_key
 from autograd.introspect.explain import Names
 from autograd.viz.dotsource import DotGraph
 from autograd.viz.groups import Grouping, collapsed, group_members, group_of, within_depth
+from autograd.viz.layout import choose_rankdir
 from autograd.viz.options import check_options
 from autograd.viz.safe import plain, record_field
 
@@ -34,10 +35,12 @@ DEFAULT_MAX_NODES = 2000
 def draw_dot(root: Value, **options: Any) -> graphviz.Digraph:
     """The graph `root` depends on as a `graphviz.Digraph`, micrograd style.
 
-    Options (defaults): rankdir="LR", show_grad=True, highlight=(), highlight_color="#ffe082",
+    Options (defaults): rankdir=None, show_grad=True, highlight=(), highlight_color="#ffe082",
     edge_labels=False, step=None, step_color="#ff7043", max_nodes=2000, max_depth=None,
     clusters=None, collapse=False.
-    `highlight` fills the given nodes; `edge_labels` writes each local derivative on its edge;
+    `rankdir` None runs left to right unless that would be far wider than tall, then top to
+    bottom (`layout.choose_rankdir`); or give LR, TB, RL, BT. `highlight` fills the given nodes;
+    `edge_labels` writes each local derivative on its edge;
     `step` (from `backward_steps`) marks that step's node and edges. For big graphs: `max_depth`
     keeps the nodes at most that many edges from the root, `clusters` (a number of dotted label
     parts, or a function naming each node's group) boxes named sub-expressions, and `collapse`
@@ -75,7 +78,7 @@ def _checked(options: dict[str, Any], who: str) -> dict[str, Any]:
 def _graph(
     root: Value,
     *,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     show_grad: bool = True,
     highlight: Iterable[Value] = (),
     highlight_color: str = "#ffe082",
@@ -105,7 +108,8 @@ def _graph(
     _check_size(len(order), max_nodes, "nodes", max_depth)
     name_of = _names(order, cut)  # first: it refuses a label that is not a str
     groups = group_of(order, clusters)
-    dot = _digraph(rankdir)
+    fields = lambda v: _fields(v, name_of, show_grad)  # noqa: E731
+    dot = _digraph(rankdir or choose_rankdir(order, cut, fields))
     ids = {key(node): f"n{i}" for i, node in enumerate(order)}
     current, flows = _step_marks(step)
     subgraphs: dict[str, DotGraph] = {}
@@ -114,7 +118,10 @@ def _graph(
         name = groups.get(k)
         target = dot if name is None else _cluster(subgraphs, name)
         fill = step_color if node is current else highlight_color if k in marked else None
-        target.node(ids[k], _record(node, name_of, show_grad), **_record_style(fill, k in cut))
+        # The step's node is class "step" in the SVG: the player and the widget scroll to it.
+        mark = {"class": "step"} if node is current else {}
+        target.node(ids[k], _record(node, name_of, show_grad), **_record_style(fill, k in cut),
+                    **mark)
         if node.parents and k not in cut:
             _draw_op(target, ids[k], node.op, step_color if node is current else None)
     for name, sub in subgraphs.items():
@@ -153,7 +160,7 @@ def _collapsed(root: Value, order: list[Value], cut: set, rankdir: str, show_gra
     groups = group_of(order, clusters if clusters is not None else 2)
     members = group_members(order, groups)
     _check_size(len(members), max_nodes, "groups", max_depth)
-    dot = _digraph(rankdir)
+    dot = _digraph(rankdir or "LR")  # one box per group: few ranks, so left to right
     inner = (n for n in order if identity_key(n) not in cut)
     collapsed(dot, members, groups, inner, root, lambda v: _record(v, name_of, show_grad))
     if cut:
@@ -167,8 +174,9 @@ def _footer(dot: DotGraph, text: str) -> None:
 
 
 def _digraph(rankdir: str) -> DotGraph:
-    """An empty graph laid out `rankdir`."""
-    return DotGraph(graph_attr={"rankdir": rankdir})
+    """An empty graph laid out `rankdir`, ranks and nodes a little closer than Graphviz's
+    defaults (0.5 and 0.25 inch): a drawing fitted to a notebook cell then keeps a larger text."""
+    return DotGraph(graph_attr={"rankdir": rankdir, "ranksep": "0.3", "nodesep": "0.2"})
 
 
 class GraphTooBigError(ValueError):
@@ -225,7 +233,7 @@ def _names(order: list[Value], cut: set) -> Callable[[Value], str]:
     node that is cut, or that depends on a cut node, is `node#i` (its formula would need inputs
     that are not drawn, and naming them would walk the very graph max_depth avoids).
     """
-    names = Names(order, "draw_dot")
+    names = Names(order, "draw_dot", short_labels=True)  # `w.1*x1`, not `node#5`, for nn
     key = identity_key
     beyond = set(cut)  # nodes whose inputs reach past the cut, in topological order
     for node in order:
@@ -240,11 +248,15 @@ def _names(order: list[Value], cut: set) -> Callable[[Value], str]:
     return name_of
 
 
+def _fields(node: Value, name_of: Callable[[Value], str], show_grad: bool) -> list[str]:
+    """The record's lines as shown: name, data and (if shown) grad."""
+    fields = [name_of(node), f"data {fmt(node.data)}"]
+    return [*fields, f"grad {fmt(node.grad)}"] if show_grad else fields
+
+
 def _record(node: Value, name_of: Callable[[Value], str], show_grad: bool) -> str:
-    fields = [record_field(name_of(node)), f"data {fmt(node.data)}"]
-    if show_grad:
-        fields.append(f"grad {fmt(node.grad)}")
-    return "{ " + " | ".join(fields) + " }"
+    name, *numbers = _fields(node, name_of, show_grad)
+    return "{ " + " | ".join([record_field(name), *numbers]) + " }"
 
 
 def _record_style(fill: str | None, cut: bool) -> dict[str, str]:

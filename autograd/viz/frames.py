@@ -93,12 +93,37 @@ def step_frames(root: Value, *, grad: float = 1.0, timeout: float = 60.0,
     check_work(root, max_work, draw_options.get("max_depth"), "step_frames")
     require_svg()
     frames, sources = [], []
+    # One direction for every frame (the grads' texts change from frame to frame).
+    options = {"rankdir": draw_dot(root, max_nodes=max_nodes, **draw_options).graph_attr.get(
+        "rankdir", "LR"), **draw_options}
     for step in backward_steps(root, grad):
         # Taken now: the text and the DOT hold the grads as they are at this step of the pass.
         frames.append(Frame(step.index, step.heading, str(step), svg=""))
-        sources.append(draw_dot(root, step=step, max_nodes=max_nodes, **draw_options).source)
-    svgs = _render_all(sources, timeout)
+        sources.append(draw_dot(root, step=step, max_nodes=max_nodes, **options).source)
+    svgs = _render_all(_same_widths(sources), timeout)
     return [replace(frame, svg=svg) for frame, svg in zip(frames, svgs)]
+
+
+_RECORD = re.compile(r'^\t(\S+) \[label="\{ (.*) \}"(.*shape=record.*)\]$', re.M)
+
+
+def _same_widths(sources: list[str]) -> list[str]:
+    """The frames' DOT with each record as wide as its widest text in any frame.
+
+    A grad's text grows as the pass fills it in (`0.0000`, then `-1.5000`); one width per record
+    keeps every frame the same size, so the player's picture does not jump between steps.
+    """
+    widest: dict[str, int] = {}
+    for source in sources:
+        for found in _RECORD.finditer(source):
+            longest = max(len(field) for field in found.group(2).split(" | "))
+            widest[found.group(1)] = max(longest, widest.get(found.group(1), 0))
+
+    def widen(found: re.Match) -> str:
+        inches = (widest[found.group(1)] * 7.5 + 20) / 72  # 14pt text, generously
+        return found.group(0)[:-1] + f" width={inches:.2f}]"
+
+    return [_RECORD.sub(widen, source) for source in sources]
 
 
 def _check_timeout(timeout: object) -> None:

@@ -59,8 +59,9 @@ def check_options(*, rankdir: object, show_grad: object, highlight: object,
                   step_color: object, max_nodes: object, max_depth: object,
                   collapse: object) -> set:
     """Every draw_dot option but `clusters` (groups.py checks it), checked; the marked set."""
-    if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"draw_dot: rankdir must be LR, RL, TB or BT, not {rankdir!r:.40}")
+    if rankdir not in (None, "LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw_dot: rankdir must be None (chosen by the graph's shape), LR, RL, "
+                         f"TB or BT, not {rankdir!r:.40}")
     for value, option in ((show_grad, "show_grad"), (edge_labels, "edge_labels"),
                           (collapse, "collapse")):
         flag(value, option)

@@ -33,8 +33,8 @@ def require_graphviz() -> Any:
         import graphviz
     except ImportError as error:
         raise ImportError(
-            "drawing needs the graphviz Python package: pip install 'stepgrad[viz]' "
-            "(or pip install graphviz)"
+            "drawing needs the graphviz Python package: pip install graphviz (or, in your "
+            "stepgrad clone, pip install -e '.[viz]')"
         ) from error
     return graphviz
 

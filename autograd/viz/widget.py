@@ -13,8 +13,18 @@ from autograd.core.display import step_html
 from autograd.core.value import Value
 from autograd.introspect.stepper import backward_steps
 from autograd.viz.dot import draw_dot
+from autograd.viz.fitted import fitted_html
 from autograd.viz.frames import PLAYER_MAX_NODES
 from autograd.viz.rendering import require_svg, to_svg
+
+FALLBACK_HTML = ('<p class="stepgrad-fallback"><b>live widget: run this notebook in Jupyter</b> '
+                 "to step through the pass here (an exported page has no kernel to run it; "
+                 "<code>autograd.viz.player(root)</code> is the stepper that keeps working "
+                 "there).</p>")
+"""Shown under the widget for pages that cannot run it (nbconvert's HTML, a viewer)."""
+
+_HIDE_FALLBACK = "<style>body:has(.stepgrad-stepper) .stepgrad-fallback {display: none}</style>"
+"""Part of the live widget: where it is drawn, the line for pages without it is hidden."""
 
 
 class StepperWidget:
@@ -28,8 +38,8 @@ class StepperWidget:
         try:
             import ipywidgets
         except ImportError as error:
-            raise ImportError("stepper_widget needs ipywidgets: pip install 'stepgrad[notebooks]' "
-                              "(or pip install ipywidgets)") from error
+            raise ImportError("stepper_widget needs ipywidgets: pip install ipywidgets (or, in "
+                              "your stepgrad clone, pip install -e '.[notebooks]')") from error
 
         draw_dot(root, max_nodes=max_nodes, **draw_options)  # fails fast: size, options
         require_svg()
@@ -38,12 +48,16 @@ class StepperWidget:
         self._timeout, self._draw_options = timeout, {"max_nodes": max_nodes, **draw_options}
         self.next_button = ipywidgets.Button(description="next ▶", tooltip="apply one step")
         self.finish_button = ipywidgets.Button(description="finish ⏭", tooltip="the rest")
+        self.follow = ipywidgets.Checkbox(value=True, description="follow the step",
+                                          indent=False, tooltip="keep the step's node in view")
         self.status = ipywidgets.HTML()
         self.graph = ipywidgets.HTML()
         self.next_button.on_click(lambda _: self.next())
         self.finish_button.on_click(lambda _: self.finish())
+        self.follow.observe(lambda _: self._show(), names="value")
         self.box = ipywidgets.VBox([
-            ipywidgets.HBox([self.next_button, self.finish_button]), self.status, self.graph])
+            ipywidgets.HBox([self.next_button, self.finish_button, self.follow]), self.status,
+            self.graph, ipywidgets.HTML(_HIDE_FALLBACK)])
         self.box.add_class("stepgrad-stepper")
         self._show()
 
@@ -70,13 +84,24 @@ class StepperWidget:
         self.status.value = (step_html(step) if step is not None else
                              "<b>no step yet</b>: click next to seed the pass")
         drawing = draw_dot(self.root, step=step, **self._draw_options)
-        self.graph.value = to_svg(drawing, timeout=self._timeout)
+        # Fitted to the cell's width (text never under 9 px), scrolled to the step's node.
+        self.graph.value = fitted_html(to_svg(drawing, timeout=self._timeout),
+                                       follow=self.follow.value)
         self.next_button.disabled = self.finish_button.disabled = self.done
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = self.box._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)  # what a front end without widgets shows
         return bundle
+
+    def _ipython_display_(self) -> None:
+        """The widget, then a line for pages that cannot run it (an export to HTML keeps the
+        widget's output but no kernel: it would show an empty output). The live widget's own
+        style hides that line wherever the widget is drawn."""
+        from IPython.display import HTML, display
+
+        display(self._repr_mimebundle_(), raw=True)
+        display(HTML(FALLBACK_HTML))
 
     def __repr__(self) -> str:
         at = "no step yet" if self.step is None else self.step.heading

@@ -17,6 +17,10 @@ def test_quick_run_writes_pictures_weights_and_names_the_folder(demo, tmp_path, 
         assert (tmp_path / name).read_bytes().startswith(PNG)
     svg = (tmp_path / "neuron_graph.svg").read_text()
     assert "<svg" in svg and "layers.0.neurons.0.w.0" in svg  # parameters drawn by name
+    # ...and every other node by what it is: its formula in short names, never node#i.
+    for formula in ("w.0*x0", "w.0*x0 + w.1*x1 + b", "relu", ">h<", "softplus(h) &#45; 1*h"):
+        assert formula in svg, formula
+    assert "node#" not in svg
     saved = json.loads((tmp_path / "model.json").read_text())
     assert len(saved["parameters"]) == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1
     assert len(result["history"]["test loss"]) == 3

@@ -24,9 +24,9 @@ def exported(executed, name: str, tmp_path) -> str:
     return path.resolve().as_uri()
 
 
-def open_offline(browser, url: str):
+def open_offline(browser, url: str, width: int = 1280):
     """A page whose every network request is refused (the template links a CDN's MathJax)."""
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": width, "height": 800})
     page.errors, page.player_requests = [], []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.route("http*://**", lambda route: route.abort())
@@ -42,14 +42,37 @@ def open_offline(browser, url: str):
 
 def graphs(page) -> list[dict]:
     """Every SVG output on the page (nbconvert embeds each as an <img> of a data: URL):
-    is it visible, its width as drawn, and the texts of the SVG inside."""
+    is it visible, its width as drawn, the texts of the SVG inside, the smallest text's height
+    as displayed (px), and whether the step's node (if any) and the whole picture lie inside
+    the output area's visible width (no sideways scrolling to find them)."""
     found = []
     for image in page.locator('.jp-RenderedSVG img[src^="data:image/svg+xml;base64,"]').all():
         svg = base64.b64decode(image.get_attribute("src").split(",", 1)[1]).decode()
         drawn = image.evaluate("img => img.complete ? img.naturalWidth : 0")  # 0: not decoded
-        width = min(drawn, image.bounding_box()["width"])
+        box = image.bounding_box()
+        width = min(drawn, box["width"])
+        tree = ET.fromstring(svg)
+        natural = float(tree.get("viewBox").split()[2])  # points
+        scale = box["width"] / (natural * 4 / 3)  # displayed px per px at actual size
+        fonts = [float(t.get("font-size")) for t in tree.iter(f"{SVG}text")]
+        area = image.evaluate("img => { const o = img.closest('.jp-OutputArea-output');"
+                              " const r = o.getBoundingClientRect();"
+                              " return [r.left, r.left + o.clientWidth]; }")
+        step = [g for g in tree.iter(f"{SVG}g") if "step" in (g.get("class") or "").split()]
+        step_inside = None
+        if step:
+            shift = [float(v) for v in tree.find(f"{SVG}g").get("transform")
+                     .split("translate(")[1].rstrip(")").split()]
+            xs = [float(p.split(",")[0]) + shift[0]
+                  for shape in step[0].iter(f"{SVG}polygon") for p in shape.get("points").split()]
+            left = box["x"] + min(xs) * 4 / 3 * scale
+            right = box["x"] + max(xs) * 4 / 3 * scale
+            step_inside = area[0] - 0.5 <= left and right <= area[1] + 0.5
         found.append({"visible": image.is_visible(), "width": width,
-                      "texts": {t.text for t in ET.fromstring(svg).iter(f"{SVG}text")}})
+                      "texts": {t.text for t in tree.iter(f"{SVG}text")},
+                      "smallest": min(fonts) * 4 / 3 * scale,
+                      "fits": area[0] - 0.5 <= box["x"] <= box["x"] + box["width"] <= area[1] + 0.5,
+                      "step_inside": step_inside})
     return found
 
 
@@ -58,11 +81,23 @@ def graphs(page) -> list[dict]:
     (NAMES[1], 2, {"x", "w", "b", "n", "o"}),
 ])
 def test_the_graphs_are_drawn_and_visible(executed, browser, tmp_path, name, count, labels):
-    page = open_offline(browser, exported(executed, name, tmp_path))
+    # A window whose output area is about as wide as JupyterLab's at 1400 px (968 px).
+    page = open_offline(browser, exported(executed, name, tmp_path), width=1100)
     drawn = graphs(page)
     assert len(drawn) == count
     assert all(g["visible"] and g["width"] > 100 for g in drawn)
     assert labels <= drawn[0]["texts"]
+    # Legible where shown: no text under 9 px, nothing past the output's right edge, and the
+    # node a step highlights (notebook 2's paused graph) in view.
+    assert all(g["smallest"] >= 9 and g["fits"] for g in drawn), drawn
+    assert [g["step_inside"] for g in drawn if g["step_inside"] is not None] == \
+        ([True] if name == NAMES[1] else [])
+    page.close()
+
+
+def test_the_widget_says_what_it_is_in_an_export(executed, browser, tmp_path):
+    page = open_offline(browser, exported(executed, NAMES[1], tmp_path))
+    assert page.get_by_text("live widget: run this notebook in Jupyter").is_visible()
     page.close()
 
 

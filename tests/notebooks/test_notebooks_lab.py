@@ -4,17 +4,22 @@ inline player steps there too."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ET
 
 import pytest
 from needs import need_module
+from notebook_helpers import NAMES, NOTEBOOKS, stored
 
 CELLS = [
     "from autograd import Value\n"
@@ -47,6 +52,8 @@ def lab(tmp_path):
                                             "language": "python"}},
                 "nbformat": 4, "nbformat_minor": 5}
     (tmp_path / "widget.ipynb").write_text(json.dumps(notebook))
+    for name in NAMES[:2]:  # the notebooks themselves, for Run All
+        shutil.copy(NOTEBOOKS / name, tmp_path / name)
     port, token = free_port(), secrets.token_hex(16)
     home = tmp_path / "home"  # no user settings, kernels or workspaces from this machine
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
@@ -137,8 +144,139 @@ def test_the_widget_steps_the_real_pass_in_the_kernel(lab, browser):
         frame.wait_for()
         frame.scroll_into_view_if_needed()
         inside = page.frame_locator(".jp-OutputArea iframe.stepgrad-player")
-        assert inside.locator("#heading").text_content() == "step 0/3: o = tanh(n) (seed)"
+        assert inside.locator("#heading").text_content() == "step 0/3: o = tanh(n)"
         inside.locator("#next").click()
         assert inside.locator("#heading").text_content() == "step 1/3: o = tanh(n)"
+    finally:
+        page.close()
+
+
+RUN_ALL = """async () => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  await panel.sessionContext.ready;
+  await app.commands.execute("notebook:run-all-cells");
+}"""
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def open_notebook(browser, lab: str, name: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(180_000)
+    page.goto(lab.replace("widget.ipynb", name))
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext")
+    return page
+
+
+REVEAL = """async (index) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  await notebook.scrollToItem(index, "center");  // JupyterLab draws only the cells in view
+}"""
+
+# What a cell's outputs hold, read from the notebook's model (drawn or not): the result's or
+# the printed text.
+MODEL_OUTPUT = """(index) => {
+  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+  return cell.model.outputs.toJSON().map(o => o.text !== undefined ? [].concat(o.text).join("")
+      : (o.data && o.data["text/plain"] !== undefined ? [].concat(o.data["text/plain"]).join("")
+         : "")).join("");
+}"""
+
+
+def index_of(name: str, cell_id: str) -> int:
+    return [c.get("id") for c in stored(name)["cells"]].index(cell_id)
+
+
+def svg_output(page, index: int) -> dict:
+    """The SVG image a cell shows, as JupyterLab draws it: its smallest text's height (px),
+    whether it fits the output's width, and whether the step's node (if any) is inside it."""
+    page.evaluate(REVEAL, index)
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    image = cell.locator(".jp-OutputArea-output img").first
+    image.scroll_into_view_if_needed()
+    source = image.get_attribute("src")
+    head, data = source.split(",", 1)
+    svg = base64.b64decode(data).decode() if ";base64" in head else urllib.parse.unquote(data)
+    tree = ET.fromstring(svg)
+    box = image.bounding_box()
+    scale = box["width"] / (float(tree.get("viewBox").split()[2]) * 4 / 3)
+    smallest = min(float(t.get("font-size")) for t in tree.iter(f"{SVG}text")) * 4 / 3 * scale
+    area = image.evaluate("img => { const o = img.closest('.jp-OutputArea-output');"
+                          " const r = o.getBoundingClientRect();"
+                          " return [r.left, r.left + o.clientWidth]; }")
+    step = [g for g in tree.iter(f"{SVG}g") if "step" in (g.get("class") or "").split()]
+    inside = None
+    if step:
+        shift = float(tree.find(f"{SVG}g").get("transform").split("translate(")[1].split()[0])
+        xs = [float(p.split(",")[0]) + shift
+              for shape in step[0].iter(f"{SVG}polygon") for p in shape.get("points").split()]
+        inside = (area[0] - 0.5 <= box["x"] + min(xs) * 4 / 3 * scale and
+                  box["x"] + max(xs) * 4 / 3 * scale <= area[1] + 0.5)
+    fits = area[0] - 0.5 <= box["x"] <= box["x"] + box["width"] <= area[1] + 0.5
+    return {"smallest": smallest, "fits": fits, "inside": inside}
+
+
+WIDGET_VIEW = """() => {
+  const view = document.querySelector(".stepgrad-stepper .stepgrad-view");
+  const svg = view.querySelector("svg");
+  const texts = Array.from(svg.querySelectorAll("text"), t => t.getBoundingClientRect().height);
+  const v = view.getBoundingClientRect();
+  const seen = [v.left, v.top, v.left + view.clientWidth, v.top + view.clientHeight];
+  const s = svg.querySelector("g.node.step");
+  const r = s ? s.getBoundingClientRect() : null;
+  const inside = r !== null && r.left >= seen[0] - 0.5 && r.top >= seen[1] - 0.5 &&
+                 r.right <= seen[2] + 0.5 && r.bottom <= seen[3] + 0.5 &&
+                 r.left >= 0 && r.right <= window.innerWidth &&
+                 r.top >= 0 && r.bottom <= window.innerHeight;
+  return {smallest: Math.min(...texts.filter(h => h > 0)), inside: inside};
+}"""
+
+
+def test_notebook_1_run_all_draws_the_neuron_legibly(lab, browser):
+    page = open_notebook(browser, lab, NAMES[0])
+    try:
+        page.evaluate(RUN_ALL)
+        graph = index_of(NAMES[0], "graph")
+        last = len(stored(NAMES[0])["cells"]) - 1
+        page.wait_for_function(f"() => ({MODEL_OUTPUT})({last}).includes('True')")
+        drawn = svg_output(page, graph)
+        assert drawn["smallest"] >= 9 and drawn["fits"], drawn
+    finally:
+        page.close()
+
+
+def test_notebook_2_run_all_then_the_widget_keeps_its_promises(lab, browser):
+    """Run All, then what the prose asks: click next twice, re-run the cell below the widget:
+    o.grad 1.0, n.grad 0.5, x.grad still 0.0 (a later cell must not rebind x)."""
+    page = open_notebook(browser, lab, NAMES[1])
+    try:
+        page.evaluate(RUN_ALL)
+        last = len(stored(NAMES[1])["cells"]) - 1
+        page.wait_for_function(f"() => ({MODEL_OUTPUT})({last}).includes('18.0')")
+        paused = svg_output(page, index_of(NAMES[1], "paused-graph"))
+        assert paused["smallest"] >= 9 and paused["fits"] and paused["inside"], paused
+
+        after = index_of(NAMES[1], "after-widget")
+        assert page.evaluate(MODEL_OUTPUT, after).strip() == "(0.0, 0.0, 0.0)"
+        page.evaluate(REVEAL, index_of(NAMES[1], "widget"))
+        stepper = page.locator(".stepgrad-stepper")
+        stepper.scroll_into_view_if_needed()
+        assert not page.locator(".stepgrad-fallback").first.is_visible()  # live: hidden
+        next_button = stepper.get_by_role("button", name="next")
+        for k in range(2):
+            next_button.click()
+            page.wait_for_function("(k) => document.querySelector('.stepgrad-stepper')"
+                                   ".innerText.includes('step ' + k + '/3')", arg=k)
+            page.wait_for_timeout(100)  # the view snaps to the step's node on layout
+            stepper.locator(".stepgrad-view").scroll_into_view_if_needed()
+            view = page.evaluate(WIDGET_VIEW)
+            assert view["smallest"] >= 9 and view["inside"], (k, view)
+        page.evaluate(RUN, after)
+        page.wait_for_function(f"() => ({MODEL_OUTPUT})({after}).includes('(1.0')")
+        o_grad, n_grad, x_grad = map(float, page.evaluate(MODEL_OUTPUT, after).strip("()\n")
+                                     .split(","))
+        assert (o_grad, x_grad) == (1.0, 0.0) and abs(n_grad - 0.5) < 1e-12
     finally:
         page.close()

@@ -98,13 +98,15 @@ def test_02_steps_one_per_cell_then_the_player_and_the_graph_of_a_gradient(execu
         assert heading in page and text.replace("<", "\\u003c").splitlines()[0] in page
     assert result(notebook, "player") == "<Player: 4 steps, 'backprop of o'>"
     assert shown(notebook, "widget", "application/vnd.jupyter.widget-view+json")
-    assert result(notebook, "widget") == "<StepperWidget of o: no step yet>"
+    assert shown(notebook, "widget") == ["<StepperWidget of o: no step yet>",
+                                         "<IPython.core.display.HTML object>"]
+    assert "live widget: run this notebook in Jupyter" in shown(notebook, "widget", "text/html")[0]
     assert result(notebook, "after-widget") == "(0.0, 0.0, 0.0)"  # "nothing clicked yet"
 
-    assert result(notebook, "create-graph").startswith("Value(27.0,")  # dy/dx = 3x² = 27
+    assert result(notebook, "create-graph").startswith("Value(27.0,")  # dy/dt = 3t² = 27
     svg = result(notebook, "grad-graph", "image/svg+xml")
-    assert svg.count(">*<") == 3 and "grad" not in svg  # x*x three times, show_grad=False
-    assert result(notebook, "second") == "18.0"  # d²y/dx² = 6x = 18
+    assert svg.count(">*<") == 3 and "grad" not in svg  # t*t three times, show_grad=False
+    assert result(notebook, "second") == "18.0"  # d²y/dt² = 6t = 18
 
 
 def table_rows(text: str) -> dict[tuple[str, str], list[str]]:

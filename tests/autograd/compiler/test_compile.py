@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
+import warnings
 
 import pytest
 from hypothesis import given
@@ -548,3 +549,22 @@ def test_captured_values_that_compare_equal_stay_two_nodes(check):
     out = (Value(3.0) * w1 + w2) * w1
     out.backward()
     assert value == out.data and compiled_grads == (w1.grad, w2.grad) == (14.0, 2.0)
+
+
+def test_nothing_to_differentiate_warns_with_the_fix():
+    def neuron(x, w, b):
+        return (x * w + b).tanh()
+
+    with pytest.warns(autograd.GradientWarning) as caught:
+        compiled = autograd.compile(neuron, 2.0, -3.0, 1.0)
+    assert len(caught) == 1 and caught[0].filename == __file__
+    assert str(caught[0].message).startswith(
+        "compile(test_nothing_to_differentiate_warns_with_the_fix.<locals>.neuron): nothing to "
+        "differentiate: no argnums was given and f reaches no Value made before compile")
+    assert "pass argnums (e.g. argnums=0, or (0, 1))" in str(caught[0].message)
+    assert compiled(2.0, -3.0, 1.0) == neuron(Value(2.0), Value(-3.0), Value(1.0)).data
+    with warnings.catch_warnings():  # given argnums, or a captured Value: nothing to say
+        warnings.simplefilter("error")
+        autograd.compile(neuron, 2.0, -3.0, 1.0, argnums=0)
+        w = Value(-3.0)
+        autograd.compile(lambda x: neuron(x, w, 1.0), 2.0)

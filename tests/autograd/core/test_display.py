@@ -70,10 +70,15 @@ def test_a_step_shows_its_heading_and_chain_rule_lines():
     steps = o.backward_steps()
     seed, step = next(steps), next(steps)
     assert texts(step._repr_html_()) == [step.heading, str(step)]
-    assert texts(seed._repr_html_()) == ["step 0/3: o = tanh(n) (seed)", "o.grad = 1.0 (seed)"]
+    assert texts(seed._repr_html_()) == ["step 0/3: o = tanh(n)", "o.grad = 1.0 (seed)"]
     pretty = need_module("IPython.lib.pretty").pretty  # IPython's text/plain for a step
     assert pretty(step) == f"{step.heading}\n{step}"
-    assert repr(step).startswith("Step(index=1,")  # the REPL's dataclass repr is unchanged
+    # The plain REPL (`next(steps)`) shows the same text, numbered as the heading numbers it.
+    assert repr(step) == pretty(step) == ("step 1/3: o = tanh(n)\n"
+                                          "n.grad += 1.0 (upstream) * 0.5 (d(tanh(n))/dn = "
+                                          "1 - o*o) = 0.5")
+    assert "(seed)" not in seed.heading and repr(seed).count("(seed)") == 1
+    assert (seed.last, seed.total) == (3, 4)
 
 
 def compiled_neuron():

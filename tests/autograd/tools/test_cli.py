@@ -47,7 +47,7 @@ def test_value_and_every_inputs_gradient():
 def test_steps_are_printed_before_the_result():
     done = run("x*w", "x=2", "w=-3", "--steps")
     assert done.returncode == 0, done.stderr
-    assert "step 0/1: x*w (seed)" in done.stdout
+    assert "step 0/1: x*w\n" in done.stdout
     assert "x.grad += 1.0 (upstream) * -3.0 (d(x*w)/dx = w) = -3.0" in done.stdout
     assert done.stdout.splitlines()[-1].split() == ["w", "-3.0", "2.0"]
 
@@ -69,7 +69,8 @@ def test_options_may_come_anywhere_and_dashdash_allows_a_leading_minus():
     (["x", "3"], "variables are given as name=number"),
     (["x", "x=1", "x=2"], "x is given twice"),
     (["x", "--bogus"], "unrecognized arguments"),
-    ([], "required"),
+    ([], "give an expression; name=number for each of its inputs is optional"),
+    (["--steps"], "give an expression; name=number"),
     (["1if x else 2", "x=1"], "if/else not allowed"),  # and no SyntaxWarning line
     (["1or x", "x=1"], "and/or not allowed"),
     (["x", "x=1", "--svg", ""], "--svg needs a file name"),

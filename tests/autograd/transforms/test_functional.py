@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
 from hypothesis import given
 
-from autograd import Value, grad, topological_order, value_and_grad
+from autograd import GradientWarning, Value, grad, topological_order, value_and_grad
 from autograd.tools.testing import expressions
 
 
@@ -96,11 +97,31 @@ def test_grad_is_pure(expr):
 
 
 def test_a_constant_f_has_zero_gradients_as_in_jax():
-    assert grad(lambda x, y: 1.0, (0, 1))(2.0, 3.0) == (0.0, 0.0)
-    assert value_and_grad(lambda x: 7)(2.0) == (7.0, 0.0)
-    traced = grad(lambda x: 1.0)(Value(2.0))  # Values in: a Value out, as for any f
-    assert isinstance(traced, Value) and traced.data == 0.0
-    assert grad(grad(lambda x: 3.0))(2.0) == 0.0
+    with pytest.warns(GradientWarning):  # said once per call: see the test below
+        assert grad(lambda x, y: 1.0, (0, 1))(2.0, 3.0) == (0.0, 0.0)
+        assert value_and_grad(lambda x: 7)(2.0) == (7.0, 0.0)
+        traced = grad(lambda x: 1.0)(Value(2.0))  # Values in: a Value out, as for any f
+        assert isinstance(traced, Value) and traced.data == 0.0
+        assert grad(grad(lambda x: 3.0))(2.0) == 0.0
+
+
+def test_a_number_returned_for_a_value_warns_at_the_callers_line_with_the_fix():
+    with pytest.warns(GradientWarning) as caught:
+        assert grad(lambda x: math.tanh(x))(0.5) == 0.0  # math.tanh reads float(x): unrecorded
+    assert len(caught) == 1 and caught[0].filename == __file__
+    message = str(caught[0].message)
+    assert message.startswith(f"grad: f returned a plain number ({math.tanh(0.5)!r}), not a "
+                              f"Value, so no op was recorded and every gradient is 0.0")
+    assert "use the Value's own methods (x.tanh()" in message
+
+
+def test_no_warning_where_the_zero_is_ordinary():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert grad(lambda x, y: y * 2.0)(1.0, 3.0) == 0.0  # recorded: f just ignores x
+        assert grad(grad(lambda x: x * 3.0))(1.0) == 0.0  # a linear f's second derivative
+        assert grad(grad(lambda x: x.data * 0 + 3.0 * x))(1.0) == 0.0  # the inner grad's
+        assert grad(lambda x: x.tanh())(0.5) == 1 - math.tanh(0.5) ** 2
 
 
 def test_f_must_return_a_value_or_a_number():

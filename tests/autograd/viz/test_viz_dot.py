@@ -9,10 +9,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from viz_helpers import neuron
+from viz_helpers import neuron, parse_svg
 
 from autograd import Value, sum_of, topological_order
-from autograd.viz import draw_dot
+from autograd.viz import draw_dot, to_svg
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[2]
@@ -188,7 +188,8 @@ def test_import_autograd_does_not_import_graphviz_and_works_without_it():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=REPO, check=True)
-    assert "stepgrad[viz]" in done.stdout
+    fix = "pip install graphviz (or, in your stepgrad clone, pip install -e '.[viz]')"
+    assert fix in done.stdout
     code = "import sys, autograd; print('graphviz' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=REPO, check=True)
@@ -283,7 +284,7 @@ def test_unlabelled_records_are_named_as_the_step_text_names_them():
     for name in ("x*w", "tanh(x*w)", "tanh(x*w)/w", "tanh(x*w)/w + 1.5", "1.5"):
         assert f'"{{ {name} | data' in source
     headings = [step.heading for step in y.backward_steps()]
-    assert headings[0] == "step 0/4: tanh(x*w)/w + 1.5 (seed)"
+    assert headings[0] == "step 0/4: tanh(x*w)/w + 1.5"
     assert "step 3/4: x*w = x*w" not in headings and "step 4/4: x*w" in headings
 
 
@@ -357,7 +358,8 @@ W = Value(1.0, "w")
     (dict(show_grad="no"), TypeError, "show_grad must be True or False, not str"),
     (dict(edge_labels=1), TypeError, "edge_labels must be True or False, not int"),
     (dict(collapse=None), TypeError, "collapse must be True or False, not NoneType"),
-    (dict(rankdir=None), ValueError, "rankdir must be LR, RL, TB or BT, not None"),
+    (dict(rankdir="lr"), ValueError, r"rankdir must be None \(chosen by the graph's shape\), LR, "
+                                     "RL, TB or BT, not 'lr'"),
     (dict(clusters=lambda v: 3), TypeError, "clusters: the function must return a group name "
                                             r"\(a str\) or None, but returned a int"),
 ], ids=lambda x: next(iter(x)) if isinstance(x, dict) else None)
@@ -381,3 +383,38 @@ def test_a_label_set_to_a_non_str_is_refused_naming_the_node():
         draw_dot(y)
     with pytest.raises(TypeError, match="node#2"):
         draw_dot(y, collapse=True)
+
+
+def test_dotted_labels_go_by_their_shortest_unique_ending_in_formulas():
+    w0 = Value(2.0, "layers.0.neurons.0.w.0")
+    v1 = Value(3.0, "layers.1.neurons.0.w.1")
+    b = Value(1.0, "layers.0.neurons.0.b")
+    x = Value(0.5, "x")
+    out = (w0 * x + b) * v1
+    names = {texts[0] for texts in parse_svg(to_svg(draw_dot(out))).records().values()}
+    assert {"layers.0.neurons.0.w.0", "layers.0.neurons.0.b", "x"} <= names  # leaves: as given
+    assert {"w.0*x", "w.0*x + b", "(w.0*x + b)*w.1"} <= names
+    # An ending two labels share is not used, nor one that would start with a digit ("0.w"):
+    a, c = Value(1.0, "a.w"), Value(2.0, "c.w")
+    names = {texts[0] for texts in parse_svg(to_svg(draw_dot(a * c + a))).records().values()}
+    assert {"a.w*c.w", "a.w*c.w + a.w"} <= names
+
+
+def test_the_direction_follows_the_graphs_shape():
+    from autograd.viz.layout import FITS, WIDE
+
+    a = Value(1.0, "a")
+    assert draw_dot(a * 2.0).graph_attr["rankdir"] == "LR"  # short: fits a cell left to right
+    deep = a
+    for _ in range(6):
+        deep = (deep * 1.5).tanh()
+    assert draw_dot(deep).graph_attr["rankdir"] == "TB"  # a long strip: top to bottom
+    wide = sum_of([Value(float(k), f"x{k}") * 2.0 for k in range(40)])
+    assert draw_dot(wide).graph_attr["rankdir"] == "LR"  # tall and shallow: stays LR
+    assert draw_dot(deep, rankdir="LR").graph_attr["rankdir"] == "LR"  # asked for: obeyed
+    # The estimate is close to what dot draws: the deep chain left to right is far wider
+    # than both the limits, the short product is within them.
+    lr = re.search(r'viewBox="0.00 0.00 ([\d.]+) ([\d.]+)"', to_svg(draw_dot(deep, rankdir="LR")))
+    assert float(lr.group(1)) > max(FITS, WIDE * float(lr.group(2)))
+    short = re.search(r'viewBox="0.00 0.00 ([\d.]+) ([\d.]+)"', to_svg(draw_dot(a * 2.0)))
+    assert float(short.group(1)) <= FITS

@@ -65,7 +65,8 @@ def test_a_graph_too_big_is_refused_before_any_grad_moves():
 def test_without_ipywidgets_it_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import fails as if not installed
     o, _ = neuron()
-    with pytest.raises(ImportError, match=r"pip install 'stepgrad\[notebooks\]'"):
+    with pytest.raises(ImportError, match=r"pip install ipywidgets \(or, in your stepgrad clone, "
+                                          r"pip install -e '\.\[notebooks\]'\)"):
         stepper_widget(o)
 
 
@@ -76,4 +77,4 @@ def test_where_widgets_do_not_show_it_says_where_the_pass_is():
     widget = stepper_widget(o)
     assert widget._repr_mimebundle_()["text/plain"] == "<StepperWidget of o: no step yet>"
     widget.next_button.click()
-    assert repr(widget) == "<StepperWidget of o: step 0/5: o = tanh(n) (seed)>"
+    assert repr(widget) == "<StepperWidget of o: step 0/5: o = tanh(n)>"

@@ -55,14 +55,14 @@ def parse_svg(svg: str) -> Drawn:
     """Parse Graphviz SVG with xml.etree: each node's texts and fill colours, and the edges."""
     drawn = Drawn()
     for group in ET.fromstring(svg).iter(f"{SVG}g"):
-        kind = group.get("class")
+        kinds = (group.get("class") or "").split()  # the step's node is "node step"
         title = group.findtext(f"{SVG}title")
-        if kind == "node":
+        if "node" in kinds:
             drawn.texts[title] = [(t.text or "").strip() for t in group.iter(f"{SVG}text")]
             drawn.fills[title] = {
                 s.get("fill") for s in group if s.tag in (f"{SVG}polygon", f"{SVG}ellipse")
             }
-        elif kind == "edge":
+        elif "edge" in kinds:
             tail, head = title.split("->")
             drawn.edges.append((tail, head))
     return drawn
