@@ -1,13 +1,15 @@
 """A word-level recurrent language model, trained by backpropagation through time.
 
-    python demos/words.py [--quick] [--seed N] [--out DIR] [--cell lstm|rnn]
+    python demos/words.py [--quick] [--seed N] [--out DIR] [--cell lstm|rnn] [--dynamic]
 
 The corpus (demos/data/corpus.txt) is a few hundred words of short sentences written for this
 project. After "the cat sat on the" comes "mat", after "the dog sat on the" comes "rug": only the
 word four steps back tells them apart, so the error signal must travel back four steps. The model
 (an LSTM whose forget gates start open; `--cell rnn` for a plain tanh RNN) is trained twice,
 with and without `clip_grad_norm`; it prints its top-3 next words for a few prompts, samples
-sentences, and plots the loss and the gradient reaching each earlier step.
+sentences, and plots the loss and the gradient reaching each earlier step. Each sentence's
+training step runs as a program made by `autograd.compile`, one per sentence length;
+--dynamic runs it on the dynamic engine instead (the same numbers, bit for bit; slower).
 """
 
 from __future__ import annotations
@@ -21,10 +23,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `common`, when run as a script
 
-from common import batch_count, parse_args, progress, pyplot, save_figure, whole_ticks
+from common import (
+    batch_count,
+    parse_args,
+    progress,
+    pyplot,
+    save_figure,
+    training_step,
+    whole_ticks,
+)
 
 import nn
-from autograd import Value, gradients, no_grad
+from autograd import Value, gradients, no_grad, sum_of
 
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus.txt"
 END = "."  # starts every input and ends every sentence
@@ -92,14 +102,25 @@ def softmax(zs: list[float]) -> list[float]:
     return [e / total for e in es]
 
 
-def sentence_loss(model: LanguageModel, batch: list[list[str]]) -> Value:
-    """Mean cross-entropy of every next word in the batch (END starts and ends each sentence)."""
-    logits, targets = [], []
-    for sentence in batch:
-        scores, _ = model([END, *sentence])
-        logits += scores
-        targets += [model.index[w] for w in [*sentence, END]]
-    return nn.softmax_cross_entropy(logits, targets)
+def one_hot(model: LanguageModel, words: Sequence[str]) -> list[list[float]]:
+    """Each word as a row of len(vocab) numbers, 1.0 at its index: what a compiled step takes."""
+    n = len(model.vocab)
+    return [[float(k == model.index[w]) for k in range(n)] for w in words]
+
+
+def sentence_loss(model: LanguageModel, words: list[list[float]], following: list[list[float]],
+                  weight: float) -> Value:
+    """`weight` times the mean cross-entropy of one sentence's next words, from one-hot rows.
+
+    `words` are the sentence's words (END first), `following` the word after each (END last).
+    Rows, not indices: an index chooses an embedding row, a choice a compiled program cannot
+    make again; row . weight is the same embedding, bit for bit (one 1.0, the rest zeros).
+    """
+    table = model.embedding.weight
+    xs = [[sum_of([p * row[k] for p, row in zip(word, table)]) for k in range(len(table[0]))]
+          for word in words]
+    hidden, _ = model.rnn(xs)
+    return weight * nn.softmax_cross_entropy([model.head(h) for h in hidden], following)
 
 
 def gradient_reach(model: LanguageModel, prompt: str, answer: str) -> list[float]:
@@ -115,36 +136,51 @@ def gradient_reach(model: LanguageModel, prompt: str, answer: str) -> list[float
 
 
 def train(model: LanguageModel, sentences: list[list[str]], epochs: int, clip: float | None,
-          seed: int, label: str) -> dict[str, list[float]]:
-    """Adam on minibatches of sentences; returns the loss per epoch and the norm per update."""
+          seed: int, label: str, compiled: bool = True) -> dict[str, list[float]]:
+    """Adam on minibatches of sentences; returns the loss per epoch and the norm per update.
+
+    A batch's loss, the mean over its next words, is the sum of each sentence's share, each
+    sentence one training step: compiled, a step is traced once per sentence length.
+    """
     optimizer = nn.Adam(model.parameters(), lr=0.03)
     rng = random.Random(seed)
     history: dict[str, list[float]] = {"loss": [], "grad norm": []}
     size = 8
+    step = training_step(lambda words, following, weight:
+                         sentence_loss(model, words, following, weight), compiled)
     with progress(epochs * batch_count(len(sentences), size), label) as bar:
         for _ in range(epochs):
             losses = []
             for batch in nn.batches(len(sentences), size, rng):
-                loss = sentence_loss(model, [sentences[i] for i in batch])
+                chosen = [sentences[i] for i in batch]
+                count = sum(len(s) + 1 for s in chosen)  # next words in the batch
                 optimizer.zero_grad()
-                loss.backward()  # backpropagation through time: just backward()
+                loss = 0.0
+                for s in chosen:  # backpropagation through time: each step's backward()
+                    loss += step(one_hot(model, [END, *s]), one_hot(model, [*s, END]),
+                                 (len(s) + 1) / count)
                 norm = nn.clip_grad_norm(model.parameters(), clip) if clip else \
                     math.sqrt(sum(p.grad ** 2 for p in model.parameters()))
                 optimizer.step()
-                losses.append(loss.data)
+                losses.append(loss)
                 history["grad norm"].append(norm)
-                bar.set_postfix(loss=f"{loss.data:.3f}", grad_norm=f"{norm:.2f}")
+                bar.set_postfix(loss=f"{loss:.3f}", grad_norm=f"{norm:.2f}")
                 bar.update()
             history["loss"].append(sum(losses) / len(losses))
     return history
 
 
+def _options(parser) -> None:
+    parser.add_argument("--cell", choices=("lstm", "rnn"), default="lstm",
+                        help="the recurrent cell (default lstm; a plain rnn does not learn "
+                             "the four-step dependency in this many epochs)")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="train on the dynamic engine instead of compiled steps (slower)")
+
+
 def main(argv: Sequence[str] | None = None) -> dict:
-    args = parse_args("words", "Train a word-level RNN language model (BPTT).", argv, extra=
-                      lambda parser: parser.add_argument(
-                          "--cell", choices=("lstm", "rnn"), default="lstm",
-                          help="the recurrent cell (default lstm; a plain rnn does not learn "
-                               "the four-step dependency in this many epochs)"))
+    args = parse_args("words", "Train a word-level RNN language model (BPTT).", argv,
+                      extra=_options)
     cell = args.cell
     started = time.perf_counter()
     sentences, vocab = read_corpus()
@@ -155,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
     for name, clip in (("clipped", CLIP), ("not clipped", None)):
         model = LanguageModel(vocab, dim=8, hidden=16, cell=cell, seed=args.seed)
         untrained = gradient_reach(model, PROMPTS[0], "mat")
-        history = train(model, sentences, epochs, clip, args.seed, f"words ({name})")
+        history = train(model, sentences, epochs, clip, args.seed, f"words ({name})",
+                        compiled=not args.dynamic)
         runs[name] = {"model": model, "history": history, "untrained": untrained,
                       "reach": gradient_reach(model, PROMPTS[0], "mat")}
     model = runs["clipped"]["model"]

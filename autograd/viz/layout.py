@@ -39,7 +39,7 @@ def choose_rankdir(order: list[Value], cut: set,
 def _extent(order: list[Value], cut: set, fields: Callable[[Value], list[str]],
             across: bool) -> tuple[float, float]:
     """(width, height) in points of the drawing, laid left to right if `across`."""
-    rank: dict[Value, int] = {}
+    rank: dict[object, int] = {}  # by identity_key: a Value subclass may define == or no hash
     sizes: dict[int, list[tuple[float, float]]] = {}  # rank -> (along, beside) of its nodes
     for node in order:  # parents first: a node's rank is one past its op's
         lines = fields(node)
@@ -48,13 +48,13 @@ def _extent(order: list[Value], cut: set, fields: Callable[[Value], list[str]],
         record = (sum(len(line) * _CHAR + _PAD for line in lines), _ROW) if across else \
             (wide, _ROW * len(lines))
         if node.parents and identity_key(node) not in cut:
-            op_rank = 1 + max(rank[p] for p in node.parents)
+            op_rank = 1 + max(rank[identity_key(p)] for p in node.parents)
             sizes.setdefault(op_rank, []).append((_OP_W, _OP_H) if across else (_OP_H, _OP_W))
-            rank[node] = op_rank + 1
+            rank[identity_key(node)] = op_rank + 1
         else:
-            rank[node] = 0
+            rank[identity_key(node)] = 0
         along, beside = record if across else (record[1], record[0])
-        sizes.setdefault(rank[node], []).append((along, beside))
+        sizes.setdefault(rank[identity_key(node)], []).append((along, beside))
     ranks = sizes.values()
     length = sum(max(a for a, _ in r) for r in ranks) + _RANKSEP * (len(sizes) - 1)
     breadth = max(sum(b for _, b in r) + _NODESEP * (len(r) - 1) for r in ranks)

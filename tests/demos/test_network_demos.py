@@ -58,8 +58,23 @@ def test_digits_model_reads_the_images_it_is_given(demo):
     assert len(scores) == 10
 
 
-def test_words_quick_predicts_samples_and_plots(demo, tmp_path, capsys):
+def test_words_quick_predicts_samples_and_plots_and_compiled_is_the_dynamic_run(
+        demo, tmp_path, capsys):
+    # One quick run each way (compiling costs most of a quick run): the default compiles each
+    # sentence's step, --dynamic runs the same steps on the dynamic engine. Every loss, norm,
+    # gradient reach and trained parameter is the same, bit for bit.
+    dynamic = demo("words").main(["--quick", "--dynamic", "--out", str(tmp_path / "d")])
+    capsys.readouterr()
     result = demo("words").main(["--quick", "--out", str(tmp_path)])
+    for name, run in result["runs"].items():
+        other = dynamic["runs"][name]
+        for key in ("loss", "grad norm"):
+            assert [x.hex() for x in run["history"][key]] == \
+                [x.hex() for x in other["history"][key]]
+        assert [x.hex() for x in run["reach"]] == [x.hex() for x in other["reach"]]
+    assert (tmp_path / "model.json").read_bytes() == (tmp_path / "d" / "model.json").read_bytes()
+    assert result["predictions"] == dynamic["predictions"]
+    assert result["samples"] == dynamic["samples"]
     pngs(tmp_path, "training.png")
     vocab = result["vocab"]
     for best in result["predictions"].values():
@@ -102,6 +117,22 @@ def test_words_gradient_reach_matches_central_differences(demo):
     assert "the cat sat on the mat" in [" ".join(s) for s in sentences]
     assert "the dog sat on the rug" in [" ".join(s) for s in sentences]
     assert 250 <= sum(map(len, sentences)) <= 600
+
+
+def test_words_one_hot_rows_give_the_index_lookups_loss_bit_for_bit(demo):
+    # The training step reads words as one-hot rows (what a compiled step takes); row . table
+    # is the looked-up embedding row exactly, and the one-hot cross-entropy the indexed one.
+    words = demo("words")
+    _, vocab = words.read_corpus()
+    model = words.LanguageModel(vocab, dim=3, hidden=4, cell="lstm", seed=2)
+    sentence = ["the", "cat", "sat", "on", "the", "mat"]
+    inputs, following = [words.END, *sentence], [*sentence, words.END]
+    by_rows = words.sentence_loss(model, words.one_hot(model, inputs),
+                                  words.one_hot(model, following), 1.0)
+    scores, _ = model(inputs)
+    by_index = nn.softmax_cross_entropy(scores, [model.index[w] for w in following])
+    assert by_rows.data.hex() == by_index.data.hex()
+    assert words.one_hot(model, ["cat"])[0] == [float(w == "cat") for w in vocab]
 
 
 def test_words_lstm_cell_option(demo, tmp_path):

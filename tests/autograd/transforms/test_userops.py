@@ -419,5 +419,5 @@ def test_a_forward_that_needs_numbers_shows_as_a_call_in_every_view():
     assert y.data == 2.0
     assert explain(y)[1].formula == "conj_u(x)"
     assert "conj_u(x)" in text_graph(y)
-    assert [s.heading for s in backward_steps(y)] == ["step 0/1: conj_u(x) (seed)",
+    assert [s.heading for s in backward_steps(y)] == ["step 0/1: conj_u(x)",
                                                       "step 1/1: conj_u(x)"]

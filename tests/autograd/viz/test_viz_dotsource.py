@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,5 +98,5 @@ def test_to_dot_works_without_the_graphviz_package():
             "print(to_dot(y, edge_labels=True))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=REPO, check=True)
-    assert done.stdout.startswith("digraph {\n\tgraph [rankdir=LR]\n")
+    assert re.match(r"digraph \{\n\tgraph \[[^\n]*rankdir=(LR|TB)[^\n]*\]\n", done.stdout)
     assert '[label="{ x | data 2.0000 | grad ' in done.stdout
