@@ -13,7 +13,13 @@ from autograd.core.warn import GradientWarning
 from autograd.introspect.anomaly import AnomalyError, detect_anomaly
 from autograd.introspect.explain import explain, text_graph
 from autograd.introspect.stepper import Contribution, Step, backward_steps
-from autograd.tools.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from autograd.tools.gradcheck import (
+    GradcheckError,
+    GradcheckReport,
+    gradcheck,
+    gradcheck_report,
+    gradgradcheck,
+)
 from autograd.transforms.forward import Dual, jvp
 from autograd.transforms.functional import grad, value_and_grad
 from autograd.transforms.jacobians import hessian, hvp, jacobian, vjp
@@ -24,7 +30,7 @@ refuse_clash()  # HIPS autograd (PyPI's `autograd`) shares this import name: say
 
 __all__ = [
     "OPS", "GradcheckError", "Op", "Value", "backward", "compile", "edges", "enable_grad",
-    "gradcheck",
+    "gradcheck", "gradcheck_report", "GradcheckReport",
     "gradgradcheck", "gradients", "grad", "is_grad_enabled", "local_partials", "mean_of",
     "no_grad", "sum_of", "topological_order", "value_and_grad", "draw_dot",
     "AnomalyError", "Contribution", "Step", "backward_steps", "detect_anomaly", "explain",

@@ -221,7 +221,7 @@ def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,
         raise CheckError(f"compile(check=True): f's graph now has {len(order)} nodes, the traced "
                          f"one {len(traced_order)}: its structure changed")
     for i, (node, was) in enumerate(zip(order, traced_order)):
-        if node._op is not was._op or [index[id(p)] for p in node.parents] != \
+        if node._fn is not was._fn or [index[id(p)] for p in node.parents] != \
                 [was_index[id(p)] for p in was.parents]:
             raise CheckError(f"compile(check=True): node {i} ({_name(node, i)}) is no longer "
                              "the op it was when traced: f's structure changed")
@@ -238,7 +238,7 @@ def _compare(f: Callable, spec: Spec, numbers: list[float], traced: Trace,
 
 def _name(node: Any, i: int) -> str:
     """How check=True's errors name node i: its label (whatever was set as one) and op."""
-    what = escape(node._op.name) if node._op is not None else "leaf"
+    what = escape(node._fn.name) if node._fn is not None else "leaf"
     return f"{quoted(node.label)}, {what}" if labelled(node.label) else f"node{i}, {what}"
 
 

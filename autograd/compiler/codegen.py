@@ -104,7 +104,7 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
             shown = f" {quoted(node.label)}" if marked[i] else ""
             lines.append((f"{var[i]} = {LIVE_VALUES}[{kind[1]}].data",
                           f"  # captured Value{shown}", (var[i],)))
-            if node._op is None:
+            if node._fn is None:
                 continue
         elif kind[0] != OP:  # an input slot or a constant: no statement of its own
             continue
@@ -133,11 +133,11 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
                 and k not in shapes.rule(shape, node).reads:  # k: the node's own field
             pending[i] = text[i] = expr
             continue
-        check = node._op.check
+        check = node._fn.check
         if check is not None:
             args = ", ".join((*(var[j] for j in js), *(() if param is None else (param,))))
             fail = names.bind("DomainFailure", DomainFailure)
-            lines.append((f"if {global_name(names, node._op, 'check_', check, 'user_checks')}"
+            lines.append((f"if {global_name(names, node._fn, 'check_', check, 'user_checks')}"
                           f"({args}) is not None: raise {fail}({i})", "", ()))
         note = f"label {quoted(node.label)}" if marked[i] and var[i] == f"node{i}" else ""
         text[i] = _state(var[i], expr, size[i], shape.comment, lines, note)

@@ -69,15 +69,15 @@ class Shapes:
         """The shape of `node` (its operands at `parents`; `literal`: the constants' text)."""
         param = node._param
         consts = tuple([literal[j] for j in parents])
-        key = (id(node._op), None if param is None else bits(param), consts)
+        key = (id(node._fn), None if param is None else bits(param), consts)
         shape = self.known.get(key)
         if shape is None:
             shape = self.known[key] = self._shape(node, consts)
-            self.ops.append(node._op)
+            self.ops.append(node._fn)
         return shape
 
     def _shape(self, node, consts: tuple) -> Shape:
-        op, names = node._op, self.names
+        op, names = node._fn, self.names
         fields = iter(range(len(consts) + 1))
         operands = [f"{{{next(fields)}}}" if c is None else c for c in consts]
         symbol = PYTHON_OPERATORS.get(op.forward)
@@ -102,7 +102,7 @@ class Shapes:
         """The rule's templates for `shape` (`node` one of its nodes), made the first time."""
         if shape.rule is not None:
             return shape.rule
-        op, names, k = node._op, self.names, 0
+        op, names, k = node._fn, self.names, 0
         args: list = []
         for c in shape.consts:
             if c is None:

@@ -92,7 +92,7 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guar
         else:
             chain[v] = chain[enclosing]
             region_of_v = enclosing
-        vouches = kinds[v][0] == OP and order[v]._op.forward in FINITE_IMPLIES_FINITE_OPERANDS
+        vouches = kinds[v][0] == OP and order[v]._fn.forward in FINITE_IMPLIES_FINITE_OPERANDS
         for j in parents[v]:
             seen_so_far = owner[j]
             if seen_so_far == UNSEEN:

@@ -206,7 +206,7 @@ def _graph(f: Callable, spec: Spec, numbers: list[float],
     order = topological_order(out)
     index = {id(node): i for i, node in enumerate(order)}
     reach = len(order)
-    unused = [node for node in recorder.made if node._op is not None and id(node) not in index]
+    unused = [node for node in recorder.made if node._fn is not None and id(node) not in index]
     if unused:
         order.extend(depth_first(unused, {identity_key(node) for node in order}))
         index.update((id(node), i) for i, node in enumerate(order) if i >= reach)
@@ -239,17 +239,17 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
             if slot1.get(id(n1)) != slot2[id(node)]:
                 _differs(f"node {i} is input slot {slot2[id(node)]}, first {_what(n1, slot1)}")
             kinds.append((SLOT, slot2[id(node)]))
-        elif node._op is None:
-            if n1._op is not None or id(n1) in slot1 or bits(n1.data) != bits(node.data):
+        elif node._fn is None:
+            if n1._fn is not None or id(n1) in slot1 or bits(n1.data) != bits(node.data):
                 _differs(f"node {i} is the constant {node.data!r}, first {_what(n1, slot1)}")
             kinds.append((CONST, node.data))
         else:
             param1, param = n1._param, node._param
-            same = (n1._op is node._op
+            same = (n1._fn is node._fn
                     and (param1 is param or bits(param1) == bits(param))
                     and [index1[id(p)] for p in n1.parents] == parents[i])
             if not same:
-                _differs(f"node {i} is {node._op.name} of nodes {parents[i]}, first "
+                _differs(f"node {i} is {node._fn.name} of nodes {parents[i]}, first "
                          f"{_what(n1, slot1, index1)}")
             kinds.append(_OP_KIND)
     uses = [0] * len(order)
@@ -268,10 +268,10 @@ def bits(x: float | None) -> bytes | None:
 def _what(node: Value, slots: dict, index: dict | None = None) -> str:
     if id(node) in slots:
         return f"input slot {slots[id(node)]}"
-    if node._op is None:
+    if node._fn is None:
         return f"a leaf {node.data!r}"
     parents = [index[id(p)] for p in node.parents] if index else "?"
-    return f"{node._op.name} of nodes {parents}"
+    return f"{node._fn.name} of nodes {parents}"
 
 
 def _differs(detail: str) -> None:

@@ -35,7 +35,7 @@ def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
 
     With `FLOAT_MATH` the partials are floats; with `VALUE_MATH` they are recorded Values.
     """
-    op = node._op
+    op = node._fn
     if op is None:
         raise ValueError(f"local_partials: {describe(node)} is a leaf: it has no op, no partials")
     if len(node.parents) != op.arity:
@@ -199,7 +199,7 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
             upstream = node._pass_grad
             node._pass_grad = None
             keep(node.grad + upstream if into_grad else upstream)
-            op = node._op
+            op = node._fn
             if op is None:
                 continue
             a, b = node._a, node._b  # the parents' slots: `parents` would build a tuple
@@ -234,7 +234,7 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
     except (TypeError, ValueError, AttributeError):  # AttributeError: `None.data`, no parent
         if into_grad and not (is_number(node.grad) or isinstance(node.grad, Value)):
             raise unusable_grad([node], "backward") from None
-        if node._op is not None and len(node.parents) != node._op.arity:
+        if node._fn is not None and len(node.parents) != node._fn.arity:
             raise wrong_arity(node, "backward") from None
         raise
     found.reverse()
@@ -265,7 +265,7 @@ def _recorded_pass(order: list[Value], root: Value, seed: Any, cut: int = 0) -> 
     grads: dict[Any, Any] = {key(root): seed}
     get = grads.get
     for node in islice(reversed(order), len(order) - cut):
-        if node._op is None:
+        if node._fn is None:
             continue
         upstream = grads[key(node)]
         for parent, local in zip(node.parents, local_partials(node, VALUE_MATH)):
@@ -286,7 +286,7 @@ def _not_finite(node: Value, error: ArithmeticError) -> ArithmeticError:
     """The error for a local derivative that cannot be computed: names the op and operands."""
     shown = ", ".join(describe(p) for p in node.parents)
     found = ZeroDivisionError(
-        f"{node._op.name}({shown}): the derivative is not finite at this point ({error})"
+        f"{node._fn.name}({shown}): the derivative is not finite at this point ({error})"
     )
     watcher = mode.get_mode().watcher
     return found if watcher is None else watcher.on_backward_error(node, found)
@@ -375,7 +375,7 @@ def unusable_grad(nodes: Iterable[Value], where: str) -> TypeError:
     for node in nodes:
         before = node.grad
         if not (is_number(before) or isinstance(before, Value)):
-            made = f"{node._op.name} node" if node._op is not None else "leaf"
+            made = f"{node._fn.name} node" if node._fn is not None else "leaf"
             return TypeError(
                 f"{where}: the .grad of the {made} {describe(node)} is {type(before).__name__} "
                 f"({reprlib.repr(before)}), not a number or a Value, so the pass cannot add to "

@@ -89,7 +89,7 @@ def _set_state(node: Value, state: dict[str, Any]) -> None:
 def _node_like(node: Value) -> Value:
     """A new, unlinked node of the same class, with the same data, label, op and own state."""
     twin = _new(type(node))
-    twin.data, twin.label, twin._op, twin._param = node.data, node.label, node._op, node._param
+    twin.data, twin.label, twin._fn, twin._param = node.data, node.label, node._fn, node._param
     twin.grad, twin.parents, twin._pass_grad = 0.0, (), None
     return twin
 
@@ -213,7 +213,7 @@ def _flatten(root: Value, registry: _Registry) -> _Chunk:
 
     records = []
     for n in order:
-        op = n._op
+        op = n._fn
         if op is not None and op_named(op.name) is not op:
             raise TypeError(f"pickle: op {op.name!r} is not the op stepgrad knows by that "
                             "name (its table's, or the latest define_op's), so a pickled graph "
@@ -256,7 +256,7 @@ def rebuild_chunk(records: list[tuple], links: list[list[Value]]) -> list[Value]
         if op_name is not None and op is None:  # user ops are pickled by name, as functions
             raise ValueError(f"unpickle: the graph uses the op {op_name!r}, which is not "
                              "defined here: call autograd.define_op for it first")
-        node._op, node._param = op, param
+        node._fn, node._param = op, param
         link(node, tuple(at(p) for p in parents))
         if state:
             _set_state(node, state)

@@ -40,11 +40,13 @@ Check = Callable[..., "tuple[type[ArithmeticError] | type[ValueError], str] | No
 
 @dataclass(frozen=True)
 class Domain:
-    """A set of reals an input may take: `test` decides it; `ranges` is where samplers draw from."""
+    """A set of reals an input may take: `test` decides it; `ranges` is where samplers draw from;
+    `breaks` are the points it leaves out between its pieces (relu's kink at 0, div's pole)."""
 
     name: str
     test: Callable[[float], bool]
     ranges: tuple[tuple[float, float], ...]
+    breaks: tuple[float, ...] = ()
 
     def __contains__(self, x: float) -> bool:
         return self.test(x)
@@ -54,7 +56,7 @@ class Domain:
 # finite differences and samplers stay honest there.
 REAL = Domain("any x", lambda x: math.isfinite(x), ((-4.0, 4.0),))
 POSITIVE = Domain("x > 0", lambda x: x > 0, ((0.05, 4.0),))
-NONZERO = Domain("x != 0", lambda x: x != 0, ((-4.0, -0.05), (0.05, 4.0)))
+NONZERO = Domain("x != 0", lambda x: x != 0, ((-4.0, -0.05), (0.05, 4.0)), breaks=(0.0,))
 EXPONENT = Domain("any k", lambda k: math.isfinite(k), ((-3.0, 3.0),))
 SLOPE = Domain("0 <= slope < 1", lambda k: 0 <= k < 1, ((0.0, 0.5),))
 # maximum and minimum are smooth where a != b: samplers draw a and b from ranges at least 0.1
@@ -124,6 +126,9 @@ class Op:
     # The partials are not the forward's derivatives but 0 by definition (stop_gradient):
     # finite differences and sympy cannot check them, and random graphs for gradcheck omit it.
     stops_gradient: bool = False
+    # Not differentiable where its two operands are equal (maximum, minimum): gradcheck is
+    # one-sided there (tools/kinks.py), as at a Domain's breaks for one-input ops.
+    ties: bool = False
     # The partials when the rule is a `Constant` (the same numbers everywhere), else None: the
     # float pass uses them without calling the rule (measured: 7% of a W1 backward).
     fixed: tuple[float, ...] | None = field(default=None, init=False, repr=False, compare=False)
@@ -328,11 +333,11 @@ _TABLE = (
     Op("maximum", "maximum", 2, _maximum, _selection_partials,
        "the larger of a and b (a NaN wins); `max_of(values)` folds it from the left, so the "
        "first maximal value gets the gradient. NB: torch.maximum splits a tie's in halves",
-       (APART_A, APART_B), kink=_TIE),
+       (APART_A, APART_B), kink=_TIE, ties=True),
     Op("minimum", "minimum", 2, _minimum, _selection_partials,
        "the smaller of a and b (a NaN wins); `min_of(values)` folds it from the left, so the "
        "first minimal value gets the gradient. NB: torch.minimum splits a tie's in halves",
-       (APART_A, APART_B), kink=_TIE),
+       (APART_A, APART_B), kink=_TIE, ties=True),
     Op("stop_gradient", "stop_gradient", 1, _stop_gradient, Constant(0.0),
        "x, recorded, with no gradient flowing back: d/dx is 0 by definition (JAX's "
        "stop_gradient; detach() makes a leaf instead)", (REAL,), stops_gradient=True),

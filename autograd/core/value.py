@@ -50,8 +50,9 @@ class Value:
     # `_a` and `_b` are the parents (None where there is none): two slots instead of a tuple
     # make a node one allocation the cyclic GC tracks instead of two (measured: see README,
     # Performance). `_pass_grad` is the backward pass's scratch: None at rest; a pass marks the
-    # nodes it walks with 0.0 and sums their gradients there (see backward.pass_order).
-    __slots__ = ("data", "grad", "label", "_a", "_b", "_op", "_param", "_pass_grad")
+    # nodes it walks with 0.0 and sums their gradients there (see backward.pass_order). `_fn`
+    # is the op record (not `_op`: that name is micrograd's op string, in compat.micrograd).
+    __slots__ = ("data", "grad", "label", "_a", "_b", "_fn", "_param", "_pass_grad")
 
     data: float
     grad: Any  # a float, or a Value after backward(create_graph=True)
@@ -64,7 +65,7 @@ class Value:
         self.grad = 0.0
         self.label = label
         self._a = self._b = None
-        self._op = None
+        self._fn = None
         self._param = None
         self._pass_grad = None
 
@@ -91,7 +92,7 @@ class Value:
         if len(parents) > 2:
             raise ValueError(f"parents: {describe(self)} cannot have {len(parents)} parents: "
                              "no op takes more than two")
-        if parents and self._op is None:  # nothing could read them: no rule, no formula
+        if parents and self._fn is None:  # nothing could read them: no rule, no formula
             raise ValueError(f"parents: {describe(self)} is a leaf (no op made it), so it "
                              "cannot take parents: only a node an op made has operands")
         if _reaches(parents, self):
@@ -102,7 +103,7 @@ class Value:
     @property
     def op(self) -> str:
         """The symbol of the op that made this node ("" for a leaf), e.g. "*", "tanh", "**2"."""
-        op = self._op
+        op = self._fn
         if op is None:
             return ""
         if self._param is not None and not op.symbol.isidentifier():
@@ -136,7 +137,7 @@ class Value:
         out._pass_grad = None
         out._a = self
         out._b = other
-        out._op = ADD
+        out._fn = ADD
         out._param = None
         return out
 
@@ -151,7 +152,7 @@ class Value:
         out._pass_grad = None
         out._a = self
         out._b = other
-        out._op = SUB
+        out._fn = SUB
         out._param = None
         return out
 
@@ -166,7 +167,7 @@ class Value:
         out._pass_grad = None
         out._a = self
         out._b = other
-        out._op = MUL
+        out._fn = MUL
         out._param = None
         return out
 
@@ -333,9 +334,9 @@ class Value:
 
 def wrong_arity(node: Value, where: str) -> ValueError:
     """The error for a node whose `.parents` no longer fit its op (they were edited)."""
-    return ValueError(f"{where}: the {node._op.name} node {describe(node)} has "
-                      f"{len(node.parents)} parent(s), but {node._op.name} takes "
-                      f"{node._op.arity}: was .parents edited?")
+    return ValueError(f"{where}: the {node._fn.name} node {describe(node)} has "
+                      f"{len(node.parents)} parent(s), but {node._fn.name} takes "
+                      f"{node._fn.arity}: was .parents edited?")
 
 
 def link(node: Value, parents: tuple[Value, ...]) -> None:
@@ -393,7 +394,7 @@ def _lift(x: object, op: Op) -> Value:
     leaf.grad = 0.0
     leaf.label = ""
     leaf._a = leaf._b = None
-    leaf._op = None
+    leaf._fn = None
     leaf._param = None
     leaf._pass_grad = None
     return leaf
@@ -451,13 +452,13 @@ def _apply(op: Op, a: Value | Number, b: Value | Number = _UNARY, *,
     if current is _DEFAULT or current.grad:
         out._a = a
         out._b = b
-        out._op = op
+        out._fn = op
         out._param = param
         if current is _DEFAULT:
             return out
     else:  # no_grad: the result is a leaf
         out._a = out._b = None
-        out._op = None
+        out._fn = None
         out._param = None
     if current.watcher is not None:
         current.watcher.on_forward(out)

@@ -133,7 +133,7 @@ def _where(node: Any) -> str:
 def _describe(node: Any) -> str:
     """`o = tanh(...) (label 'o', data 0.76)`: how anomaly errors name a node."""
     label = f"label {node.label!r}" if node.label else "no label"
-    made = f"{node._op.name}" if node._op is not None else "leaf"
+    made = f"{node._fn.name}" if node._fn is not None else "leaf"
     return f"{made} node ({label}, data {node.data!r})"
 
 
@@ -158,7 +158,7 @@ def on_forward(out: Any) -> None:
         context.lines[identity_key(out)] = (out, found)
     if not math.isfinite(out.data):
         shown = ", ".join(describe(p) for p in out.parents)
-        raise AnomalyError(f"anomaly: {out._op.name if out._op else 'op'}({shown}) gave "
+        raise AnomalyError(f"anomaly: {out._fn.name if out._fn else 'op'}({shown}) gave "
                            f"{out.data!r} in the forward pass, at {_here()}")
 
 

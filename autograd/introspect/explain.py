@@ -32,7 +32,7 @@ class Names:
                 given = f"{reprlib.repr(node.label)}, a {type(node.label).__name__}"
                 raise TypeError(f"node#{i} (op {node.op or 'leaf'}, data {node.data!r}) has "
                                 f"label {given}: a label must be a str")
-            if node._op is not None and len(node.parents) != node._op.arity:
+            if node._fn is not None and len(node.parents) != node._fn.arity:
                 raise wrong_arity(node, where)  # no formula fits it, as no rule does
         self.order = order
         # In formulas, a dotted label may go by its shortest dotted suffix that no other label
@@ -74,7 +74,7 @@ class Names:
         """
         if not node.parents:
             return ""
-        return str(forward_expr(node._op, [self._operand(p) for p in node.parents], node._param))
+        return str(forward_expr(node._fn, [self._operand(p) for p in node.parents], node._param))
 
     def _operand(self, node: Value) -> Expr:
         name = self.expr(node)
@@ -115,7 +115,7 @@ class Names:
             if any(isinstance(p, _Numbered) or len(str(p)) > MAX_NAME for p in parts):
                 names[k] = self._numbered(n)
                 continue
-            formula = forward_expr(n._op, parts, n._param)
+            formula = forward_expr(n._fn, parts, n._param)
             text = str(formula)
             # `a*b + a*b` has two nodes `a*b`: the second one is numbered, so names stay unique.
             unique = self._claimed.setdefault(text, n) is n

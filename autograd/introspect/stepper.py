@@ -36,7 +36,7 @@ class _Words:
             node, names = self.node, self.names
             operands = [names.expr(p) for p in node.parents]
             out = names.expr(node) if node.label else "out"
-            self._rules = rule_texts(node._op, operands, out, node._param)
+            self._rules = rule_texts(node._fn, operands, out, node._param)
         return self._rules
 
 

@@ -3,12 +3,16 @@
 `--steps` prints the backward pass step by step, `--svg PATH` draws the graph and `--html PATH`
 writes the backward-pass player. Any failure exits with status 2 and one line saying why, never
 a traceback; a reader that goes away (`| head`) ends the output quietly.
+
+`python -m autograd check-engine FILE.py:CLASS` checks a learner's own Value class instead
+(tools/engine_cli.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +22,7 @@ from autograd.core.value import Value
 from autograd.tools.parser import ExpressionError, parse, parse_assignment
 
 USAGE_EXAMPLE = 'python -m autograd "tanh(x*w + b)" x=2 w=-3 b=6.88'
+_ASSIGNMENT = re.compile(r"\s*[A-Za-z_]\w*\s*=.*")  # name=number, as parse_assignment reads it
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,7 +37,9 @@ def _arguments() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m autograd",
         description="Evaluate an expression, backpropagate, print every input's gradient.",
-        epilog=f"example: {USAGE_EXAMPLE}   (an expression starting with '-': put -- first)",
+        epilog=f"example: {USAGE_EXAMPLE}   (an expression starting with '-': put -- first)."
+               "  To check your own Value class instead: python -m autograd check-engine "
+               "FILE.py:CLASS (see its --help; it imports, so runs, FILE.py)",
     )
     parser.add_argument("expression", help="e.g. 'tanh(x*w + b)'")
     parser.add_argument("assignments", nargs="*", metavar="name=number",
@@ -135,6 +142,11 @@ def _write_outputs(root: Value, svg: str | None, html: str | None) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (2 for any refused input)."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "check-engine" and not (argv[1:] and all(
+            _ASSIGNMENT.fullmatch(a) for a in argv[1:])):  # `check-engine x=1` stays a subtraction
+        from autograd.tools.engine_cli import main as check_engine
+
+        return check_engine(argv[1:])
     parser = _arguments()
     # Options may come anywhere; after `--` everything is positional (for `-- -x x=2`).
     args = parser.parse_args(argv) if "--" in argv else parser.parse_intermixed_args(argv)

@@ -10,6 +10,9 @@ here reads the op table, so a new op is sampled (and tested) the moment it is ad
     @given(expressions())
     def test_my_engine(expr):
         assert gradcheck(expr, *expr.point, order=2)
+
+`check_engine(MyValue)` runs these graphs on a learner's own Value class and stepgrad's, and
+names each mistake (autograd/tools/checkengine; its public path is `autograd.testing`).
 """
 
 from __future__ import annotations
@@ -42,17 +45,32 @@ def floats_in(domain: Domain) -> st.SearchStrategy[float]:
     )
 
 
-def op_inputs(op: Op | OpFunction) -> st.SearchStrategy[tuple[float, ...]]:
+def op_inputs(op: Op | OpFunction, *, kinks: bool = False) -> st.SearchStrategy[tuple[float, ...]]:
     """Input tuples where `op` is smooth: one float per input, then its number parameter if any.
 
-    `op` is an `Op`, or what `define_op` returned."""
+    `op` is an `Op`, or what `define_op` returned. With `kinks`, an op with a kink convention
+    also gets inputs exactly at its kinks (relu at 0), where `gradcheck` is one-sided."""
     op = _record(op)
-    parts = [floats_in(domain) for domain in op.smooth]
+    parts = [_at_kinks(floats_in(domain), domain, kinks and bool(op.kink))
+             for domain in op.smooth]
     if op.param is not None:
         if op.param_domain is None:
             raise ValueError(f"op_inputs: {op.name} has a parameter but no param_domain")
         parts.append(floats_in(op.param_domain))
     return st.tuples(*parts)
+
+
+def _at_kinks(drawn: st.SearchStrategy[float], domain: Domain,
+              kinks: bool) -> st.SearchStrategy[float]:
+    """`drawn`, or with `kinks` also the domain's breaks (the kinks of an op with a kink)."""
+    if not (kinks and domain.breaks):
+        return drawn
+    return st.one_of(drawn, st.sampled_from(domain.breaks))
+
+
+def _accepts(op: Op, domain: Domain, x: float, kinks: bool) -> bool:
+    """`x` may feed `op` where it reads `domain`: in its ranges, or (with `kinks`) at a kink."""
+    return in_ranges(x, domain) or (kinks and bool(op.kink) and x in domain.breaks)
 
 
 def _record(op: Op | OpFunction) -> Op:
@@ -152,6 +170,7 @@ def expressions(
     max_steps: int = 8,
     ops: Iterable[Op | OpFunction] | None = None,
     bound: float = 100.0,
+    kinks: bool = False,
 ) -> Expression:
     """Random expression graphs over 1..max_variables variables, inside every op's smooth domain.
 
@@ -160,19 +179,24 @@ def expressions(
     [-bound, bound] are dropped. Unused nodes are summed into the output so every one matters.
     `ops` defaults to the table's ops whose partials are derivatives (all but stop_gradient),
     so that finite differences can check every graph; pass `OPS.values()` for all of them.
+    With `kinks`, variables may also be drawn at the ops' kinks and ops with a kink convention
+    may be fed a value exactly at a kink (relu(0)): for the kink-aware `gradcheck`.
     """
     table = [_record(op) for op in (DIFFERENTIATED if ops is None else ops)]
     count = draw(st.integers(1, min(max_variables, len(_NAMES))))
-    point = tuple(draw(floats_in(REAL)) for _ in range(count))
+    at_kinks = sorted({p for op in table if op.kink for d in op.smooth for p in d.breaks})
+    variable = st.one_of(floats_in(REAL), st.sampled_from(at_kinks)) if (
+        kinks and at_kinks) else floats_in(REAL)
+    point = tuple(draw(variable) for _ in range(count))
     values = list(point)
     used = [False] * count
     steps: list[Step] = []
     for _ in range(draw(st.integers(1, max_steps))):
-        usable = [op for op in table if _fits(op, values)]
+        usable = [op for op in table if _fits(op, values, kinks)]
         if not usable:  # e.g. only `log` allowed and every value negative
             break
         op = draw(st.sampled_from(usable))
-        step = draw(_step(op, values))
+        step = draw(_step(op, values, kinks))
         out = _evaluate(step, values)
         if out is None or abs(out) > bound:
             continue  # keep values bounded: this node is not kept
@@ -194,17 +218,17 @@ def expressions(
     return Expression(_NAMES[:count], point, tuple(steps))
 
 
-def _fits(op: Op, values: list[float]) -> bool:
+def _fits(op: Op, values: list[float], kinks: bool = False) -> bool:
     """Some node may feed `op`: a unary op needs one in range, others may take constants too."""
-    return any(any(in_ranges(v, d) for v in values) for d in op.smooth) and (
+    return any(any(_accepts(op, d, v, kinks) for v in values) for d in op.smooth) and (
         op.param is None or op.param_domain is not None
     )
 
 
 @st.composite
-def _step(draw: st.DrawFn, op: Op, values: list[float]) -> Step:
+def _step(draw: st.DrawFn, op: Op, values: list[float], kinks: bool = False) -> Step:
     """Operands for `op`: earlier nodes in range (often the same one twice), or constants."""
-    fitting = [[i for i, v in enumerate(values) if in_ranges(v, d)] for d in op.smooth]
+    fitting = [[i for i, v in enumerate(values) if _accepts(op, d, v, kinks)] for d in op.smooth]
     # At least one operand is a node: pick which one, then fill the rest.
     anchor = draw(st.sampled_from([i for i, f in enumerate(fitting) if f]))
     operands: list[Operand] = []

@@ -202,7 +202,7 @@ def _recorded_jvp(f: Callable, flat_primals: list, flat_tangents: list, shapes: 
         tangent: dict[Any, Any] = {key(x): t for x, t in zip(leaves, flat_tangents)
                                    if not (is_number(t) and t == 0)}
         for node in order:
-            if node._op is None or key(node) in tangent:
+            if node._fn is None or key(node) in tangent:
                 continue
             inputs = [tangent.get(key(p)) for p in node.parents]
             if any(t is not None for t in inputs):

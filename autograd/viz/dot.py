@@ -305,5 +305,5 @@ def _input_style(node: Value, i: int, partials: tuple | None, flows: dict[int, f
 
 def _operand_order_matters(node: Value) -> bool:
     """Whether the op reads its operands in order (then edges are marked a, b): the table says."""
-    return len(node.parents) > 1 and not node._op.commutative
+    return len(node.parents) > 1 and not node._fn.commutative
 

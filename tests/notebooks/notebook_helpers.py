@@ -9,7 +9,8 @@ from typing import Any
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 NAMES = ["01-backprop-by-hand.ipynb", "02-step-through-backward.ipynb",
-         "03-property-test-derivatives.ipynb", "04-train-a-network.ipynb"]
+         "03-property-test-derivatives.ipynb", "04-train-a-network.ipynb",
+         "05-check-your-own-engine.ipynb"]
 TIMEOUT = 300  # seconds for one cell: generous, for a 2-core machine shared with other work
 
 

@@ -21,7 +21,7 @@ ROOT = NOTEBOOKS.parent
 PAGE = NOTEBOOKS.parent / "docs" / "notebooks" / "index.md"  # the site renders each one beside it
 
 
-def test_the_folder_holds_exactly_the_four_notebooks():
+def test_the_folder_holds_exactly_the_notebooks():
     assert sorted(p.name for p in NOTEBOOKS.iterdir() if not p.name.startswith(".")) == NAMES
 
 

@@ -160,3 +160,23 @@ def test_04_training_lowers_the_loss_and_scores_at_least_90_percent(executed):
                             printed(notebook, "accuracy")).group(1)
     assert int(accuracy) >= 90
     assert shown(notebook, "boundary", "image/png")
+
+
+def test_05_check_engine_names_the_bug_and_passes_the_fix(executed):
+    notebook = executed(NAMES[4])
+    a_grad, b_grad = ast.literal_eval(result(notebook, "looks-fine"))
+    assert a_grad == pytest.approx(-3.0 * (1 - math.tanh(-6.0) ** 2), rel=1e-12)
+    assert b_grad == pytest.approx(2.0 * (1 - math.tanh(-6.0) ** 2), rel=1e-12)
+    assert result(notebook, "check") == "<EngineReport of Value: grad-overwritten>"
+    page = result(notebook, "check", "text/html")
+    assert "<table" in page and "<svg" in page and "expected grad 2.0000" in page
+    code, message = printed(notebook, "finding").split("\n", 1)
+    assert code == "grad-overwritten"
+    assert "write `self.grad += ...` instead of `self.grad = ...`" in message
+    assert printed(notebook, "expression") == "x = Value(0.0)\nout = x + x\nout.backward()\n"
+    assert "grads={'x': 2.0}" in result(notebook, "expression")
+    assert "grads={'x': 1.0}" in result(notebook, "expression")
+    svg = result(notebook, "draw", "image/svg+xml")
+    assert "expected grad 2.0000" in svg and "got grad 1.0000" in svg
+    assert result(notebook, "check-again") == "<EngineReport of Value: no findings>"
+

@@ -38,7 +38,7 @@ def test_every_op_is_reachable_from_the_value_api(op):
     inputs = [Value(d.ranges[-1][1]) for d in op.smooth]
     param = None if op.param is None else op.param_domain.ranges[0][1]
     out = through_api(op, *inputs, param=param)
-    assert out._op is op
+    assert out._fn is op
     assert out.parents == tuple(inputs)
     expected = op.forward(*(x.data for x in inputs), *(() if param is None else (param,)))
     assert out.data == expected
@@ -329,5 +329,5 @@ def test_the_operator_methods_compute_exactly_the_tables_forward(name):
         for y in SPECIAL:
             out = method(Value(x), Value(y))
             want = op.forward(x, y)
-            assert out._op is op and len(out.parents) == 2
+            assert out._fn is op and len(out.parents) == 2
             assert struct.pack("<d", out.data) == struct.pack("<d", want), (name, x, y)

@@ -78,7 +78,7 @@ def test_unary_minus_and_plus_are_the_tables_ops_as_in_python(sign, op):
     out = evaluate(f"{sign}x", {"x": 3.0})
     x = Value(3.0, "x")
     expected = -x if sign == "-" else +x
-    assert out._op is expected._op is OPS[op] and out.data == expected.data
+    assert out._fn is expected._fn is OPS[op] and out.data == expected.data
     assert out.parents[0].label == "x"  # `+x` is a new node, as `+Value` is
     folded = evaluate(f"{sign}2 * x", {"x": 3.0})
     assert not folded.parents[0].parents and folded.parents[0].data == float(f"{sign}2")

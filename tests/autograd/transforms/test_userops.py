@@ -163,8 +163,8 @@ def test_pickle_by_name_and_copies_keep_the_op():
     y = cube(x)
     y.backward()
     again = pickle.loads(pickle.dumps(y))
-    assert again._op is cube.op and again.data == 8.0 and again.parents[0].grad == 12.0
-    assert copy.deepcopy(y)._op is cube.op
+    assert again._fn is cube.op and again.data == 8.0 and again.parents[0].grad == 12.0
+    assert copy.deepcopy(y)._fn is cube.op
 
 
 def test_unpickling_needs_the_op_defined():
@@ -215,8 +215,8 @@ def test_defining_a_name_again_replaces_it_and_old_graphs_keep_their_op():
     old = first(Value(1.0))
     second = define_op("again_u", lambda a: 3 * a, lambda m, a, out: (3.0,))
     assert USER_OPS["again_u"] is second.op and second(1.0) == 3.0
-    assert old._op is first.op and grad(first)(1.0) == 2.0
-    assert pickle.loads(pickle.dumps(second(Value(1.0))))._op is second.op
+    assert old._fn is first.op and grad(first)(1.0) == 2.0
+    assert pickle.loads(pickle.dumps(second(Value(1.0))))._fn is second.op
     with pytest.raises(TypeError, match="'again_u' is not the op stepgrad knows"):
         pickle.dumps(old)  # its name now means another op
 
