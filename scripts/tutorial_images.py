@@ -26,6 +26,10 @@ import nn  # noqa: E402
 from autograd import Value, draw_dot, grad, gradients, no_grad  # noqa: E402
 from autograd.viz import to_svg, write_player  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "demos"))
+# Tutorial 6's measure is the demo's: |d loss / d outputs of layer k|, mean over the points.
+from vanishing import layer_norms as gradient_per_layer  # noqa: E402
+
 OUT = ROOT / "docs" / "images" / "tutorials"
 CHROMIUM = "/usr/bin/chromium"
 FIGURES: dict[str, Callable[[], None]] = {}
@@ -268,20 +272,6 @@ def tutorial_06_activations() -> None:
     fig.suptitle("the squashing functions go flat far from 0, and so do their slopes",
                  fontsize=11)
     save_png(fig, "06-activations.png")
-
-
-def gradient_per_layer(model: nn.MLP, data: list, labels: list[int]) -> list[float]:
-    """Tutorial 6's measure: |d loss / d outputs of layer k|, mean over the points."""
-    totals = [0.0] * len(model.layers)
-    for point, label in zip(data, labels):
-        outputs, out = [], point
-        for layer in model.layers:
-            out = layer(out)
-            outputs.append(out)
-        _, grads = gradients(nn.bce_with_logits(out, [label]))
-        for k, layer_out in enumerate(outputs):
-            totals[k] += math.sqrt(sum(grads[v] ** 2 for v in layer_out)) / len(data)
-    return totals
 
 
 @figure
