@@ -1,8 +1,10 @@
-"""Helpers shared by the autograd tests: graph-order checks and central differences."""
+"""Helpers shared by the tests: graph-order checks, central differences, and comparing two
+engines bit for bit (values and raised errors alike)."""
 
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Callable
 
 from autograd import Value, topological_order
@@ -42,3 +44,18 @@ def assert_matches_difference(analytic: float, f: Callable[[float], float], x: f
     numeric, allowed = central_difference(f, x)
     assert math.isfinite(analytic)
     assert abs(analytic - numeric) <= allowed, (analytic, numeric, allowed)
+
+
+def same(x: float, y: float) -> bool:
+    """Equal bit for bit (NaN equals NaN)."""
+    if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
+        return True
+    return type(x) is type(y) and struct.pack("<d", x) == struct.pack("<d", y)
+
+
+def outcome(run: Callable[[], object]) -> tuple:
+    """What a call does: ("ok", result) or ("error", type, message)."""
+    try:
+        return ("ok", run())
+    except (ArithmeticError, ValueError, TypeError) as error:
+        return ("error", type(error), str(error))

@@ -11,6 +11,7 @@ import math
 import re
 
 import pytest
+from autograd_checks import outcome
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,12 +42,6 @@ def set_grads(params, start: float) -> None:
         p.grad = start
 
 
-def outcome(run):
-    """("ok", result) or ("error", type, message): what a call does."""
-    try:
-        return ("ok", run())
-    except (ArithmeticError, ValueError, TypeError) as error:
-        return ("error", type(error), str(error))
 
 
 def image(values: list[float], size: int) -> list:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import struct
 import warnings
 
 import pytest
+from autograd_checks import outcome, same
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,19 +21,8 @@ SPECIAL = st.sampled_from([0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 1e-300, 1e308, -1e30
 ANY = st.one_of(st.floats(-10.0, 10.0), SPECIAL, st.floats(allow_nan=True, allow_infinity=True))
 
 
-def same(x: float, y: float) -> bool:
-    """Equal bit for bit (NaN equals NaN)."""
-    if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
-        return True
-    return type(x) is type(y) and struct.pack("<d", x) == struct.pack("<d", y)
 
 
-def outcome(run):
-    """What a call does: ("ok", result) or ("error", type, message)."""
-    try:
-        return ("ok", run())
-    except (ArithmeticError, ValueError, TypeError) as error:
-        return ("error", type(error), str(error))
 
 
 def assert_same_outcome(compiled, dynamic):

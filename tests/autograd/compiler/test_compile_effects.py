@@ -3,12 +3,11 @@ and nodes f makes that its value does not use (their errors are raised, as the e
 
 from __future__ import annotations
 
-import math
 import random
-import struct
 import threading
 
 import pytest
+from autograd_checks import outcome, same
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,21 +15,6 @@ import autograd
 from autograd import Value, value_and_grad
 from autograd.core.ops import REAL, Op
 from autograd.core.value import apply
-
-
-def same(x: float, y: float) -> bool:
-    """Equal bit for bit (NaN equals NaN)."""
-    if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
-        return True
-    return type(x) is type(y) and struct.pack("<d", x) == struct.pack("<d", y)
-
-
-def outcome(run):
-    """What a call does: ("ok", result) or ("error", type, message)."""
-    try:
-        return ("ok", run())
-    except (ArithmeticError, ValueError, TypeError) as error:
-        return ("error", type(error), str(error))
 
 
 def flat(x):

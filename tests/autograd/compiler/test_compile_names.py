@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import io
 import keyword
-import math
 import operator
 import re
 import struct
@@ -15,6 +14,7 @@ import tokenize
 import unicodedata
 
 import pytest
+from autograd_checks import same
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,11 +27,6 @@ from autograd.core.value import apply
 program_module = importlib.import_module("autograd.compiler.program")
 
 
-def same(x: float, y: float) -> bool:
-    """Equal bit for bit (NaN equals NaN)."""
-    if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
-        return True
-    return type(x) is type(y) and struct.pack("<d", x) == struct.pack("<d", y)
 
 
 def flat(x):
