@@ -9,12 +9,8 @@ page in headless Chromium as a learner would, and writes one screenshot per page
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +18,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 OUT = ROOT / "docs" / "images" / "play"
 
 from needs import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from serving import build_play, served  # noqa: E402
 
 
 def tutor(page) -> None:
@@ -48,33 +45,24 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
         if site is None:
             site = Path(tmp)
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "build_play.py"), "--out",
-                            str(site / "play")], check=True)
-        server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        with sync_playwright() as p:
+            build_play(site)
+        with served(site) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, drive in (("tutor", tutor), ("playground", playground),
                                 ("console", console)):
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/play/{name}.html")
+                page.goto(f"{url}/play/{name}.html")
                 page.evaluate("async () => { await window.stepgradReady; }")
                 drive(page)
                 page.screenshot(path=str(OUT / f"{name}.png"))
                 print(f"wrote {OUT / f'{name}.png'}")
                 page.close()
             browser.close()
-        server.shutdown()
 
 
 if __name__ == "__main__":

@@ -12,19 +12,17 @@ step and the ratio Pyodide / CPython, and the page's load-to-interactive time (n
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "web")]
+# This checkout first: tests/ holds a folder named autograd (its tests), which must not shadow it.
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "web")]
 
 from needs import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from serving import build_play, served  # noqa: E402
 
 MEASURE = """
 import json, statistics, time
@@ -59,27 +57,17 @@ def measure_pyodide(site: Path, steps: int) -> tuple[dict[str, float], float]:
 
     from playwright.sync_api import sync_playwright
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            started = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/play/console.html")
-            page.evaluate("async () => { await window.stepgradReady; }")
-            load = time.perf_counter() - started
-            code = MEASURE.replace("STEPS", str(steps))
-            result = page.evaluate(
-                "async (code) => (await window.stepgradReady).py.runPython(code)", code)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        started = time.perf_counter()
+        page.goto(f"{url}/play/console.html")
+        page.evaluate("async () => { await window.stepgradReady; }")
+        load = time.perf_counter() - started
+        code = MEASURE.replace("STEPS", str(steps))
+        result = page.evaluate(
+            "async (code) => (await window.stepgradReady).py.runPython(code)", code)
+        browser.close()
     return json.loads(result), load
 
 
@@ -92,8 +80,7 @@ def main() -> None:
         site = args.site
         if site is None:
             site = Path(tmp)
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "build_play.py"), "--out",
-                            str(site / "play")], check=True)
+            build_play(site)
         browser, load = measure_pyodide(site, args.steps)
     cpython = measure_cpython(args.steps)
     print(f"Playground step (defaults: moons, MLP 2-8-8-1, Adam, batch 16), median of "

@@ -4,12 +4,9 @@ renders, and search works offline. Missing mkdocs, Chromium or Playwright FAILS 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +16,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from docs_pages import DOCS, ROOT
 from needs import need_module
+from serving import served
 
 import nn
 
@@ -48,21 +46,11 @@ def site(tmp_path_factory) -> Path:
     return folder
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base(site) -> Iterator[str]:
     """The built site served on 127.0.0.1, on a free port."""
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(site) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")
