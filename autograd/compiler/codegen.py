@@ -12,19 +12,26 @@ the output does not depend on get forward statements only, for their errors. Nam
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
+from autograd.compiler.lines import Line, guarded
 from autograd.compiler.naming import INPUTS, LIVE_VALUES, labelled, quoted, variables
+from autograd.compiler.repeats import find_groups
 from autograd.compiler.shapes import Shape, Shapes, global_name
-from autograd.compiler.skips import BackwardRecord, Guard, regions
+from autograd.compiler.skips import BackwardRecord, regions
 from autograd.compiler.symbols import Names
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace
-
-# One statement: its code ("" for a comment line), the comment shown after it in `.source`
-# ("" if none; CPython's compile() is given the code alone), and the variables it assigns.
-Line = tuple[str, str, tuple[str, ...]]
+from autograd.compiler.units import (
+    Calls,
+    Gradients,
+    Members,
+    backward_call,
+    forward_call,
+    function_pair,
+    plan,
+    unit_trace,
+)
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Code:
     value: str  # the root's value: a variable or a literal
     grads: list[str]  # the gradients returned, in `outputs` order
     values: list[str] | None  # every node's value too (for check=True), else None
+    functions: list[tuple[str, list[Line]]]  # each repeated unit's two (units.py), first
 
 
 def generate(trace: Trace, outputs: list[int], places: list[Any],
@@ -57,14 +65,67 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
                          ("", "# forward: each node from its operands, parents before children",
                           ())]
     shapes = Shapes(names)
+    needed = _needed(trace, outputs)
+    plans = [] if every_value else plan(trace, find_groups(trace), needed, names, literal)
+    members = Members(len(trace.order), plans)
+    functions = [function for calls in plans
+                 for function in _unit_functions(trace, calls, names, shapes)]
     shape_of, fill_of, forward_text = _forward(trace, names, var, marked, literal, shapes, lines,
-                                               inline=not every_value)
+                                               inline=not every_value, members=members)
     work = BackwardRecord(reach)
+    for i in members.nodes():
+        work.finite_if[i] = None  # a region holding a unit's call is never skipped
     grad = _backward(trace, names, var, marked, shapes, shape_of, fill_of, forward_text, outputs,
-                     lines, work)
-    lines = _guarded(lines, regions(trace, work, outputs), names, var)
+                     lines, work, needed, members=members)
+    lines = guarded(lines, regions(trace, work, outputs), names, var)
     return Code(names, lines, var[reach - 1], [grad[i] or "0.0" for i in outputs],
-                var[:reach] if every_value else None)
+                var[:reach] if every_value else None, functions)
+
+
+def _needed(trace: Trace, outputs: list[int]) -> list[bool]:
+    """Per node: is its gradient needed, that is returned or flowing on into a needed one."""
+    needed = [False] * len(trace.order)
+    for i in outputs:
+        needed[i] = True
+    parents = trace.parents
+    for i in range(trace.reach):
+        if not needed[i]:
+            for j in parents[i]:
+                if needed[j]:
+                    needed[i] = True
+                    break
+    return needed
+
+
+def _unit_functions(trace: Trace, calls: Calls, names: Names, shapes: Shapes,
+                    ) -> list[tuple[str, list[Line]]]:
+    """A group's unit as two functions, its forward and its backward: this generator's own
+    statements for one unit whose externals are the functions' inputs."""
+    sub, var, literal = unit_trace(trace, calls), [], []
+    inner = names.scope()
+    size = len(calls.group.externals[0])
+    for k in range(size):
+        constant = calls.constants.get(k)
+        literal.append(constant)
+        var.append(constant if constant is not None else inner.variable(f"_in{k}"))
+    var += [inner.variable(f"node{p}") for p in range(len(sub.order) - size)]
+    literal += [None] * (len(sub.order) - size)
+    marked = [False] * len(sub.order)
+    for p in calls.outputs:
+        marked[size + p] = True
+    body: list[Line] = []
+    shape_of, fill_of, text = _forward(sub, inner, var, marked, literal, shapes, body,
+                                       inline=True)
+    saved = [var[k] for k in calls.varying] + [name for line in body for name in line[2]]
+    wanted = calls.returns + calls.shared_returns
+    start = {size + p: inner.variable(f"node{p}_grad") for p in calls.outputs}
+    start.update((k, inner.variable(f"_in{k}_grad")) for k in wanted)
+    back: list[Line] = []
+    work = BackwardRecord(len(sub.order))
+    _backward(sub, inner, var, marked, shapes, shape_of, fill_of, text, wanted, back, work,
+              _needed(sub, wanted), start=start)
+    back = guarded(back, regions(sub, work, wanted), inner, var)
+    return function_pair(calls, var, saved, start, body, back)
 
 
 MAX_INLINED = 40  # ops written into one forward expression, at most (a W1 neuron of 16
@@ -73,6 +134,7 @@ MAX_INLINED = 40  # ops written into one forward expression, at most (a W1 neuro
 
 def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
              literal: list[str | None], shapes: Shapes, lines: list[Line], inline: bool,
+             members: Members | None = None,
              ) -> tuple[list[Shape | None], list[list[str]], list[str]]:
     """The forward statements, appended to `lines`; returns each node's shape, its variable
     operands then itself (its rule's fields), and its forward as backward comments show it.
@@ -96,6 +158,7 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
     size = [1] * n  # ops in a node's expression
     into = [-1] * n  # where a node is written inline
     last = trace.reach - 1  # the root: its value is returned
+    inside = bytearray(n) if members is None else members.inside  # a unit's node: it is called
     for i, (node, kind) in enumerate(zip(order, kinds)):
         if i == trace.reach:
             lines.append(("", "# not used by f's value: computed for the errors f raises on "
@@ -107,6 +170,10 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
             if node._fn is None:
                 continue
         elif kind[0] != OP:  # an input slot or a constant: no statement of its own
+            continue
+        if inside[i]:
+            if i in members.last:
+                lines.extend(forward_call(*members.last[i], var))
             continue
         js = parents[i]
         shape = shape_of[i] = shapes.of(node, js, literal)
@@ -129,7 +196,7 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
             text[i] = f"{var[i]} = {expr}"
             continue
         if inline and shape.precedence and uses[i] == 1 and i != last and not marked[i] \
-                and kinds[consumer[i]][0] == OP \
+                and kinds[consumer[i]][0] == OP and not inside[consumer[i]] \
                 and k not in shapes.rule(shape, node).reads:  # k: the node's own field
             pending[i] = text[i] = expr
             continue
@@ -203,51 +270,6 @@ def _tail(expr: str, width: int = 40) -> str:
     return expr if cut < 0 else "..." + expr[cut:]
 
 
-def _guarded(lines: list[Line], guards: list[Guard], names: Names, var: list[str]) -> list[Line]:
-    """`lines` with each guard's statements in an `if` that skips them when they add only
-    zeros (nested guards indented further)."""
-    if not guards:
-        return lines
-    isfinite = names.bind("isfinite", math.isfinite)
-    out: list[Line] = []
-    open_: list[Guard] = []
-    done = 0  # lines[:done] are in out
-
-    def copy_to(k: int) -> None:  # lines up to k, at the depth of the guards open
-        nonlocal done
-        if open_:
-            pad = "    " * len(open_)
-            out.extend((pad + code if code else code, comment, defines)
-                       for code, comment, defines in lines[done:k])
-        else:
-            out.extend(lines[done:k])
-        done = k
-
-    def close_to(k: int) -> None:  # close the guards that end by k
-        while open_ and open_[-1].end <= k:
-            copy_to(open_[-1].end)
-            guard = open_.pop()
-            if guard.when_skipped:
-                pad = "    " * len(open_)
-                out.append((pad + "else:", "  # skipped: what it would have left for later", ()))
-                out.extend((f"{pad}    {name} = {value}", "", (name,))
-                           for name, value in guard.when_skipped)
-
-    for guard in guards:  # by start; outermost first: an enclosing one starts no later
-        close_to(guard.start)
-        copy_to(guard.start)
-        finite = " + ".join(var[w] for w in guard.witnesses)
-        test = f"{guard.gradient} != 0.0"
-        if finite:
-            test += f" or not {isfinite}({finite})"
-        out.append(("    " * len(open_) + f"if {test}:",
-                    "  # else each product below is 0 * a finite number: it adds zeros", ()))
-        open_.append(guard)
-    close_to(len(lines))
-    copy_to(len(lines))
-    return out
-
-
 def _unpack_inputs(trace: Trace, var: list[str]) -> Line:
     targets = ["_"] * trace.slots
     for i, kind in enumerate(trace.kinds):
@@ -265,32 +287,34 @@ class DomainFailure(Exception):
 
 def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], shapes: Shapes,
               shape_of: list[Shape | None], fill_of: list[list[str]], forward_text: list[str],
-              outputs: list[int], lines: list[Line], work: BackwardRecord) -> list[str | None]:
+              outputs: list[int], lines: list[Line], work: BackwardRecord, needed: list[bool],
+              members: Members | None = None, start: dict[int, str] | None = None,
+              ) -> list[str | None]:
     """The backward statements; returns each node's gradient variable (None if not needed).
-    `work` records, per node, what finding the skippable regions needs."""
+    `work` records, per node, what finding the skippable regions needs. `start`: the nodes
+    whose gradients come in, added to (a unit's outputs and externals), else the root's is 1."""
     order, parents = trace.order, trace.parents
-    # A gradient is needed if it is returned or flows on into a needed one.
-    needed = [False] * len(order)
-    for i in outputs:
-        needed[i] = True
-    for i in range(trace.reach):
-        js = parents[i]
-        if not needed[i]:
-            for j in js:
-                if needed[j]:
-                    needed[i] = True
-                    break
     grad: list[str | None] = [None] * len(order)
+    owned = [False] * len(order)  # a gradient in a variable of its own (others share one)
     root = trace.reach - 1
     lines.append(("", "# backward: the chain rule from the root down, as backward() runs it", ()))
-    if needed[root]:
+    if start is not None:
+        for j, name in start.items():
+            grad[j], owned[j] = name, True
+    elif needed[root]:
         grad[root] = names.variable(f"{var[root]}_grad")
         lines.append((f"{grad[root]} = 1.0", "", (grad[root],)))
-    owned = [False] * len(order)  # a gradient in a variable of its own (others share one)
     kinds, renames, first, first_rename = trace.kinds, work.renames, work.first, work.first_rename
+    inside = bytearray(len(order)) if members is None else members.inside
     for i in range(root, -1, -1):
         first[i], first_rename[i] = len(lines), len(renames)
         work.gradient[i] = up = grad[i]
+        if inside[i]:
+            if i in members.last:
+                calls, u = members.last[i]
+                gradients = Gradients(i, var, grad, owned, renames, names, kinds, needed)
+                lines.extend(backward_call(calls, u, gradients))
+            continue
         shape = shape_of[i]
         if shape is None:  # a leaf
             continue

@@ -41,6 +41,7 @@ def build(code: Code, header: list[str]) -> Program:
         functions = [(f"def {PROGRAM}({params}):", lines)]
     else:
         functions = _parts(lines, params)
+    functions = [*code.functions, *functions]
     shown_lines, texts = _texts(header, functions)
     source = "".join(shown_lines)
     filename = f"<autograd.compile #{next(_serial)}>"

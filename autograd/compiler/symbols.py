@@ -37,6 +37,13 @@ class Names:
         self.own = reserved()
         self._bound: dict[int, str] = {}  # id(object) -> how the program reads it
 
+    def scope(self) -> Names:
+        """The names of a function inside the program: variables of its own, the same globals."""
+        inner = Names.__new__(Names)
+        inner.taken, inner.globals, inner.own, inner._bound = set(), self.globals, self.own, \
+            self._bound
+        return inner
+
     def variable(self, name: str) -> str:
         """Claim `name` for one variable; naming's rule makes a second claim impossible."""
         if name in self.taken:

@@ -1,0 +1,255 @@
+"""How the program calls a repeated computation: each group's unit is written once, as a
+forward function and a backward function, and called once per unit.
+
+`_group0_forward(shared, *inputs)` computes one unit from its externals (`shared`: the ones
+every unit reads, such as a model's parameters, packed once) and returns the values read
+outside it and a tuple of what its backward reads. `_group0_backward(shared, saved, grads,
+*seeds, *accumulators)` runs the unit's chain rule: `seeds` are the gradients its outputs
+received from later nodes, `grads` and the accumulators are the gradients of its externals so
+far, returned with the unit's products added. Every gradient is added to in the order
+`backward()` adds to it (the units' calls sit where their nodes are, and a sum that has had no
+term yet starts at -0.0, which `+` leaves every number unchanged by), so no bit changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from autograd.compiler.repeats import Group
+from autograd.compiler.trace import CONST, OP, SLOT, Trace, bits
+
+_ONE = re.compile(rb"\x01")
+
+
+@dataclass
+class Calls:
+    """One group's plan: which of a unit's nodes are read outside it, how each external is
+    passed, and the names the program uses for the two functions and each unit's saved values.
+    Externals and outputs are indices into the group's `externals` and `units` lists."""
+
+    group: Group
+    forward: str
+    backward: str
+    outputs: list[int]  # unit positions whose value or gradient crosses the unit's border
+    shared: list[int]  # the same node in every unit, read by nothing else among the units
+    varying: list[int]  # the rest but constants: passed to each call
+    constants: dict[int, str]  # the same constant in every unit: written in place
+    returns: list[int] = field(default_factory=list)  # varying ones whose gradient is needed
+    shared_returns: list[int] = field(default_factory=list)  # shared ones whose gradient is
+    saved: list[str] = field(default_factory=list)  # per unit: the variable of its saved values
+    shared_name: str = ""
+    grads_name: str = ""
+    functions: list = field(default_factory=list)  # the two functions: (signature, lines)
+
+
+def plan(trace: Trace, groups: list[Group], needed: list[bool], names, literal) -> list[Calls]:
+    """Each group's plan; `needed`: which nodes' gradients the program needs; `names`: the
+    program's names (the functions' and the saved values' variables are claimed in it)."""
+    plans = []
+    for g, group in enumerate(groups):
+        calls = Calls(group, names.variable(f"_group{g}_forward"),
+                      names.variable(f"_group{g}_backward"), _outputs(trace, group),
+                      *_passing(trace, group, literal))
+        columns = list(zip(*group.externals))
+        calls.returns = [k for k in calls.varying if any(needed[j] for j in columns[k])]
+        calls.shared_returns = [k for k in calls.shared if needed[columns[k][0]]]
+        calls.saved = [names.variable(f"_group{g}_saved{u}") for u in range(len(group.units))]
+        if calls.shared:
+            calls.shared_name = names.variable(f"_group{g}_shared")
+        if calls.shared_returns:
+            calls.grads_name = names.variable(f"_group{g}_grads")
+        plans.append(calls)
+    return plans
+
+
+def _outputs(trace: Trace, group: Group) -> list[int]:
+    """The unit positions used outside the unit in some unit (the last one always is)."""
+    unit = group.units[0]
+    where = {i: p for p, i in enumerate(unit)}
+    inside = [0] * len(unit)
+    for i in unit:
+        for j in trace.parents[i]:
+            p = where.get(j)
+            if p is not None:
+                inside[p] += 1
+    uses = trace.uses
+    found: set[int] = set()
+    for unit in group.units:
+        more = bytes(map(int.__gt__, map(uses.__getitem__, unit), inside))
+        found.update(m.start() for m in _ONE.finditer(more))
+    return sorted(found)
+
+
+def _passing(trace: Trace, group: Group, literal: list[str | None],
+             ) -> tuple[list[int], list[int], dict[int, str]]:
+    """Which externals are one constant written in place, which are shared, which vary. A
+    node every unit reads that an op between the units reads too is passed to each call: its
+    gradient must be added to in order between the calls."""
+    kinds = trace.kinds
+    shared, varying, constants = [], [], {}
+    for k, column in enumerate(zip(*group.externals)):
+        first = column[0]
+        if all(kinds[j][0] == CONST for j in column) and \
+                len({bits(kinds[j][1]) for j in column}) == 1:
+            constants[k] = literal[first]
+        elif column.count(first) == len(column):
+            shared.append(k)
+        else:
+            varying.append(k)
+    if shared:
+        read = _read_between(trace, group)
+        varying = sorted(varying + [k for k in shared if group.externals[0][k] in read])
+        shared = [k for k in shared if group.externals[0][k] not in read]
+    return shared, varying, constants
+
+
+def _read_between(trace: Trace, group: Group) -> set[int]:
+    """The nodes read by the ops between the group's units (those of other groups too)."""
+    kinds, parents = trace.kinds, trace.parents
+    read: set[int] = set()
+    for before, after in zip(group.units, group.units[1:]):
+        for i in range(before[-1] + 1, after[0]):
+            if kinds[i][0] == OP:
+                read.update(parents[i])
+    return read
+
+
+class Members:
+    """Which nodes are a unit's (their statements are a call), and where each unit is called:
+    at its last op, forward and backward."""
+
+    def __init__(self, size: int, plans: list[Calls]) -> None:
+        self.inside = bytearray(size)
+        self.last: dict[int, tuple[Calls, int]] = {}
+        for calls in plans:
+            for u, unit in enumerate(calls.group.units):
+                for i in unit:
+                    self.inside[i] = 1
+                self.last[unit[-1]] = (calls, u)
+
+    def nodes(self) -> list[int]:
+        return [i for i, flag in enumerate(self.inside) if flag]
+
+
+def unit_trace(trace: Trace, calls: Calls) -> Trace:
+    """The group's first unit as a trace of its own: its externals first, as input slots (or
+    constants written in place), then its ops."""
+    unit, outside = calls.group.units[0], calls.group.externals[0]
+    size = len(outside)
+    where = {i: size + p for p, i in enumerate(unit)}
+    where.update((j, k) for k, j in enumerate(outside))
+    parents: list[list[int]] = [[] for _ in outside]
+    parents += [[where[j] for j in trace.parents[i]] for i in unit]
+    uses = [0] * len(parents)
+    for js in parents:
+        for j in js:
+            uses[j] += 1
+    kinds = [(CONST, trace.kinds[j][1]) if k in calls.constants else (SLOT, k)
+             for k, j in enumerate(outside)]
+    kinds += [(OP,)] * len(unit)
+    order = [trace.order[j] for j in outside] + [trace.order[i] for i in unit]
+    return Trace(order, kinds, parents, uses, [], size, [], (), len(order))
+
+
+def _items(names: list[str]) -> str:
+    """`a, b,`: a tuple display, or an unpacking target, of any length but 0."""
+    return "".join(f"{name}, " for name in names).rstrip()
+
+
+def function_pair(calls: Calls, var: list[str], saved: list[str], start: dict[int, str],
+                  body: list, back: list) -> list[tuple[str, list]]:
+    """The unit's forward and backward functions around its statements (`body`, `back`)."""
+    group, size = calls.group, len(calls.group.externals[0])
+    shared = [var[k] for k in calls.shared]
+    head = [(f"{_items(shared)} = _shared", "", tuple(shared))] if shared else []
+    about = (f"# {len(group.units[0])} ops, the same in each of {len(group.units)} units; "
+             f"_in0.._in{size - 1}: the nodes a unit reads from outside it")
+    outputs = [var[size + p] for p in calls.outputs]
+    forward = [("", about, ()), *head, *body,
+               (f"return {_items(outputs)} ({_items(saved)})", "", ())]
+    params = ["_shared"] if shared else []
+    signature = f"def {calls.forward}({', '.join(params + [var[k] for k in calls.varying])}):"
+    grads = [start[k] for k in calls.shared_returns]
+    backward = [("", "# the unit's chain rule: seeds in, its externals' gradients added to", ()),
+                *head]
+    if saved:
+        backward.append((f"{_items(saved)} = _saved", "", tuple(saved)))
+    if grads:
+        backward.append((f"{_items(grads)} = _grads", "", tuple(grads)))
+    backward += back
+    returned = ([f"({_items(grads)})"] if grads else []) + [start[k] for k in calls.returns]
+    backward.append((f"return {_items(returned)}" if returned else "return", "", ()))
+    params += ["_saved"] + (["_grads"] if grads else [])
+    params += [start[size + p] for p in calls.outputs] + [start[k] for k in calls.returns]
+    return [(signature, forward), (f"def {calls.backward}({', '.join(params)}):", backward)]
+
+
+def forward_call(calls: Calls, u: int, var: list[str]) -> list:
+    """The statements calling unit u's forward (the first unit's also pack the shared)."""
+    unit, outside = calls.group.units[u], calls.group.externals[u]
+    lines = []
+    if u == 0 and calls.shared:
+        shared = [var[outside[k]] for k in calls.shared]
+        lines.append((f"{calls.shared_name} = ({_items(shared)})", "  # what every unit reads",
+                      (calls.shared_name,)))
+    args = ([calls.shared_name] if calls.shared else []) + [var[outside[k]] for k in calls.varying]
+    targets = [var[unit[p]] for p in calls.outputs] + [calls.saved[u]]
+    lines.append((f"{', '.join(targets)} = {calls.forward}({', '.join(args)})",
+                  f"  # nodes {unit[0]}-{unit[-1]}: unit {u + 1} of {len(calls.group.units)}",
+                  tuple(targets)))
+    return lines
+
+
+@dataclass
+class Gradients:
+    """The program's gradient variables where a unit's backward is called (codegen's own)."""
+
+    at: int  # the node being processed: the unit's last op
+    var: list[str]
+    grad: list[str | None]
+    owned: list[bool]
+    renames: list
+    names: object
+    kinds: list[tuple]
+    needed: list[bool]
+
+    def now(self, j: int) -> str:
+        """Node j's gradient so far: -0.0, which `+` leaves any number unchanged by, if none."""
+        return self.grad[j] or "-0.0"
+
+    def target(self, j: int) -> str:
+        """The variable node j's gradient is assigned to after the call (`_` if not needed)."""
+        if not self.needed[j]:
+            return "_"
+        old = self.grad[j]
+        if old is not None and self.owned[j]:
+            return old
+        name = self.names.variable(f"{self.var[j]}_grad" if self.kinds[j][0] != CONST else
+                                   f"node{j}_grad")
+        self.grad[j], self.owned[j] = name, True
+        self.renames.append((self.at, j, old, name))
+        return name
+
+
+def backward_call(calls: Calls, u: int, g: Gradients) -> list:
+    """The statements calling unit u's backward (units are called last one first; around the
+    calls, the shared externals' gradients are packed, then unpacked)."""
+    unit, outside = calls.group.units[u], calls.group.externals[u]
+    lines = []
+    grads = [calls.grads_name] if calls.shared_returns else []
+    if u == len(calls.group.units) - 1 and grads:
+        so_far = [g.now(outside[k]) for k in calls.shared_returns]
+        lines.append((f"{calls.grads_name} = ({_items(so_far)})", "  # their gradients so far",
+                      (calls.grads_name,)))
+    args = ([calls.shared_name] if calls.shared else []) + [calls.saved[u]] + grads
+    args += [g.now(unit[p]) for p in calls.outputs] + [g.now(outside[k]) for k in calls.returns]
+    targets = grads + [g.target(outside[k]) for k in calls.returns]
+    call = f"{calls.backward}({', '.join(args)})"
+    lines.append((f"{_items(targets)} = {call}" if targets else call,
+                  f"  # unit {u + 1}'s backward", tuple(t for t in targets if t != "_")))
+    if u == 0 and grads:
+        shared = [g.target(outside[k]) for k in calls.shared_returns]
+        lines.append((f"{_items(shared)} = {calls.grads_name}", "",
+                      tuple(t for t in shared if t != "_")))
+    return lines
