@@ -29,6 +29,7 @@ MIN_OPS = 64  # a unit smaller than this is cheaper written out than called
 MAX_OPS = 2_500  # ops per unit, at most: a body this size compiles fast, calls stay few
 MIN_GRAPH = 4 * MIN_OPS  # smaller graphs are not searched
 MIN_COVER = 0.5  # a finder's units must cover this share of the ops, else the other is tried
+CALL_COST = 8  # a call costs about as much to compile as this many ops
 CANDIDATE_PERIODS = 6  # the most common distances between equal ops tried as periods
 _LEAF = {SLOT: -1, LIVE: -2, CONST: -3}  # an operand that is a leaf, in a token
 _RUN = re.compile(rb"\x01+")  # runs of equal ops, in a bytes of our own flags
@@ -49,12 +50,19 @@ def find_groups(trace: Trace) -> list[Group]:
     if len(ops) < MIN_GRAPH:
         return []
     tokens = _tokens(trace, ops)
+    wanted = _wanted(len(ops))
     spans = _runs(tokens)
-    if sum(b - a for a, b in spans) < MIN_COVER * len(ops):
-        found = _ranges(trace, ops, tokens)
-        if sum(b - a for a, b in found) > sum(b - a for a, b in spans):
+    if _cover(spans) < MIN_COVER * len(ops) or spans[0][1] - spans[0][0] > 2 * wanted:
+        found = _ranges(trace, ops, tokens, 2 * wanted)  # subtrees of about the size wanted
+        if _cover(found) >= min(0.9 * _cover(spans), MIN_COVER * len(ops)):
             spans = found
     return _grouped(trace, ops, tokens, spans)
+
+
+def _wanted(ops: int) -> int:
+    """A unit's size for `ops` ops repeated: about sqrt(CALL_COST * ops), so that the calls
+    and the function cost about as much to compile, in [MIN_OPS, MAX_OPS]."""
+    return max(MIN_OPS, min(MAX_OPS, int((CALL_COST * ops) ** 0.5)))
 
 
 def _tokens(trace: Trace, ops: list[int]) -> list[int]:
@@ -96,9 +104,10 @@ def _runs(tokens: list[int]) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         for run in _RUN.finditer(same):  # tokens[start:end + period] repeat with the period
             periods = (run.end() - run.start() + period) // period
-            per_unit = min(MAX_OPS // period, periods // 2)
+            wanted = _wanted(periods * period)
+            per_unit = min(max(1, round(wanted / period)), periods // 2, MAX_OPS // period)
             size = per_unit * period
-            if size < MIN_OPS:
+            if size < MIN_OPS or per_unit == 0:
                 continue
             spans.extend((a, a + size) for a in range(run.start(), run.start() + (
                 periods // per_unit) * size, size))
@@ -111,8 +120,10 @@ def _cover(spans: list[tuple[int, int]]) -> int:
     return sum(b - a for a, b in spans)
 
 
-def _ranges(trace: Trace, ops: list[int], tokens: list[int]) -> list[tuple[int, int]]:
-    """Units that are the ops a node's depth-first visit added, where alike ones repeat."""
+def _ranges(trace: Trace, ops: list[int], tokens: list[int], most: int,
+            ) -> list[tuple[int, int]]:
+    """Units that are the ops a node's depth-first visit added, where alike ones repeat: the
+    largest of at most `most` ops first."""
     parents = trace.parents
     number = {i: a for a, i in enumerate(ops)}
     first = list(range(len(ops)))  # per op: the first op its visit added
@@ -127,7 +138,7 @@ def _ranges(trace: Trace, ops: list[int], tokens: list[int]) -> list[tuple[int, 
             j = start - 1
         first[a] = start
         shape[a] = hash((tokens[a], *[shape[b] for b in inside if b >= start]))
-        if MIN_OPS <= a + 1 - start <= MAX_OPS:
+        if MIN_OPS <= a + 1 - start <= most:
             by_shape.setdefault((shape[a], a + 1 - start), []).append(a)
     taken = bytearray(len(ops))
     spans: list[tuple[int, int]] = []

@@ -1,0 +1,236 @@
+"""autograd.compile on graphs that repeat a computation: each unit written once and called,
+bit for bit what the dynamic engine computes (values, every gradient, errors), including the
+order in which the units add into a shared parameter's gradient."""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+from unittest import mock
+
+import pytest
+from autograd_checks import outcome, same
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+import nn
+from autograd import OPS, Value, sum_of, value_and_grad
+from autograd.compiler import repeats
+from autograd.tools.testing import expressions
+
+
+def small_units():
+    """Group even tiny repeated computations, so small random graphs exercise the calls."""
+    return mock.patch.multiple(repeats, MIN_OPS=2, MIN_GRAPH=4)
+
+
+def fold(values):
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
+def grouped(compiled) -> int:
+    """How many repeated units' backward functions the program defines."""
+    return compiled.source.count("def _group")  # two per group
+
+
+def assert_step_matches(f, make_twin, args, params, twin_params, later=()):
+    """compiled f against f on the dynamic engine, traced at `args` and called there and at
+    each of `later`: value, and every parameter's .grad from the same starting grads, bit
+    for bit (or the same error). Returns the compiled f (None if tracing raised, as f did)."""
+    made = outcome(lambda: autograd.compile(f, *args))
+    if made[0] == "error":  # f itself raises at the example: the dynamic engine agrees
+        assert outcome(lambda: make_twin(*args).backward())[1:] == made[1:]
+        return None
+    compiled = made[1]
+    for point in (args, *later):
+        for p, q in zip(params, twin_params):
+            p.grad = q.grad = 0.25
+        ours = outcome(lambda: compiled(*point))
+
+        def dynamic():
+            out = make_twin(*point)
+            out.backward()
+            return out.data
+
+        theirs = outcome(dynamic)
+        assert ours[0] == theirs[0], (ours, theirs)
+        if ours[0] == "ok":
+            assert same(ours[1], theirs[1]), (ours, theirs)
+        else:
+            assert ours[1:] == theirs[1:]
+        for k, (p, q) in enumerate(zip(params, twin_params)):
+            assert same(p.grad, q.grad), (k, p.grad, q.grad)
+    return compiled
+
+
+# --- hypothesis: random units, shared parameters, every way of combining them --------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(expressions(ops=OPS.values(), max_variables=3, max_steps=6), st.data())
+def test_random_units_equal_the_engine_bit_for_bit(expr, data):
+    """A random expression as the unit: its first variable a shared parameter, the others
+    per-unit inputs; units combined by a fold, a balanced sum, or chained (each unit's output
+    the next one's parameter-like input); .grad of the shared parameter gets every unit's
+    contribution in backward()'s order."""
+    units = data.draw(st.integers(3, 7), label="units")
+    how = data.draw(st.sampled_from(["fold", "sum_of", "chain"]), label="how")
+    width = len(expr.variables)
+    inputs = [list(expr.point[1:]) for _ in range(units)]  # inside every op's domain
+    later = [[data.draw(st.floats(-2, 2)) for _ in range(width - 1)] for _ in range(units)]
+    w, twin_w = Value(expr.point[0]), Value(expr.point[0])
+
+    def model(shared, xs):
+        if how == "chain":
+            h = shared
+            for x in xs:
+                h = expr(h, *x) if width > 1 else expr(h)
+            return h * shared
+        outs = [expr(shared, *x) for x in xs]
+        return fold(outs) if how == "fold" else sum_of(outs)
+
+    with small_units():
+        compiled = assert_step_matches(lambda xs: model(w, xs), lambda xs: model(twin_w, xs),
+                                       (inputs,), [w], [twin_w], [(later,)])
+    if compiled is not None and how != "chain" and len(expr.steps) >= 2:  # units of 2 ops or more are grouped
+        assert grouped(compiled), compiled.source
+
+
+@settings(max_examples=40, deadline=None)
+@given(expressions(ops=OPS.values(), max_variables=3, max_steps=5), st.data())
+def test_random_units_argnums_equal_value_and_grad(expr, data):
+    """Gradients of per-unit inputs (argnums): each returned from its unit's call."""
+    units = data.draw(st.integers(2, 6), label="units")
+    width = len(expr.variables)
+    inputs = list(expr.point) * units  # each a number: value_and_grad's arguments
+
+    def f(*xs):
+        return sum_of([expr(*xs[k:k + width]) for k in range(0, len(xs), width)])
+
+    argnums = tuple(range(len(inputs)))
+    with small_units():
+        compiled = autograd.compile(f, *inputs, argnums=argnums)
+    reference = value_and_grad(f, argnums)
+    point = [data.draw(st.floats(-3, 3)) for _ in inputs]
+    if len(expr.steps) >= 2:
+        assert grouped(compiled), compiled.source
+    for args in (inputs, point):
+        ours, theirs = outcome(lambda a=args: compiled(*a)), outcome(lambda a=args: reference(*a))
+        assert ours[0] == theirs[0], (ours, theirs)
+        if ours[0] == "ok":
+            (v1, g1), (v2, g2) = ours[1], theirs[1]
+            assert same(v1, v2)
+            assert len(g1) == len(g2) and all(same(a, b) for a, b in zip(g1, g2)), (g1, g2)
+
+
+# --- the networks a user compiles: MLP batches, an LSTM over several lengths ----------------
+
+
+@pytest.mark.parametrize("combine", ["fold", "sum_of", "mean"])
+def test_an_mlp_on_a_batch_is_one_call_per_sample(combine):
+    model = nn.MLP(2, [6, 6, 1], rng=3)
+    twin = copy.deepcopy(model)
+    rng = random.Random(0)
+    points = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(24)]
+    ys = [rng.choice([-1.0, 1.0]) for _ in points]
+
+    def loss(net, xs):
+        terms = [(1 - y * net(x)[0]).relu() for x, y in zip(xs, ys)]
+        total = fold(terms) if combine == "fold" else sum_of(terms)
+        return total * (1.0 / len(terms)) if combine == "mean" else total
+
+    compiled = assert_step_matches(lambda xs: loss(model, xs), lambda xs: loss(twin, xs),
+                                   (points,), model.parameters(), twin.parameters())
+    assert grouped(compiled) == 2, compiled.source[:2000]
+    calls = compiled.source.count("= _group0_backward(")
+    assert calls >= 12, calls  # a handful of units at most per call, many calls
+    for _ in range(3):  # later calls, new points: still the engine's bits
+        points = [[a + 0.5, b - 0.25] for a, b in points]
+        for p, q in zip(model.parameters(), twin.parameters()):
+            p.grad = q.grad = 0.0
+        value = compiled(points)
+        out = loss(twin, points)
+        out.backward()
+        assert same(value, out.data)
+        assert all(same(p.grad, q.grad) for p, q in zip(model.parameters(), twin.parameters()))
+
+
+def _language_model(cell):
+    import demos.words as words
+
+    vocab = ["<end>", "the", "cat", "sat", "on", "mat"]
+    model = words.LanguageModel(vocab, dim=3, hidden=4, cell=cell, seed=1)
+    return words, model
+
+
+@pytest.mark.parametrize("cell", ["lstm", "rnn"])
+def test_a_recurrent_model_over_sentences_of_several_lengths(cell):
+    """The words demo's step, compiled once per sentence length: each time step one unit."""
+    words, model = _language_model(cell)
+    twin = copy.deepcopy(model)
+    for length in (3, 6, 9):
+        sentence = [model.vocab[1 + k % 5] for k in range(length)]
+        xs = words.one_hot(model, ["<end>", *sentence])
+        ys = words.one_hot(model, [*sentence, "<end>"])
+        compiled = assert_step_matches(
+            lambda a, b: words.sentence_loss(model, a, b, 0.5),
+            lambda a, b: words.sentence_loss(twin, a, b, 0.5),
+            (xs, ys), model.parameters(), twin.parameters())
+        if length == 9:
+            assert grouped(compiled), "a 10-step sequence repeats its cell"
+
+
+# --- what grouping must not change ---------------------------------------------------------
+
+
+def test_a_graph_without_repetition_is_written_out_as_before():
+    """Nothing repeats: no function is made, and every value and gradient is the engine's."""
+    rng = random.Random(5)
+    plan = [(rng.choice(["add", "mul", "tanh", "sub", "sin"]), rng.randrange(k + 4))
+            for k in range(800)]
+    xs, twins = [Value(rng.uniform(-1, 1)) for _ in range(4)], None
+    twins = copy.deepcopy(xs)
+
+    def f(leaves):
+        nodes = list(leaves)
+        for op, other in plan:
+            a, b = nodes[-1], nodes[other]
+            nodes.append(a + b if op == "add" else a * 0.5 * b if op == "mul" else
+                         a - b if op == "sub" else a.tanh() if op == "tanh" else a.sin())
+        return nodes[-1]
+
+    compiled = assert_step_matches(lambda: f(xs), lambda: f(twins), (), xs, twins)
+    assert grouped(compiled) == 0
+
+
+def test_errors_inside_a_unit_are_the_engines():
+    """A domain error in one unit's forward or backward: the engine's error, no .grad moved."""
+    w = Value(1.0, "w")
+    with small_units():
+        step = autograd.compile(lambda xs: sum_of([(w * x).log() * x for x in xs]),
+                                [1.0, 2.0, 3.0, 4.0])
+    assert grouped(step)
+    w.grad = 0.5
+    with pytest.raises(ValueError) as ours:
+        step([1.0, 2.0, -3.0, 4.0])
+    with pytest.raises(ValueError) as theirs:
+        sum_of([(w * Value(x)).log() * x for x in [1.0, 2.0, -3.0, 4.0]]).backward()
+    assert str(ours.value) == str(theirs.value)
+    assert w.grad == 0.5
+
+
+def test_source_shows_one_unit_and_its_calls():
+    """A learner reads one sample's forward and backward, then the calls."""
+    model = nn.MLP(2, [8, 1], rng=0)
+    points = [[0.1 * k, -0.2 * k] for k in range(32)]
+    compiled = autograd.compile(lambda xs: sum_of([model(x)[0] ** 2 for x in xs]), points)
+    source = compiled.source
+    assert "def _group0_forward(" in source and "def _group0_backward(" in source
+    assert source.count("= _group0_forward(") == source.count("= _group0_backward(")
+    assert len(source.splitlines()) < 1855 / 3  # the ops: one unit, then calls
+    assert math.isfinite(compiled(points))
