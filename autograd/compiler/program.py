@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import linecache
-import re
+import symtable
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,7 +19,6 @@ from autograd.compiler.codegen import Code, Line
 from autograd.compiler.naming import INPUTS, LIVE_VALUES, PROGRAM
 
 PART = 100_000  # statements per function: W1 (~48,600) in one runs fastest
-_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*", re.ASCII)  # every name is ASCII (naming.py)
 _serial = itertools.count()
 
 
@@ -73,11 +72,11 @@ def _texts(header: list[str], functions: list[tuple[str, list[Line]]],
     return shown, texts
 
 
-def _reads(code: str) -> list[str]:
-    """The names a statement reads: its right-hand side's (and an augmented target's)."""
-    if " = " in code and " += " not in code:
-        code = code.split(" = ", 1)[1]
-    return _IDENTIFIER.findall(code)
+def _referenced(chunk: list[Line]) -> list[str]:
+    """The names the statements read, in order, as CPython's own symbol table finds them."""
+    text = "def _part():\n    " + "\n    ".join([line[0] for line in chunk]) + "\n"
+    function = symtable.symtable(text, "<part>", "exec").get_children()[0]
+    return [symbol.get_name() for symbol in function.get_symbols() if symbol.is_referenced()]
 
 
 def _items(names: list[str]) -> str:
@@ -93,17 +92,15 @@ def _parts(lines: list[Line], params: str) -> list[tuple[str, list[Line]]]:
             cut += 1  # never inside an if block: only before a statement at the top
         cuts.append(cut)
     chunks = [lines[a:b] for a, b in zip(cuts, [*cuts[1:], len(lines)]) if a < b]
-    defined = {name for line in lines for name in line[2]} | set(params.split(", "))
+    assigned_before = set(params.split(", "))
     reads_in: list[list[str]] = []  # per part: what it reads that an earlier part assigned
     for chunk in chunks:
-        here: set[str] = set()
-        wanted: dict[str, None] = {}
-        for code, _, defines in chunk:
-            for name in _reads(code):
-                if name in defined and name not in here:
-                    wanted[name] = None
-            here.update(defines)
-        reads_in.append(list(wanted))
+        # a name an earlier part assigned and this one assigns again is passed in too: an
+        # augmented assignment (`g += x`) reads it, which the symbol table does not count
+        assigned = dict.fromkeys(name for line in chunk for name in line[2])
+        wanted = dict.fromkeys([*_referenced(chunk), *assigned])
+        reads_in.append([name for name in wanted if name in assigned_before])
+        assigned_before.update(assigned)
     later: set[str] = set()
     exports: list[list[str]] = [[] for _ in chunks]
     for k in range(len(chunks) - 1, -1, -1):

@@ -85,11 +85,12 @@ def _tokens(trace: Trace, ops: list[int]) -> list[int]:
 
 
 def _runs(tokens: list[int]) -> list[tuple[int, int]]:
-    """Units of whole periods where the ops repeat with a period, for the period covering most
-    (the periods tried: the commonest distances between equal ops near the start)."""
+    """Units of whole periods where the ops repeat with a period: the periods tried are the
+    commonest distances between equal ops near the start, ranked by what they cover there."""
+    start = tokens[:4 * MAX_OPS]
     last: dict[int, int] = {}
     gaps: Counter[int] = Counter()
-    for a, t in enumerate(tokens[:4 * MAX_OPS]):
+    for a, t in enumerate(start):
         before = last.get(t)
         if before is not None:
             gaps[a - before] += 1
@@ -98,22 +99,29 @@ def _runs(tokens: list[int]) -> list[tuple[int, int]]:
     tried = [gap for gap, _ in gaps.most_common(CANDIDATE_PERIODS)]
     tried += [gap for gap, _ in Counter({gap: k for gap, k in gaps.items() if gap >= MIN_OPS})
               .most_common(CANDIDATE_PERIODS)]
-    best: list[tuple[int, int]] = []
-    for period in tried:
-        same = bytes(map(int.__eq__, tokens, tokens[period:]))
-        spans: list[tuple[int, int]] = []
-        for run in _RUN.finditer(same):  # tokens[start:end + period] repeat with the period
-            periods = (run.end() - run.start() + period) // period
-            wanted = _wanted(periods * period)
-            per_unit = min(max(1, round(wanted / period)), periods // 2, MAX_OPS // period)
-            size = per_unit * period
-            if size < MIN_OPS or per_unit == 0:
-                continue
-            spans.extend((a, a + size) for a in range(run.start(), run.start() + (
-                periods // per_unit) * size, size))
-        if _cover(spans) > _cover(best):
-            best = spans
-    return best
+    if not tried:
+        return []
+    best = max(tried, key=lambda period: (_cover(_periodic(start, period)), period))
+    return _periodic(tokens, best)
+
+
+def _periodic(tokens: list[int], period: int) -> list[tuple[int, int]]:
+    """Units of whole periods where `tokens` repeat with `period`."""
+    same = bytes(map(int.__eq__, tokens, tokens[period:]))
+    spans: list[tuple[int, int]] = []
+    shortest = max(MIN_OPS, 2 * period) - period
+    for run in _RUN.finditer(same):  # tokens[start:end + period] repeat with the period
+        if run.end() - run.start() < shortest:
+            continue
+        periods = (run.end() - run.start() + period) // period
+        per_unit = min(max(1, round(_wanted(periods * period) / period)), periods // 2,
+                       MAX_OPS // period)
+        size = per_unit * period
+        if size < MIN_OPS or per_unit == 0:
+            continue
+        spans.extend((a, a + size) for a in range(run.start(), run.start() + (
+            periods // per_unit) * size, size))
+    return spans
 
 
 def _cover(spans: list[tuple[int, int]]) -> int:

@@ -17,9 +17,11 @@ import inspect
 import math
 import reprlib
 import struct
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from autograd.core import mode
@@ -231,8 +233,18 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
     kinds: list[tuple] = []
     live: list[Value] = []
     parents = [[index[id(p)] for p in node.parents] for node in order]
+    # the same ops on the same operands in both runs: whole lists compared at once (an op is
+    # compared by identity first), node by node only to say where they differ
+    same_ops = [n._fn for n in order1] == [n._fn for n in order] and \
+        [[index1[id(p)] for p in n1.parents] for n1 in order1] == parents
     for i, (n1, node) in enumerate(zip(order1, order)):
-        if n1 is node:
+        if n1 is not node and node._fn is not None and same_ops:  # an op made in f
+            param = node._param
+            if param is not None and bits(n1._param) != bits(param):
+                _differs(f"node {i} is {node._fn.name} of nodes {parents[i]}, first "
+                         f"{_what(n1, slot1, index1)}")
+            kinds.append(_OP_KIND)
+        elif n1 is node:
             kinds.append((LIVE, len(live)))
             live.append(node)
         elif id(node) in slot2:
@@ -253,9 +265,8 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
                          f"{_what(n1, slot1, index1)}")
             kinds.append(_OP_KIND)
     uses = [0] * len(order)
-    for js in parents:
-        for j in js:
-            uses[j] += 1
+    for j, count in Counter(chain.from_iterable(parents)).items():
+        uses[j] = count
     return Trace(order, kinds, parents, uses, live, len(numbers), parameter_names(f), spec,
                  reach)
 

@@ -50,9 +50,9 @@ def assert_step_matches(f, make_twin, args, params, twin_params, later=()):
     for point in (args, *later):
         for p, q in zip(params, twin_params):
             p.grad = q.grad = 0.25
-        ours = outcome(lambda: compiled(*point))
+        ours = outcome(lambda point=point: compiled(*point))
 
-        def dynamic():
+        def dynamic(point=point):
             out = make_twin(*point)
             out.backward()
             return out.data
@@ -97,7 +97,7 @@ def test_random_units_equal_the_engine_bit_for_bit(expr, data):
     with small_units():
         compiled = assert_step_matches(lambda xs: model(w, xs), lambda xs: model(twin_w, xs),
                                        (inputs,), [w], [twin_w], [(later,)])
-    if compiled is not None and how != "chain" and len(expr.steps) >= 2:  # units of 2 ops or more are grouped
+    if compiled is not None and how != "chain" and len(expr.steps) >= 2:  # 2 ops: grouped
         assert grouped(compiled), compiled.source
 
 

@@ -113,10 +113,15 @@ def test_without_pygments_a_compiled_program_shows_as_escaped_pre(monkeypatch):
 
 
 def test_a_long_program_shows_its_first_lines_and_says_how_many_more():
+    from unittest import mock
+
     import autograd
+    from autograd.compiler import repeats
     from autograd.core.display import SOURCE_LINES
 
-    compiled = autograd.compile(lambda xs: autograd.sum_of(x.tanh() for x in xs), [1.0] * 500)
+    with mock.patch.object(repeats, "MIN_GRAPH", float("inf")):  # every node written out
+        compiled = autograd.compile(lambda xs: autograd.sum_of(x.tanh() for x in xs),
+                                    [1.0] * 500)
     total = len(compiled.source.splitlines())
     shown = compiled._repr_html_()
     assert total > SOURCE_LINES
