@@ -77,7 +77,7 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
         work.finite_if[i] = None  # a region holding a unit's call is never skipped
     grad = _backward(trace, names, var, marked, shapes, shape_of, fill_of, forward_text, outputs,
                      lines, work, needed, members=members)
-    lines = guarded(lines, regions(trace, work, outputs), names, var)
+    lines = guarded(lines, regions(trace, work, outputs, members.inside), names, var)
     return Code(names, lines, var[reach - 1], [grad[i] or "0.0" for i in outputs],
                 var[:reach] if every_value else None, functions)
 

@@ -71,8 +71,10 @@ class Guard:
     when_skipped: list[tuple[str, str]]  # (variable, its value: 0.0 or the variable before)
 
 
-def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guard]:
-    """The regions worth a test, outermost first where they nest."""
+def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
+            hidden: bytes | None = None) -> list[Guard]:
+    """The regions worth a test, outermost first where they nest. `hidden`: the nodes whose
+    values the program does not have (a unit's, inside its function): they vouch for none."""
     parents, n = trace.parents, trace.reach  # the nodes after reach have no backward
     top = n  # the region of everything (an index of its own): never skipped, never left
     # owner[v]: the innermost candidate region holding v (the meet of its consumers'); a
@@ -92,7 +94,8 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int]) -> list[Guar
         else:
             chain[v] = chain[enclosing]
             region_of_v = enclosing
-        vouches = kinds[v][0] == OP and order[v]._fn.forward in FINITE_IMPLIES_FINITE_OPERANDS
+        vouches = kinds[v][0] == OP and order[v]._fn.forward in FINITE_IMPLIES_FINITE_OPERANDS \
+            and not (hidden and hidden[v])
         for j in parents[v]:
             seen_so_far = owner[j]
             if seen_so_far == UNSEEN:
