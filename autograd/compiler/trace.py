@@ -24,8 +24,9 @@ from typing import Any
 
 from autograd.core import mode
 from autograd.core.graph import depth_first, topological_order
+from autograd.core.identity import identity_key
 from autograd.core.scalar import is_number
-from autograd.core.value import Value, identity_key
+from autograd.core.value import Value
 from autograd.transforms import argtree
 from autograd.transforms.argtree import Place, Spec, path_name, unflatten
 from autograd.transforms.functional import nesting

@@ -16,9 +16,11 @@ from typing import Any
 from autograd.core import mode
 from autograd.core.backward import Fresh, local_partials
 from autograd.core.graph import topological_order
+from autograd.core.identity import identity_key
 from autograd.core.ops import FLOAT_MATH, OPS, POW, POWER, Op
 from autograd.core.scalar import as_float, is_number
-from autograd.core.value import VALUE_MATH, Value, apply, identity_key
+from autograd.core.value import Value, apply
+from autograd.core.valuemath import VALUE_MATH
 from autograd.transforms import argtree
 from autograd.transforms.argtree import Place, Spec, position
 

@@ -13,9 +13,10 @@ from typing import Any
 
 from autograd.core.backward import Fresh, gradients
 from autograd.core.combine import sum_of
+from autograd.core.identity import identity_key
 from autograd.core.mode import enable_grad
 from autograd.core.scalar import as_float, is_number
-from autograd.core.value import Value, identity_key
+from autograd.core.value import Value
 from autograd.transforms.argnums import normalize_argnums, one_position
 from autograd.transforms.argtree import Spec, lengths
 from autograd.transforms.forward import Dual, flatten_args, flatten_out, jvp, unflatten_args
