@@ -33,9 +33,10 @@ from autograd.compiler.trace import (
     trace,
     unflatten,
 )
-from autograd.core.backward import PASSES, commit, gc_paused, gradients, unusable_grad
+from autograd.core.backward import gradients
 from autograd.core.display import source_html
-from autograd.core.value import identity_key
+from autograd.core.identity import identity_key
+from autograd.core.passes import PASSES, commit, gc_paused, unusable_grad
 from autograd.core.warn import warn
 from autograd.transforms.argnums import normalize_argnums, one_position
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.compiler.trace import CONST, SLOT, Trace
 from autograd.core.ops import FLOAT_MATH, OPS
+from autograd.transforms.argtree import position
 
 if TYPE_CHECKING:  # symbols.Names reads reserved() from here
     from autograd.compiler.symbols import Names
@@ -66,18 +67,14 @@ def candidate(text: Any, taken: frozenset[str]) -> str | None:
 
 def slot_text(where: Any, parameters: list[str]) -> str:
     """An input slot's name from f's parameter and its place (`xs_0_1`); may not be a name."""
-    indices = []
-    while isinstance(where, tuple):
-        where, i = where
-        indices.append(i)
-    if where < len(parameters):
-        head = parameters[where]
+    argument, indices = position(where)
+    if argument < len(parameters):
+        head = parameters[argument]
     else:  # an argument f takes by *args: `args[3]` is `args_3`
-        head = "args"
-        indices.append(where)
+        head, indices = "args", [argument, *indices]
     if not isinstance(head, str):
         return ""
-    return exact(head) + "".join(f"_{i}" for i in reversed(indices))
+    return exact(head) + "".join(f"_{i}" for i in indices)
 
 
 def variables(trace: Trace, places: list[Any], names: Names) -> list[str]:

@@ -7,7 +7,6 @@ a graph of thousands of alike nodes costs a few dict lookups per node.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,23 +103,24 @@ class Shapes:
             return shape.rule
         op, names, k = node._fn, self.names, 0
         args: list = []
-        for c in shape.consts:
+        for c, operand in zip(shape.consts, node.parents):
             if c is None:
-                args.append(Sym(f"{{{k}}}", names))
+                args.append(Sym.of_field(k, names))
                 k += 1
             else:
-                args.append(Sym(c, names, not c.startswith("-")))
-        out = Sym(f"{{{k}}}", names)
+                args.append(Sym.of_constant(c, operand.data, names))
+        out = Sym.of_field(k, names)
         param = () if node._param is None else (node._param,)
         try:
             found = op.partials(self.math, *args, *param, out)
             if len(found) == len(args):
                 partials = [_product(local, names) for local in found]
-                plain = all(t is None or "{" not in t for t, _ in partials)
-                shape.rule = Rule(partials, plain, gates=tuple(
-                    t is not None and "{" in t for t, _ in partials),
-                    finite_if=_finite_operands(found, shape.consts),
-                    reads=_reads(partials, shape.consts))
+                # the fields each local reads (a number reads none)
+                fields = [local.fields if isinstance(local, Sym) else frozenset()
+                          for local in found]
+                shape.rule = Rule(partials, not any(fields), gates=tuple(map(bool, fields)),
+                                  finite_if=_finite_operands(found, shape.consts),
+                                  reads=_reads(found, fields, shape.consts))
                 return shape.rule
         except (NotSymbolic, ArithmeticError, ValueError, TypeError, AttributeError):
             pass
@@ -137,11 +137,11 @@ class Shapes:
         return shape.rule
 
 
-def _reads(partials: list[tuple[str | None, bool]], consts: tuple) -> frozenset[int]:
+def _reads(locals_: tuple, fields: list[frozenset[int]], consts: tuple) -> frozenset[int]:
     """The fields a rule's written-out partials read. A constant operand's partial is left out
     unless it may raise: a constant's gradient is never computed, only its errors are."""
-    return frozenset(int(f) for (t, may_raise), c in zip(partials, consts)
-                     if t is not None and (c is None or may_raise) for f in _FIELD.findall(t))
+    return frozenset().union(*(read for local, read, c in zip(locals_, fields, consts)
+                               if c is None or getattr(local, "may_raise", False)))
 
 
 def _product(local: object, names: Names) -> tuple[str | None, bool]:
@@ -172,18 +172,10 @@ def _finite_operands(locals_: tuple, consts: tuple) -> tuple[int, ...] | None:
     return tuple(sorted(found))
 
 
-_FIELD = re.compile(r"\{(\d+)\}")
-
-
 def _finite_if(local: Sym) -> tuple[int, ...] | None:
-    """The fields a symbolic local derivative is finite with: () if always (a constant, a
-    call of ops.ALWAYS_FINITE), (k,) if it is field k itself, None if not known."""
-    if local.finite:
+    """The fields a symbolic local derivative is finite with: () if always (a finite number, a
+    call of ops.ALWAYS_FINITE), (k,) if it is field k itself, None if not known (an
+    expression: its finiteness is not known without computing it)."""
+    if local.finite or local.number:
         return ()
-    field = _FIELD.fullmatch(local.text)
-    if field is not None:
-        return (int(field.group(1)),)
-    try:
-        return () if math.isfinite(float(local.text)) else None
-    except ValueError:  # an expression: its finiteness is not known without computing it
-        return None
+    return None if local.field is None else (local.field,)

@@ -78,17 +78,26 @@ class Names:
         nan, and a table entry for anything else (a float subclass, a NaN with a payload)."""
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise NotSymbolic(f"not a number: {x!r}")
-        kind = x.__class__
-        if kind is float:
-            if math.isfinite(x):
-                return float.__repr__(x)
+        shown = plain_number(x)
+        if shown is not None:
+            return shown
+        if x.__class__ is float:
             if x == x:
                 return self.bind("inf", math.inf) if x > 0 else self.bind("minus_inf", _MINUS_INF)
             if struct.pack("<d", x) == _NAN_BITS:
                 return self.bind("nan", math.nan)
-        elif kind is int and x.bit_length() <= 64:
-            return int.__repr__(x)
         return self.entry("constants", x)  # the very object: no text of ours can differ
+
+
+def plain_number(x: Any) -> str | None:
+    """The literal of a finite float or a small int (`repr`); None for any other object (an
+    inf, a NaN, a subclass, a big int), which the program reads by name."""
+    kind = x.__class__
+    if kind is float:
+        return float.__repr__(x) if math.isfinite(x) else None
+    if kind is int and x.bit_length() <= 64:
+        return int.__repr__(x)
+    return None
 
 
 _MINUS_INF = -math.inf
@@ -96,15 +105,35 @@ _NAN_BITS = struct.pack("<d", math.nan)
 
 
 class Sym:
-    """A value of the generated program: its source text, and whether it needs parentheses."""
+    """A value of the generated program: its source text, and whether it needs parentheses.
 
-    __slots__ = ("text", "atomic", "names", "may_raise", "finite")
+    It also knows what it was built from, so no one reads that back from the text: `fields`,
+    the numbered template fields (`{k}`: a node's operand or the node) it reads; `field`, k if
+    it is exactly field k; `number`, whether it is a finite number written out (`2.0`, `-3`).
+    """
+
+    __slots__ = ("text", "atomic", "names", "may_raise", "finite", "fields", "field", "number")
 
     def __init__(self, text: str, names: Names, atomic: bool = True,
-                 may_raise: bool = False, finite: bool = False) -> None:
+                 may_raise: bool = False, finite: bool = False,
+                 fields: frozenset[int] = frozenset(), number: bool = False) -> None:
         self.text, self.names, self.atomic, self.may_raise = text, names, atomic, may_raise
         self.finite = finite  # finite whatever its operands are, never raising (a call of
         # ops.ALWAYS_FINITE on an argument that cannot raise)
+        self.fields, self.number = fields, number
+        self.field: int | None = None
+
+    @classmethod
+    def of_field(cls, k: int, names: Names) -> Sym:
+        """Template field k (`{k}`), filled in with a node's variable when the rule is written."""
+        sym = cls(f"{{{k}}}", names, fields=frozenset((k,)))
+        sym.field = k
+        return sym
+
+    @classmethod
+    def of_constant(cls, shown: str, x: Any, names: Names) -> Sym:
+        """The constant `x`, which the program reads as `shown` (`names.literal(x)`)."""
+        return cls(shown, names, not shown.startswith("-"), number=plain_number(x) is not None)
 
     def operand(self) -> str:
         return self.text if self.atomic else f"({self.text})"
@@ -114,7 +143,13 @@ class Sym:
         left, right = (theirs, mine) if reflected else (mine, theirs)
         # + - * on floats never raise (overflow is inf); / and ** can, as can calls
         raises = self.may_raise or symbol in ("/", "**") or getattr(other, "may_raise", False)
-        return Sym(f"{left} {symbol} {right}", self.names, False, raises)
+        fields = self.fields | other.fields if isinstance(other, Sym) else self.fields
+        return Sym(f"{left} {symbol} {right}", self.names, False, raises, fields=fields)
+
+    def _signed(self, sign: str) -> Sym:
+        # a number written out stays one with a sign in front (`-2.0`), not inside parentheses
+        return Sym(f"{sign}{self.operand()}", self.names, False, self.may_raise,
+                   fields=self.fields, number=self.number and self.atomic)
 
     def __add__(self, o: Any) -> Sym:
         return self._binary(o, "+")
@@ -147,10 +182,10 @@ class Sym:
         return self._binary(o, "**", True)
 
     def __neg__(self) -> Sym:
-        return Sym(f"-{self.operand()}", self.names, False, self.may_raise)
+        return self._signed("-")
 
     def __pos__(self) -> Sym:
-        return Sym(f"+{self.operand()}", self.names, False, self.may_raise)
+        return self._signed("+")
 
     def __abs__(self) -> Sym:
         return call(self.names, "abs", abs, (self,))
@@ -177,7 +212,9 @@ def call(names: Names, wanted: str, function: Callable, args: tuple,
     shown = ", ".join(a.text if isinstance(a, Sym) else names.literal(a) for a in args)
     # an ALWAYS_FINITE function never raises, but computing its argument may (step(1/a))
     raises = not finite or any(isinstance(a, Sym) and a.may_raise for a in args)
-    return Sym(f"{name}({shown})", names, may_raise=raises, finite=finite and not raises)
+    fields = frozenset().union(*(a.fields for a in args if isinstance(a, Sym)))
+    return Sym(f"{name}({shown})", names, may_raise=raises, finite=finite and not raises,
+               fields=fields)
 
 
 class SymMath:

@@ -26,11 +26,12 @@ from typing import Any
 
 from autograd.core import mode
 from autograd.core.graph import depth_first, topological_order
+from autograd.core.identity import identity_key
 from autograd.core.scalar import is_number
-from autograd.core.value import Value, identity_key
+from autograd.core.value import Value
+from autograd.transforms import argtree
+from autograd.transforms.argtree import Place, Spec, path_name, unflatten
 from autograd.transforms.functional import nesting
-
-Spec = tuple  # preorder tokens: None for a number, (list, n) or (tuple, n) for a container
 
 SLOT, LIVE, CONST, OP = "slot", "live", "const", "op"
 _OP_KIND = (OP,)
@@ -50,32 +51,18 @@ def flatten(args: tuple, names: Sequence[str] = (),
     Raises TypeError naming the argument (by `names`, f's parameter names) that is not a number
     or a list/tuple of them; fills `places` with each number's place, `((1, 0), 1)` for
     `args[1][0][1]`, if given.
-    Iterative: no recursion, however deep the nesting.
     """
-    numbers: list[float] = []
-    spec: list = [(tuple, len(args))]
-    stack: list = [(arg, i) for i, arg in reversed(list(enumerate(args)))]
-    while stack:
-        item, where = stack.pop()
-        kind = item.__class__
-        if kind is float:
-            numbers.append(item)
-            spec.append(None)
-            if places is not None:
-                places.append(where)
-        elif kind is list or kind is tuple:
-            spec.append((kind, len(item)))
-            stack.extend((x, (where, i)) for i, x in reversed(list(enumerate(item))))
-        elif is_number(item):
-            numbers.append(_as_float(item))
-            spec.append(None)
-            if places is not None:
-                places.append(where)
-        else:
-            raise TypeError(f"compile: argument {path_name(where, names)} must be a number or a "
-                            f"(nested) list or tuple of numbers, got {type(item).__name__} "
-                            f"({reprlib.repr(item)})")
-    return numbers, tuple(spec)
+
+    def number(item: Any, place: Place) -> float:
+        if item.__class__ is float:
+            return item
+        if is_number(item):
+            return _as_float(item)
+        raise TypeError(f"compile: argument {path_name(place, names)} must be a number or a "
+                        f"(nested) list or tuple of numbers, got {type(item).__name__} "
+                        f"({reprlib.repr(item)})")
+
+    return argtree.flatten(args, number, places=places, plain=float)
 
 
 def _as_float(x: float) -> float:
@@ -83,41 +70,6 @@ def _as_float(x: float) -> float:
         return float(x)
     except OverflowError:  # an int beyond float range: +-inf, as Value() does
         return math.inf if x > 0 else -math.inf
-
-
-def path_name(where: Any, names: Sequence[str]) -> str:
-    """`xs[3][1]` for the nested position (((0, 3), 1)) of argument `xs`."""
-    indices = []
-    while isinstance(where, tuple):
-        where, i = where
-        indices.append(i)
-    head = names[where] if where < len(names) else f"args[{where}]"
-    return head + "".join(f"[{i}]" for i in reversed(indices))
-
-
-def unflatten(spec: Spec, leaves: Sequence[Any]) -> Any:
-    """Rebuild the structure `spec` with `leaves` in the numbers' places (the top is a tuple)."""
-    it = iter(leaves)
-    frames: list[list] = []  # [container type, remaining, items]
-    for token in spec:
-        if token is None:
-            item = next(it)
-        elif token[1]:
-            frames.append([token[0], token[1], []])
-            continue
-        else:
-            item = token[0]()
-        while frames:
-            top = frames[-1]
-            top[2].append(item)
-            top[1] -= 1
-            if top[1]:
-                break
-            frames.pop()
-            item = top[0](top[2])
-        else:
-            return item
-    return ()  # only for an empty top tuple with no tokens after it
 
 
 @dataclass

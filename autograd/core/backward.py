@@ -8,26 +8,27 @@ Ctrl-C) changes no `.grad`, and `grad()` can return gradients without touching a
 
 from __future__ import annotations
 
-import gc
-import reprlib
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
 from autograd.core import mode
 from autograd.core.graph import topological_order
+from autograd.core.identity import each_by_identity, identity_key
 from autograd.core.ops import FLOAT_MATH
+from autograd.core.passes import PASSES, commit, gc_paused, unusable_grad, whole
 from autograd.core.scalar import as_float, is_number
-from autograd.core.value import (
-    VALUE_MATH,
-    Value,
-    describe,
-    each_by_identity,
-    identity_key,
-    wrong_arity,
-)
+from autograd.core.text import describe
+from autograd.core.value import Value
+from autograd.core.valuemath import VALUE_MATH
+
+
+def wrong_arity(node: Value, where: str) -> ValueError:
+    """The error for a node whose `.parents` no longer fit its op (they were edited)."""
+    return ValueError(f"{where}: the {node._fn.name} node {describe(node)} has "
+                      f"{len(node.parents)} parent(s), but {node._fn.name} takes "
+                      f"{node._fn.arity}: was .parents edited?")
 
 
 def local_partials(node: Value, m: Any = FLOAT_MATH) -> tuple:
@@ -82,29 +83,6 @@ def gradients(
     if watcher is not None:
         watcher.on_gradients(order, grads)
     return order, grads
-
-
-PASSES = threading.RLock()
-"""One pass at a time, and every write to `.grad` under it: a float pass marks the nodes it walks
-and keeps its running sums on them (`_pass_grad`), and two graphs can share nodes (one model,
-several losses), so a pass holds it from its first read of a `.grad` to its last write. The
-stepper takes it for each step's writes. With the GIL, threads lose no speed here."""
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC for one pass, then restore it as it was.
-
-    A pass makes no reference cycles, yet every allocation counts towards the GC's thresholds,
-    and each full collection would walk the whole graph again: measured, a fifth of the time.
-    """
-    was_enabled = gc.isenabled()
-    try:  # disabled inside the try: a Ctrl-C right after it still re-enables the GC
-        gc.disable()
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def pass_order(root: Value) -> list[Value]:
@@ -241,24 +219,6 @@ def _float_pass(order: list[Value], root: Value, seed: float, cut: int = 0,
     return found
 
 
-def whole(store: Callable[..., None], *args: Any) -> None:
-    """Run `store(*args)` to its end even through Ctrl-C, then raise the KeyboardInterrupt.
-
-    `store` writes values computed beforehand, so running it again from the start is harmless:
-    an interrupt midway runs it again. Only a second interrupt landing within the few bytecodes
-    where the first is caught can still cut it short.
-    """
-    interrupted = None
-    while True:
-        try:
-            store(*args)
-            break
-        except KeyboardInterrupt as error:
-            interrupted = error
-    if interrupted is not None:
-        raise interrupted
-
-
 def _recorded_pass(order: list[Value], root: Value, seed: Any, cut: int = 0) -> dict:
     """The pass whose arithmetic is itself recorded, so gradients can be differentiated again."""
     key = identity_key
@@ -353,34 +313,11 @@ def _recorded_totals(order: list[Value], grads: dict[Value, Any], seed: Any) -> 
     return totals
 
 
-def commit(nodes: list[Value], totals: list[Any]) -> None:
-    """Store each node's new .grad (computed beforehand), all of them even through Ctrl-C."""
-    whole(_store_grads, nodes, totals)
-
-
 def zero_grads(root: Value) -> None:
     """`root.zero_grad()`: every node's `.grad` back to 0.0, in its turn (a pass is not halved)."""
     with PASSES:
         order = topological_order(root)
         commit(order, [0.0] * len(order))
-
-
-def _store_grads(nodes: list[Value], totals: list[Any]) -> None:
-    for node, total in zip(nodes, totals):
-        node.grad = total
-
-
-def unusable_grad(nodes: Iterable[Value], where: str) -> TypeError:
-    """The error for a pass that cannot add to a `.grad` (a user set it to None, say): names it."""
-    for node in nodes:
-        before = node.grad
-        if not (is_number(before) or isinstance(before, Value)):
-            made = f"{node._fn.name} node" if node._fn is not None else "leaf"
-            return TypeError(
-                f"{where}: the .grad of the {made} {describe(node)} is {type(before).__name__} "
-                f"({reprlib.repr(before)}), not a number or a Value, so the pass cannot add to "
-                "it; set it to 0.0 (zero_grad() does). No .grad was changed")
-    return TypeError(f"{where}: a .grad could not be added to")
 
 
 class Fresh:

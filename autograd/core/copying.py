@@ -21,8 +21,9 @@ from functools import cache
 from typing import Any
 
 from autograd.core.graph import depth_first
+from autograd.core.identity import identity_key
 from autograd.core.ops import Op, op_named
-from autograd.core.value import Value, identity_key, link
+from autograd.core.value import Value, link
 
 _new = object.__new__
 

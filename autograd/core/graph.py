@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from autograd.core.value import Value, identity_key
+from autograd.core.identity import identity_key
+from autograd.core.value import Value
 
 
 def topological_order(

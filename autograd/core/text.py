@@ -20,6 +20,11 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+def describe(v: Any) -> str:
+    """`label=data`, or just the data for an unlabelled node: how errors name an operand."""
+    return f"{v.label}={v.data!r}" if v.label else repr(v.data)
+
+
 def fmt(x: Any) -> str:
     """A number as steps and tables show it: 6 significant digits, floats keep a `.0`."""
     if isinstance(x, numbers.Real):

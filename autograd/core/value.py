@@ -9,18 +9,17 @@ drawings and the stepper can read.
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from autograd.core import mode
 from autograd.core.display import value_html
+from autograd.core.identity import reaches
 from autograd.core.ops import (
     ABS,
     ADD,
     COS,
     DIV,
     EXP,
-    FLOAT_MATH,
     LEAKY_RELU,
     LOG,
     MAXIMUM,
@@ -41,7 +40,7 @@ from autograd.core.ops import (
     Op,
 )
 from autograd.core.scalar import Number, as_float, is_number
-from autograd.core.text import short
+from autograd.core.text import describe, short
 
 
 class Value:
@@ -95,7 +94,7 @@ class Value:
         if parents and self._fn is None:  # nothing could read them: no rule, no formula
             raise ValueError(f"parents: {describe(self)} is a leaf (no op made it), so it "
                              "cannot take parents: only a node an op made has operands")
-        if _reaches(parents, self):
+        if reaches(parents, self):
             raise ValueError(f"parents: {describe(self)} cannot take these parents: it is one "
                              "of their own ancestors, so the graph would have a cycle")
         link(self, parents)
@@ -332,50 +331,9 @@ class Value:
         return Value(self.data, self.label)
 
 
-def wrong_arity(node: Value, where: str) -> ValueError:
-    """The error for a node whose `.parents` no longer fit its op (they were edited)."""
-    return ValueError(f"{where}: the {node._fn.name} node {describe(node)} has "
-                      f"{len(node.parents)} parent(s), but {node._fn.name} takes "
-                      f"{node._fn.arity}: was .parents edited?")
-
-
 def link(node: Value, parents: tuple[Value, ...]) -> None:
     """Set `node`'s parents unchecked: for copying, whose nodes are new (no cycle possible)."""
     node._a, node._b = (*parents, None, None)[:2]
-
-
-def _reaches(starts: tuple[Value, ...], target: Value) -> bool:
-    """Whether `target` is among `starts` or their ancestors.
-
-    Costs a walk of the ancestors, but only when a user edits `.parents`: ops never do.
-    """
-    return any(node is target for node in each_by_identity(starts))
-
-
-_OBJECT_EQ, _OBJECT_HASH = object.__eq__, object.__hash__
-
-
-def identity_key(node: Value) -> Value | int:
-    """What every set and dict of nodes is keyed by: the node itself when its class keeps
-    object's `==` and hash (Value's: identity), else its `id` (a subclass may define `==` by
-    value, or be unhashable). The nodes are held elsewhere while keyed (an order list)."""
-    cls = node.__class__
-    if cls is Value or (cls.__eq__ is _OBJECT_EQ and cls.__hash__ is _OBJECT_HASH):
-        return node
-    return id(node)
-
-
-def each_by_identity(starts: Iterable[Value]) -> Iterator[Value]:
-    """`starts` and all their ancestors, each once, in no set order: iterative, and keyed by
-    identity, so Value subclasses that define `==` by value are still told apart."""
-    seen: set[int] = set()
-    stack = list(starts)
-    while stack:
-        node = stack.pop()
-        if id(node) not in seen:
-            seen.add(id(node))
-            yield node
-            stack.extend(p for p in (node._a, node._b) if p is not None)
 
 
 def _data(x: Value | Number) -> float:
@@ -398,11 +356,6 @@ def _lift(x: object, op: Op) -> Value:
     leaf._param = None
     leaf._pass_grad = None
     return leaf
-
-
-def describe(v: Value) -> str:
-    """`label=data`, or just the data for an unlabelled node: how errors name an operand."""
-    return f"{v.label}={v.data!r}" if v.label else repr(v.data)
 
 
 _new = object.__new__
@@ -472,28 +425,3 @@ def _raise_domain_error(op: Op, parents: tuple[Value, ...], error: type, reason:
     if watcher is not None:
         message = watcher.on_domain_error(message)
     raise error(message)
-
-
-class VALUE_MATH:  # noqa: N801 - a namespace, read as `m.exp(a)` in the rules
-    """The math namespace for Values: rules evaluated with it are recorded (higher order)."""
-
-    exp = staticmethod(Value.exp)
-    log = staticmethod(Value.log)
-    sin = staticmethod(Value.sin)
-    cos = staticmethod(Value.cos)
-    sqrt = staticmethod(Value.sqrt)
-    pow = staticmethod(Value.__pow__)
-    sigmoid = staticmethod(Value.sigmoid)
-
-    # Piecewise-constant derivatives (relu, abs, maximum) are plain numbers, not recorded nodes.
-    @staticmethod
-    def step(a: Value) -> float:
-        return FLOAT_MATH.step(a.data)
-
-    @staticmethod
-    def sign(a: Value) -> float:
-        return FLOAT_MATH.sign(a.data)
-
-    @staticmethod
-    def picked(out: Value, x: Value) -> float:
-        return FLOAT_MATH.picked(out.data, x.data)

@@ -21,7 +21,8 @@ from typing import Any
 
 from autograd.core import mode
 from autograd.core.backward import local_partials
-from autograd.core.value import describe, identity_key
+from autograd.core.identity import identity_key
+from autograd.core.text import describe
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # autograd/
 

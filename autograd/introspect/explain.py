@@ -11,10 +11,12 @@ import math
 import reprlib
 from typing import Any, NamedTuple
 
+from autograd.core.backward import wrong_arity
 from autograd.core.display import explanation_html, pre_html
 from autograd.core.graph import topological_order
+from autograd.core.identity import identity_key
 from autograd.core.text import MAX_CELL, fmt, printable, shorten
-from autograd.core.value import Value, identity_key, wrong_arity
+from autograd.core.value import Value
 from autograd.introspect.symbolic import ATOM, Expr, Sym, forward_expr, number_symbol
 
 MAX_NAME = 30  # longer formulas are called node#i

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd.core import mode
-from autograd.core.backward import PASSES, check_root, commit, local_partials, unusable_grad
+from autograd.core.backward import check_root, local_partials
 from autograd.core.display import step_html
 from autograd.core.graph import topological_order
+from autograd.core.identity import identity_key
+from autograd.core.passes import PASSES, commit, unusable_grad
 from autograd.core.scalar import as_float
 from autograd.core.text import fmt
-from autograd.core.value import Value, identity_key
+from autograd.core.value import Value
 from autograd.introspect.explain import Names
 from autograd.introspect.symbolic import rule_texts
 

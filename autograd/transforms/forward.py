@@ -16,9 +16,13 @@ from typing import Any
 from autograd.core import mode
 from autograd.core.backward import Fresh, local_partials
 from autograd.core.graph import topological_order
+from autograd.core.identity import identity_key
 from autograd.core.ops import FLOAT_MATH, OPS, POW, POWER, Op
 from autograd.core.scalar import as_float, is_number
-from autograd.core.value import VALUE_MATH, Value, apply, identity_key
+from autograd.core.value import Value, apply
+from autograd.core.valuemath import VALUE_MATH
+from autograd.transforms import argtree
+from autograd.transforms.argtree import Place, Spec, position
 
 
 def push(partials: Sequence[Any], tangents: Sequence[Any]) -> Any:
@@ -165,15 +169,15 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
     Values in (a primal or a tangent): Values out, recorded, so the result can be differentiated.
     """
     primals, tangents = _checked(primals, tangents)
-    flat_primals, shapes = flatten_args(primals, "jvp")
-    flat_tangents, tangent_shapes = flatten_args(tangents, "jvp (tangents)")
-    if shapes != tangent_shapes:
-        raise ValueError(f"jvp: tangents must have the primals' shapes {_shown(shapes)}, "
-                         f"got {_shown(tangent_shapes)}")
+    flat_primals, spec = flatten_args(primals, "jvp")
+    flat_tangents, tangent_spec = flatten_args(tangents, "jvp (tangents)")
+    if spec != tangent_spec:
+        raise ValueError(f"jvp: tangents must have the primals' shapes {_shown(spec)}, "
+                         f"got {_shown(tangent_spec)}")
     if any(isinstance(x, Value) for x in (*flat_primals, *flat_tangents)):
-        return _recorded_jvp(f, flat_primals, flat_tangents, shapes)
+        return _recorded_jvp(f, flat_primals, flat_tangents, spec)
     duals = [Dual(float(p), float(t)) for p, t in zip(flat_primals, flat_tangents)]
-    out = f(*unflatten_args(duals, shapes))
+    out = f(*unflatten_args(duals, spec))
     leaves, rebuild = flatten_out(out, "jvp")
     values = [_dual_output(x, "primal") for x in leaves]
     derivatives = [_dual_output(x, "tangent") for x in leaves]
@@ -188,12 +192,12 @@ def _dual_output(x: Any, part: str) -> float:
     return as_float(x, "jvp (f's result)") if part == "primal" else 0.0
 
 
-def _recorded_jvp(f: Callable, flat_primals: list, flat_tangents: list, shapes: list) -> tuple:
+def _recorded_jvp(f: Callable, flat_primals: list, flat_tangents: list, spec: Spec) -> tuple:
     """jvp on Values: record f, then push tangents through its order with recorded arithmetic."""
     with mode.enable_grad():
         # Each primal gets its own node (`+x`), so f(x, x) has one tangent seed per argument.
         leaves = [+x if isinstance(x, Value) else Value(x) for x in flat_primals]
-        outputs, rebuild = flatten_out(f(*unflatten_args(leaves, shapes)), "jvp")
+        outputs, rebuild = flatten_out(f(*unflatten_args(leaves, spec)), "jvp")
         outputs = [x if isinstance(x, Value) else Value(as_float(x, "jvp (f's result)"))
                    for x in outputs]
         order = topological_order(outputs, stop_at=leaves)
@@ -217,63 +221,41 @@ def _recorded_jvp(f: Callable, flat_primals: list, flat_tangents: list, shapes: 
 
 # --- arguments and results: a number, a Value or a Dual, or a list of them ----------------------
 
-Shape = int | None  # the length of a list argument; None for a single number
+
+def flatten_args(args: Sequence[Any], where: str) -> tuple[list, Spec]:
+    """Every scalar of `args` in order, and their structure: each argument a number or Value,
+    or a list or tuple of them (`unflatten_args` gives lists back)."""
+
+    def scalar(x: Any, place: Place) -> Any:
+        if isinstance(x, Dual):  # inside a jvp on numbers: the tangent would be lost
+            raise TypeError(f"{where}: argument {position(place)[0]} is a Dual (forward mode "
+                            "on numbers), which no other transform takes; give the outer jvp "
+                            "(or jacobian(mode='fwd')) Values")
+        if not (is_number(x) or isinstance(x, Value)):
+            raise TypeError(f"{where}: argument {position(place)[0]} must be a number or Value, "
+                            f"or a list of them, got {type(x).__name__} ({reprlib.repr(x)})")
+        return x
+
+    return argtree.flatten(args, scalar, depth=1, strict=False, as_lists=True, plain=float)
 
 
-def flatten_args(args: Sequence[Any], where: str) -> tuple[list, list[Shape]]:
-    """Every scalar of `args` in order, and each argument's shape (None, or its list's length)."""
-    flat: list = []
-    shapes: list[Shape] = []
-    for i, arg in enumerate(args):
-        items = list(arg) if isinstance(arg, (list, tuple)) else [arg]
-        for x in items:
-            if isinstance(x, Dual):  # inside a jvp on numbers: the tangent would be lost
-                raise TypeError(f"{where}: argument {i} is a Dual (forward mode on numbers), "
-                                "which no other transform takes; give the outer jvp (or "
-                                "jacobian(mode='fwd')) Values")
-            if not (is_number(x) or isinstance(x, Value)):
-                raise TypeError(f"{where}: argument {i} must be a number or Value, or a list of "
-                                f"them, got {type(x).__name__} ({reprlib.repr(x)})")
-        flat += items
-        shapes.append(len(items) if isinstance(arg, (list, tuple)) else None)
-    return flat, shapes
-
-
-def unflatten_args(flat: Sequence[Any], shapes: Sequence[Shape]) -> list:
-    """The inverse of `flatten_args`: lists where the arguments were lists."""
-    args, at = [], 0
-    for shape in shapes:
-        if shape is None:
-            args.append(flat[at])
-            at += 1
-        else:
-            args.append(list(flat[at:at + shape]))
-            at += shape
-    return args
+def unflatten_args(flat: Sequence[Any], spec: Spec) -> list:
+    """The inverse of `flatten_args`: the arguments, lists where they were lists or tuples."""
+    return argtree.unflatten(spec, flat)
 
 
 def flatten_out(out: Any, where: str) -> tuple[list, Callable[[list], Any]]:
     """f's result as a flat list, and the function that puts a flat list back in its shape.
 
     A result is a scalar, or a list or tuple of results (a Jacobian's rows, a tuple per
-    argument): nesting follows what `f` returned, which is shallow by construction.
+    argument); a subclass of either comes back as a list.
     """
-    if not isinstance(out, (list, tuple)):
-        return [out], lambda flat: flat[0]
-    kind = type(out) if type(out) in (list, tuple) else list
-    if not any(isinstance(x, (list, tuple)) for x in out):  # the usual case: one flat list
-        return list(out), kind
-    parts = [flatten_out(x, where) for x in out]
-    sizes = [len(leaves) for leaves, _ in parts]
+    leaves, spec = argtree.flatten((out,), _any, strict=False)
+    return leaves, lambda flat: argtree.unflatten(spec, flat)[0]
 
-    def rebuild(flat: list) -> Any:
-        rebuilt, at = [], 0
-        for (_, again), size in zip(parts, sizes):
-            rebuilt.append(again(flat[at:at + size]))
-            at += size
-        return kind(rebuilt)
 
-    return [x for leaves, _ in parts for x in leaves], rebuild
+def _any(x: Any, place: Place) -> Any:
+    return x
 
 
 def _checked(primals: Any, tangents: Any) -> tuple[list, list]:
@@ -286,5 +268,6 @@ def _checked(primals: Any, tangents: Any) -> tuple[list, list]:
     return list(primals), list(tangents)
 
 
-def _shown(shapes: list[Shape]) -> str:
-    return "(" + ", ".join("number" if s is None else f"list of {s}" for s in shapes) + ")"
+def _shown(spec: Spec) -> str:
+    return "(" + ", ".join("number" if n is None else f"list of {n}"
+                           for n in argtree.lengths(spec)) + ")"

@@ -11,8 +11,9 @@ from typing import Any
 
 from autograd.core import mode
 from autograd.core.backward import Fresh, gradients
+from autograd.core.identity import identity_key
 from autograd.core.scalar import as_float, is_number
-from autograd.core.value import Value, identity_key
+from autograd.core.value import Value
 from autograd.core.warn import warn
 from autograd.transforms.argnums import normalize_argnums, one_position
 

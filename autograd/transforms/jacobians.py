@@ -13,14 +13,17 @@ from typing import Any
 
 from autograd.core.backward import Fresh, gradients
 from autograd.core.combine import sum_of
+from autograd.core.identity import identity_key
 from autograd.core.mode import enable_grad
 from autograd.core.scalar import as_float, is_number
-from autograd.core.value import Value, identity_key
+from autograd.core.value import Value
 from autograd.transforms.argnums import normalize_argnums, one_position
-from autograd.transforms.forward import Dual, Shape, flatten_args, flatten_out, jvp, unflatten_args
+from autograd.transforms.argtree import Spec, lengths
+from autograd.transforms.forward import Dual, flatten_args, flatten_out, jvp, unflatten_args
 from autograd.transforms.functional import nesting
 
 ArgNums = int | tuple[int, ...]
+Shape = int | None  # an argument's length if it is a list; None for a single number
 
 
 def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tuple]]:
@@ -49,13 +52,13 @@ class _Recorded:
     """f run once on fresh leaves, recorded: what `vjp` and reverse-mode `jacobian` pull back."""
 
     def __init__(self, f: Callable[..., Any], primals: Sequence[Any]) -> None:
-        flat, self.shapes = flatten_args(primals, "vjp")
+        flat, self.spec = flatten_args(primals, "vjp")
         # Values in, or inside a grad's f (whose Values f may capture): then gradients are
         # Values with a graph, exactly as `grad` decides.
         self.traced = nesting.get() > 0 or any(isinstance(x, Value) for x in flat)
         with enable_grad():
             self.leaves = [+x if isinstance(x, Value) else Value(x) for x in flat]
-            out = f(*unflatten_args(self.leaves, self.shapes))
+            out = f(*unflatten_args(self.leaves, self.spec))
         self.outputs, self.rebuild = flatten_out(out, "vjp")
         for x in self.outputs:
             if not isinstance(x, Value):
@@ -82,7 +85,7 @@ class _Recorded:
             fresh = Fresh(leaves)
             with enable_grad():
                 found = [fresh(g) for g in found]
-        return tuple(unflatten_args(found, self.shapes))
+        return tuple(unflatten_args(found, self.spec))
 
 
 def jacobian(f: Callable[..., Any], argnums: ArgNums = 0, mode: str = "rev") -> Callable:
@@ -98,29 +101,29 @@ def jacobian(f: Callable[..., Any], argnums: ArgNums = 0, mode: str = "rev") -> 
 
     def wrapped(*args: Any) -> Any:
         g, diff = _restricted(f, args, argnums, "jacobian")
-        flat, shapes = flatten_args(diff, "jacobian")
+        flat, spec = flatten_args(diff, "jacobian")
         if not flat:
             raise ValueError("jacobian: nothing to differentiate (the arguments are empty lists)")
-        rows, rebuild = (_rows_rev if mode == "rev" else _rows_fwd)(g, diff, flat, shapes)
+        rows, rebuild = (_rows_rev if mode == "rev" else _rows_fwd)(g, diff, flat, spec)
         blocks = [rebuild([_shaped(row[start:start + _width(size)], size) for row in rows])
-                  for start, size in _spans(shapes)]
+                  for start, size in _spans(lengths(spec))]
         return blocks[0] if one_position(argnums) else tuple(blocks)
 
     return wrapped
 
 
-def _rows_rev(g: Callable, diff: list, flat: list, shapes: list) -> tuple[list, Callable]:
+def _rows_rev(g: Callable, diff: list, flat: list, spec: Spec) -> tuple[list, Callable]:
     """One backward pass per output: row i is d out_i / d(every input)."""
     recorded = _Recorded(g, diff)
     rows = [flatten_args(recorded.pull([(x, 1.0)]), "jacobian")[0] for x in recorded.outputs]
     return rows, recorded.rebuild
 
 
-def _rows_fwd(g: Callable, diff: list, flat: list, shapes: list) -> tuple[list, Callable]:
+def _rows_fwd(g: Callable, diff: list, flat: list, spec: Spec) -> tuple[list, Callable]:
     """One jvp per input: column j is d(every output) / d x_j."""
     columns, rebuild = [], None
     for j in range(len(flat)):
-        direction = unflatten_args([1.0 if k == j else 0.0 for k in range(len(flat))], shapes)
+        direction = unflatten_args([1.0 if k == j else 0.0 for k in range(len(flat))], spec)
         _, tangent = jvp(g, diff, direction)
         column, rebuild = flatten_out(tangent, "jacobian")
         columns.append(column)
@@ -137,13 +140,13 @@ def hessian(f: Callable[..., Any], argnums: ArgNums = 0) -> Callable:
     def wrapped(*args: Any) -> Any:
         g, diff = _restricted(f, args, argnums, "hessian")
         lifted, numbers = _lifted(diff, "hessian")
-        flat, shapes = flatten_args(lifted, "hessian")
+        flat, spec = flatten_args(lifted, "hessian")
         gradient = _gradient_of(g)
         columns = []  # column j: the derivative of the whole gradient in direction x_j
         for j in range(len(flat)):
-            direction = unflatten_args([1.0 if k == j else 0.0 for k in range(len(flat))], shapes)
+            direction = unflatten_args([1.0 if k == j else 0.0 for k in range(len(flat))], spec)
             columns.append(flatten_args(jvp(gradient, lifted, direction)[1], "hessian")[0])
-        spans = _spans(shapes)
+        spans = _spans(lengths(spec))
         blocks = tuple(
             tuple(_shaped([_shaped([columns[c][r] for c in range(cs, cs + _width(m))], m)
                            for r in range(rs, rs + _width(n))], n) for cs, m in spans)
@@ -176,9 +179,9 @@ def _gradient_of(f: Callable) -> Callable[..., tuple]:
 def _lifted(args: list, where: str) -> tuple[list, bool]:
     """The arguments with every number made a Value (forward over reverse needs a graph), and
     whether they were all numbers outside any grad (then the caller gives floats back)."""
-    flat, shapes = flatten_args(args, where)
+    flat, spec = flatten_args(args, where)
     numbers = nesting.get() == 0 and not any(isinstance(x, Value) for x in flat)
-    return unflatten_args([x if isinstance(x, Value) else Value(x) for x in flat], shapes), numbers
+    return unflatten_args([x if isinstance(x, Value) else Value(x) for x in flat], spec), numbers
 
 
 def _floats(tree: Any) -> Any:

@@ -17,7 +17,8 @@ from typing import Any
 
 from autograd.core.ops import FLOAT_MATH, OPS, REAL, USER_OPS, Check, Domain, Op
 from autograd.core.scalar import as_float, is_number
-from autograd.core.value import Value, describe
+from autograd.core.text import describe
+from autograd.core.value import Value
 from autograd.introspect.symbolic import SYMBOLIC_MATH, Expr, lift, symbol
 from autograd.transforms.forward import Dual, apply_any
 

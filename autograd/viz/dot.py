@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.core.backward import local_partials
 from autograd.core.graph import edges, topological_order
+from autograd.core.identity import identity_key
 from autograd.core.text import printable, short
-from autograd.core.value import Value, identity_key
+from autograd.core.value import Value
 from autograd.introspect.explain import Names
 from autograd.viz.dotsource import DotGraph
 from autograd.viz.groups import Grouping, collapsed, group_members, group_of, within_depth

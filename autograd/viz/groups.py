@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd.core.graph import edges, topological_order
-from autograd.core.value import Value, identity_key
+from autograd.core.identity import identity_key
+from autograd.core.value import Value
 from autograd.viz.safe import plain
 
 Grouping = int | Callable[[Value], "str | None"] | None

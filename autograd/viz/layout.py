@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from autograd.core.value import Value, identity_key
+from autograd.core.identity import identity_key
+from autograd.core.value import Value
 
 WIDE = 2.5
 """Left to right is kept while its width is at most this many times its height..."""

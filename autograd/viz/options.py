@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from autograd.core.value import Value, identity_key
+from autograd.core.identity import identity_key
+from autograd.core.value import Value
 from autograd.viz.safe import colour
 
 

@@ -1,6 +1,6 @@
 """Nodes are told apart by identity everywhere: a Value subclass may define == and hash by value.
 
-Every walk and every map keyed by node keys it by identity (`value.identity_key`), so distinct
+Every walk and every map keyed by node keys it by identity (`identity.identity_key`), so distinct
 nodes that compare equal, or nodes that cannot be hashed at all, are still distinct nodes: in
 the walk, the passes, copying and pickling, the transforms, and every display.
 """
