@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.compiler.lines import Line, guarded
-from autograd.compiler.naming import INPUTS, LIVE_VALUES, labelled, quoted, variables
+from autograd.compiler.naming import HIDDEN, INPUTS, LIVE_VALUES, labelled, quoted, variables
 from autograd.compiler.repeats import find_groups
 from autograd.compiler.shapes import Shape, Shapes, global_name
 from autograd.compiler.skips import BackwardRecord, regions
@@ -53,11 +53,15 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
     `places`: each input slot's place in the arguments (`trace.flatten`'s)."""
     names = Names()
     reach = trace.reach
-    var = variables(trace, places, names)
-    for name, kind in zip(var, trace.kinds):
-        if kind[0] != CONST:
+    needed = _needed(trace, outputs)
+    plans = [] if every_value else plan(trace, find_groups(trace), needed, names)
+    members = Members(len(trace.order), plans)
+    var = variables(trace, places, names, members.hidden)
+    for name, kind, hidden in zip(var, trace.kinds, members.hidden):
+        if kind[0] != CONST and not hidden:
             names.variable(name)
-    literal = [None if x.isidentifier() else x for x in var]  # constants are written in place
+    literal = [None if x.isidentifier() or x == HIDDEN else x for x in var]  # constants are
+    # written in place
     # a labelled node keeps a statement, and a gradient variable, of its own
     marked = [label != "" if label.__class__ is str else labelled(label)
               for label in [node.label for node in trace.order]]
@@ -65,9 +69,6 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
                          ("", "# forward: each node from its operands, parents before children",
                           ())]
     shapes = Shapes(names)
-    needed = _needed(trace, outputs)
-    plans = [] if every_value else plan(trace, find_groups(trace), needed, names, literal)
-    members = Members(len(trace.order), plans)
     functions = [function for calls in plans
                  for function in _unit_functions(trace, calls, names, shapes)]
     shape_of, fill_of, forward_text = _forward(trace, names, var, marked, literal, shapes, lines,
@@ -77,7 +78,7 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
         work.finite_if[i] = None  # a region holding a unit's call is never skipped
     grad = _backward(trace, names, var, marked, shapes, shape_of, fill_of, forward_text, outputs,
                      lines, work, needed, members=members)
-    lines = guarded(lines, regions(trace, work, outputs, members.inside), names, var)
+    lines = guarded(lines, regions(trace, work, outputs, members.hidden), names, var)
     return Code(names, lines, var[reach - 1], [grad[i] or "0.0" for i in outputs],
                 var[:reach] if every_value else None, functions)
 

@@ -77,16 +77,22 @@ def slot_text(where: Any, parameters: list[str]) -> str:
     return exact(head) + "".join(f"_{i}" for i in indices)
 
 
-def variables(trace: Trace, places: list[Any], names: Names) -> list[str]:
+HIDDEN = "<inside a unit>"  # the name of a node only a unit's function has: never written
+
+
+def variables(trace: Trace, places: list[Any], names: Names,
+              hidden: bytes | None = None) -> list[str]:
     """A name per node by the rule above (a constant's: its exact text, `names.literal`);
-    `places`: each input slot's place in f's arguments."""
+    `places`: each input slot's place in f's arguments; `hidden`: the nodes that live inside
+    a repeated unit's function only (their name is HIDDEN, and no label name is taken by them)."""
     taken, literal = names.own, names.literal
     order, kinds = trace.order, trace.kinds
     wanted: list[str | None] = [None] * len(order)
     seen: dict[str, int] = {}  # normalised name -> how many nodes want it
     memo: dict[str, str | None] = {}
+    hidden = hidden or bytes(len(order))
     for i, (node, kind) in enumerate(zip(order, kinds)):
-        if kind[0] == CONST:
+        if kind[0] == CONST or hidden[i]:
             continue
         text = slot_text(places[kind[1]], trace.names) if kind[0] == SLOT else node.label
         if text.__class__ is str:  # labels repeat (or are ""): normalise each text once
@@ -102,6 +108,9 @@ def variables(trace: Trace, places: list[Any], names: Names) -> list[str]:
     for i, (node, kind) in enumerate(zip(order, kinds)):
         if kind[0] == CONST:
             out.append(literal(node.data))
+            continue
+        if hidden[i]:
+            out.append(HIDDEN)
             continue
         name = wanted[i]
         out.append(name if name is not None and seen[name] == 1 else f"node{i}")

@@ -72,9 +72,10 @@ class Guard:
 
 
 def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
-            hidden: bytes | None = None) -> list[Guard]:
+                    hidden: bytes | None = None) -> list[Guard]:
     """The regions worth a test, outermost first where they nest. `hidden`: the nodes whose
-    values the program does not have (a unit's, inside its function): they vouch for none."""
+    values the program does not have (inside a unit's function): in no region, and they
+    vouch for no value."""
     parents, n = trace.parents, trace.reach  # the nodes after reach have no backward
     top = n  # the region of everything (an index of its own): never skipped, never left
     # owner[v]: the innermost candidate region holding v (the meet of its consumers'); a
@@ -85,6 +86,10 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
     chain: list[tuple[int, ...]] = [()] * (n + 1)
     order, kinds, vouch = trace.order, trace.kinds, list(range(n))
     for v in range(n - 1, -1, -1):  # every consumer of v is done before v
+        if hidden and hidden[v]:  # inside a unit, which no region holds: nor its operands
+            for j in parents[v]:
+                owner[j] = top
+            continue
         enclosing = owner[v] = top if owner[v] == UNSEEN else owner[v]
         if work.gated[v] and trace.uses[v] == 1 and depth[enclosing] < MAX_DEPTH:
             candidate[v] = True
@@ -94,8 +99,7 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
         else:
             chain[v] = chain[enclosing]
             region_of_v = enclosing
-        vouches = kinds[v][0] == OP and order[v]._fn.forward in FINITE_IMPLIES_FINITE_OPERANDS \
-            and not (hidden and hidden[v])
+        vouches = kinds[v][0] == OP and order[v]._fn.forward in FINITE_IMPLIES_FINITE_OPERANDS
         for j in parents[v]:
             seen_so_far = owner[j]
             if seen_so_far == UNSEEN:

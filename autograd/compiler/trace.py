@@ -21,7 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import is_, is_not, or_
 from typing import Any
 
 from autograd.core import mode
@@ -182,45 +183,62 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
     if len(order1) != len(order) or reach1 != reach:
         _differs(f"{reach1} nodes and {len(order1) - reach1} unused, then {reach} and "
                  f"{len(order) - reach}")
-    kinds: list[tuple] = []
-    live: list[Value] = []
     parents = [[index[id(p)] for p in node.parents] for node in order]
-    # the same ops on the same operands in both runs: whole lists compared at once (an op is
-    # compared by identity first), node by node only to say where they differ
-    same_ops = [n._fn for n in order1] == [n._fn for n in order] and \
+    # The same ops on the same operands in both runs: whole lists compared at once (an op is
+    # compared by identity first); then only leaves, captured Values and parameters one by
+    # one. Else every node one by one, to say where the runs differ.
+    fns = [node._fn for node in order]
+    same_ops = [n1._fn for n1 in order1] == fns and \
         [[index1[id(p)] for p in n1.parents] for n1 in order1] == parents
-    for i, (n1, node) in enumerate(zip(order1, order)):
-        if n1 is not node and node._fn is not None and same_ops:  # an op made in f
-            param = node._param
-            if param is not None and bits(n1._param) != bits(param):
-                _differs(f"node {i} is {node._fn.name} of nodes {parents[i]}, first "
+    if same_ops:
+        kinds: list[tuple] = [_OP_KIND] * len(order)
+        leaf_or_live = map(or_, map(is_, order1, order), map(is_, fns, repeat(None)))
+        looked_at = list(compress(range(len(order)), leaf_or_live))
+        with_param = compress(range(len(order)), map(is_not, [node._param for node in order],
+                                                     repeat(None)))
+        for i in with_param:
+            param, n1 = order[i]._param, order1[i]
+            if n1 is not order[i] and bits(n1._param) != bits(param):
+                _differs(f"node {i} is {order[i]._fn.name} of nodes {parents[i]}, first "
                          f"{_what(n1, slot1, index1)}")
-            kinds.append(_OP_KIND)
-        elif n1 is node:
-            kinds.append((LIVE, len(live)))
-            live.append(node)
-        elif id(node) in slot2:
-            if slot1.get(id(n1)) != slot2[id(node)]:
-                _differs(f"node {i} is input slot {slot2[id(node)]}, first {_what(n1, slot1)}")
-            kinds.append((SLOT, slot2[id(node)]))
-        elif node._fn is None:
-            if n1._fn is not None or id(n1) in slot1 or bits(n1.data) != bits(node.data):
-                _differs(f"node {i} is the constant {node.data!r}, first {_what(n1, slot1)}")
-            kinds.append((CONST, node.data))
+    else:
+        kinds, looked_at = [], range(len(order))
+    live: list[Value] = []
+    for i in looked_at:
+        n1, node = order1[i], order[i]
+        kind = _kind(i, n1, node, slot1, slot2, index1, parents, live)
+        if same_ops:
+            kinds[i] = kind
         else:
-            param1, param = n1._param, node._param
-            same = (n1._fn is node._fn
-                    and (param1 is param or bits(param1) == bits(param))
-                    and [index1[id(p)] for p in n1.parents] == parents[i])
-            if not same:
-                _differs(f"node {i} is {node._fn.name} of nodes {parents[i]}, first "
-                         f"{_what(n1, slot1, index1)}")
-            kinds.append(_OP_KIND)
+            kinds.append(kind)
     uses = [0] * len(order)
     for j, count in Counter(chain.from_iterable(parents)).items():
         uses[j] = count
     return Trace(order, kinds, parents, uses, live, len(numbers), parameter_names(f), spec,
                  reach)
+
+
+def _kind(i: int, n1: Value, node: Value, slot1: dict, slot2: dict, index1: dict,
+          parents: list[list[int]], live: list[Value]) -> tuple:
+    """Node i's kind from its twins in the two runs (a captured Value is added to `live`);
+    raises if the runs differ there."""
+    if n1 is node:
+        live.append(node)
+        return (LIVE, len(live) - 1)
+    if id(node) in slot2:
+        if slot1.get(id(n1)) != slot2[id(node)]:
+            _differs(f"node {i} is input slot {slot2[id(node)]}, first {_what(n1, slot1)}")
+        return (SLOT, slot2[id(node)])
+    if node._fn is None:
+        if n1._fn is not None or id(n1) in slot1 or bits(n1.data) != bits(node.data):
+            _differs(f"node {i} is the constant {node.data!r}, first {_what(n1, slot1)}")
+        return (CONST, node.data)
+    param1, param = n1._param, node._param
+    if not (n1._fn is node._fn and (param1 is param or bits(param1) == bits(param))
+            and [index1[id(p)] for p in n1.parents] == parents[i]):
+        _differs(f"node {i} is {node._fn.name} of nodes {parents[i]}, first "
+                 f"{_what(n1, slot1, index1)}")
+    return _OP_KIND
 
 
 def bits(x: float | None) -> bytes | None:

@@ -43,14 +43,14 @@ class Calls:
     functions: list = field(default_factory=list)  # the two functions: (signature, lines)
 
 
-def plan(trace: Trace, groups: list[Group], needed: list[bool], names, literal) -> list[Calls]:
+def plan(trace: Trace, groups: list[Group], needed: list[bool], names) -> list[Calls]:
     """Each group's plan; `needed`: which nodes' gradients the program needs; `names`: the
     program's names (the functions' and the saved values' variables are claimed in it)."""
     plans = []
     for g, group in enumerate(groups):
         calls = Calls(group, names.variable(f"_group{g}_forward"),
                       names.variable(f"_group{g}_backward"), _outputs(trace, group),
-                      *_passing(trace, group, literal))
+                      *_passing(trace, group, names))
         columns = list(zip(*group.externals))
         calls.returns = [k for k in calls.varying if any(needed[j] for j in columns[k])]
         calls.shared_returns = [k for k in calls.shared if needed[columns[k][0]]]
@@ -81,7 +81,7 @@ def _outputs(trace: Trace, group: Group) -> list[int]:
     return sorted(found)
 
 
-def _passing(trace: Trace, group: Group, literal: list[str | None],
+def _passing(trace: Trace, group: Group, names,
              ) -> tuple[list[int], list[int], dict[int, str]]:
     """Which externals are one constant written in place, which are shared, which vary. A
     node every unit reads that an op between the units reads too is passed to each call: its
@@ -92,7 +92,7 @@ def _passing(trace: Trace, group: Group, literal: list[str | None],
         first = column[0]
         if all(kinds[j][0] == CONST for j in column) and \
                 len({bits(kinds[j][1]) for j in column}) == 1:
-            constants[k] = literal[first]
+            constants[k] = names.literal(kinds[first][1])
         elif column.count(first) == len(column):
             shared.append(k)
         else:
@@ -121,11 +121,15 @@ class Members:
 
     def __init__(self, size: int, plans: list[Calls]) -> None:
         self.inside = bytearray(size)
+        self.hidden = bytearray(size)  # inside, and read by no node outside its unit
         self.last: dict[int, tuple[Calls, int]] = {}
         for calls in plans:
             for u, unit in enumerate(calls.group.units):
                 for i in unit:
                     self.inside[i] = 1
+                    self.hidden[i] = 1
+                for p in calls.outputs:
+                    self.hidden[unit[p]] = 0
                 self.last[unit[-1]] = (calls, u)
 
     def nodes(self) -> list[int]:
