@@ -41,7 +41,7 @@ class Code:
     names: Names
     lines: list[Line]
     value: str  # the root's value: a variable or a literal
-    grads: list[str]  # the gradients returned, in `outputs` order
+    grads: list[str] | str  # the gradients returned, in `outputs` order (or a list's name)
     values: list[str] | None  # every node's value too (for check=True), else None
     functions: list[tuple[str, list[Line]]]  # each repeated unit's two (units.py), first
 
@@ -54,7 +54,8 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
     names = Names()
     reach = trace.reach
     needed = _needed(trace, outputs)
-    plans = [] if every_value else plan(trace, find_groups(trace), needed, names)
+    position = {j: p for p, j in enumerate(outputs)}
+    plans = [] if every_value else plan(trace, find_groups(trace), needed, names, position)
     members = Members(len(trace.order), plans)
     var = variables(trace, places, names, members.hidden)
     for name, kind, hidden in zip(var, trace.kinds, members.hidden):
@@ -65,7 +66,7 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
     # a labelled node keeps a statement, and a gradient variable, of its own
     marked = [label != "" if label.__class__ is str else labelled(label)
               for label in [node.label for node in trace.order]]
-    lines: list[Line] = [_unpack_inputs(trace, var),
+    lines: list[Line] = [*_unpack_inputs(trace, var, members.hidden),
                          ("", "# forward: each node from its operands, parents before children",
                           ())]
     shapes = Shapes(names)
@@ -73,14 +74,23 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
                  for function in _unit_functions(trace, calls, names, shapes)]
     shape_of, fill_of, forward_text = _forward(trace, names, var, marked, literal, shapes, lines,
                                                inline=not every_value, members=members)
+    written = {calls.group.externals[u][k] for calls in plans for k in calls.written
+               for u in range(len(calls.group.units))}
+    returned = names.variable("_gradients") if written else ""
+    if written:  # units write the gradients of the inputs only they read straight in
+        lines.append((f"{returned} = [0.0] * {len(outputs)}", "  # the gradients returned", ()))
     work = BackwardRecord(reach)
     for i in members.nodes():
         work.finite_if[i] = None  # a region holding a unit's call is never skipped
     grad = _backward(trace, names, var, marked, shapes, shape_of, fill_of, forward_text, outputs,
-                     lines, work, needed, members=members)
+                     lines, work, needed, members=members, returned=returned)
     lines = guarded(lines, regions(trace, work, outputs, members.hidden), names, var)
-    return Code(names, lines, var[reach - 1], [grad[i] or "0.0" for i in outputs],
-                var[:reach] if every_value else None, functions)
+    if not written:
+        return Code(names, lines, var[reach - 1], [grad[i] or "0.0" for i in outputs],
+                    var[:reach] if every_value else None, functions)
+    lines += [(f"{returned}[{p}] = {grad[i] or '0.0'}", "", ())
+              for p, i in enumerate(outputs) if i not in written]
+    return Code(names, lines, var[reach - 1], returned, None, functions)
 
 
 def _needed(trace: Trace, outputs: list[int]) -> list[bool]:
@@ -117,8 +127,9 @@ def _unit_functions(trace: Trace, calls: Calls, names: Names, shapes: Shapes,
     body: list[Line] = []
     shape_of, fill_of, text = _forward(sub, inner, var, marked, literal, shapes, body,
                                        inline=True)
-    saved = [var[k] for k in calls.varying] + [name for line in body for name in line[2]]
-    wanted = calls.returns + calls.shared_returns
+    saved = [var[k] for k in calls.varying + calls.indexed]
+    saved += [name for line in body for name in line[2]]
+    wanted = calls.returns + calls.shared_returns + calls.written
     start = {size + p: inner.variable(f"node{p}_grad") for p in calls.outputs}
     start.update((k, inner.variable(f"_in{k}_grad")) for k in wanted)
     back: list[Line] = []
@@ -271,15 +282,20 @@ def _tail(expr: str, width: int = 40) -> str:
     return expr if cut < 0 else "..." + expr[cut:]
 
 
-def _unpack_inputs(trace: Trace, var: list[str]) -> Line:
+def _unpack_inputs(trace: Trace, var: list[str], hidden: bytes) -> list[Line]:
+    """The input slots' variables from the program's inputs (none for the slots only a
+    repeated unit reads: the unit reads them from the inputs itself)."""
     targets = ["_"] * trace.slots
     for i, kind in enumerate(trace.kinds):
-        if kind[0] == SLOT:
+        if kind[0] == SLOT and not hidden[i]:
             targets[kind[1]] = var[i]
     if not targets:
-        return ("", "# no input slots", ())
+        return [("", "# no input slots", ())]
+    if any(hidden[i] for i, kind in enumerate(trace.kinds) if kind[0] == SLOT):
+        return [(f"{name} = {INPUTS}[{k}]", "", (name,)) for k, name in enumerate(targets)
+                if name != "_"]
     shown = ", ".join(targets) + ("," if len(targets) == 1 else "")
-    return (f"{shown} = {INPUTS}", "", tuple(t for t in targets if t != "_"))
+    return [(f"{shown} = {INPUTS}", "", tuple(t for t in targets if t != "_"))]
 
 
 class DomainFailure(Exception):
@@ -290,7 +306,7 @@ def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], sh
               shape_of: list[Shape | None], fill_of: list[list[str]], forward_text: list[str],
               outputs: list[int], lines: list[Line], work: BackwardRecord, needed: list[bool],
               members: Members | None = None, start: dict[int, str] | None = None,
-              ) -> list[str | None]:
+              returned: str = "") -> list[str | None]:
     """The backward statements; returns each node's gradient variable (None if not needed).
     `work` records, per node, what finding the skippable regions needs. `start`: the nodes
     whose gradients come in, added to (a unit's outputs and externals), else the root's is 1."""
@@ -314,7 +330,7 @@ def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], sh
             if i in members.last:
                 calls, u = members.last[i]
                 gradients = Gradients(i, var, grad, owned, renames, names, kinds, needed)
-                lines.extend(backward_call(calls, u, gradients))
+                lines.extend(backward_call(calls, u, gradients, returned))
             continue
         shape = shape_of[i]
         if shape is None:  # a leaf

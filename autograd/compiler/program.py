@@ -33,7 +33,8 @@ class Program:
 def build(code: Code, header: list[str]) -> Program:
     """Make `code` into Python functions (one, or parts and a driver) and compile them."""
     returned = [code.grads] + ([] if code.values is None else [code.values])
-    shown = ", ".join(f"({_items(names)})" for names in returned)
+    shown = ", ".join(names if isinstance(names, str) else f"({_items(names)})"
+                      for names in returned)
     lines = [*code.lines, (f"return {code.value}, {shown}", "", ())]
     params = f"{INPUTS}, {LIVE_VALUES}"
     if len(lines) <= PART:
