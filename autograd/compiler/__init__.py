@@ -12,6 +12,7 @@ Values (a model's parameters) stay live: read at every call, their gradients add
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,6 +40,7 @@ from autograd.core.identity import identity_key
 from autograd.core.passes import PASSES, commit, gc_paused, unusable_grad
 from autograd.core.warn import warn
 from autograd.transforms.argnums import normalize_argnums, one_position
+from autograd.transforms.argtree import argument_of
 
 __all__ = ["CheckError", "Compiled", "compile", "is_tracing"]
 
@@ -78,8 +80,9 @@ class Compiled:
         self._positions = None if argnums is None else normalize_argnums(argnums, fn="compile")
         self._programs: dict[Spec, _Entry] = {}
         self._names = parameter_names(f)
-        numbers, spec = flatten(args, self._names)
-        self._first = self._entry(args, numbers, spec)
+        places: list = []  # each number's place in the arguments, for naming input slots
+        numbers, spec = flatten(args, self._names, places)
+        self._first = self._entry(args, numbers, spec, places)
         if self._positions is None and not self._first.live:
             name = getattr(f, "__qualname__", type(f).__name__)
             warn(f"compile({name}): nothing to differentiate: no argnums was given and f "
@@ -102,16 +105,14 @@ class Compiled:
         """How many argument structures have been traced (one program each)."""
         return len(self._programs)
 
-    def _entry(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
+    def _entry(self, args: tuple, numbers: list[float], spec: Spec, places: list) -> _Entry:
         with gc_paused():  # compiling makes no cycles; collections would walk the whole graph
-            return self._compile(args, numbers, spec)
+            return self._compile(args, numbers, spec, places)
 
-    def _compile(self, args: tuple, numbers: list[float], spec: Spec) -> _Entry:
-        slots = None if self._positions is None else self._slots(args)  # checked first
+    def _compile(self, args: tuple, numbers: list[float], spec: Spec, places: list) -> _Entry:
+        slots = None if self._positions is None else self._slots(args, places)  # checked first
         traced = trace(self.f, spec, numbers)
         self._names = traced.names
-        places: list = []
-        flatten(args, traced.names, places)
         reach = traced.reach  # the nodes after it are not f's value's: they have no gradient
         if self.check:
             outputs = list(range(reach))
@@ -127,11 +128,10 @@ class Compiled:
         self._programs[spec] = entry
         return entry
 
-    def _slots(self, args: tuple) -> list[int]:
-        """The input slots of the arguments at `argnums`, in argnums order."""
-        starts = [0]
-        for arg in args:
-            starts.append(starts[-1] + len(flatten((arg,))[0]))
+    def _slots(self, args: tuple, places: list) -> list[int]:
+        """The input slots of the arguments at `argnums`, in argnums order (`places`: each
+        number's place, in order: the first of argument k is where argument k starts)."""
+        starts = [bisect_left(places, k, key=argument_of) for k in range(len(args) + 1)]
         out: list[int] = []
         for i in normalize_argnums(self._positions, len(args), fn="compile"):
             out.extend(range(starts[i], starts[i + 1]))
@@ -143,7 +143,9 @@ class Compiled:
         numbers, spec = flatten(args, self._names)
         entry = self._programs.get(spec)
         if entry is None:
-            entry = self._entry(args, numbers, spec)
+            places: list = []
+            flatten(args, self._names, places)
+            entry = self._entry(args, numbers, spec, places)
         try:
             result = entry.program.run(numbers, entry.live)
         except Exception as error:  # noqa: BLE001 - replayed below, for the engine's own error

@@ -159,9 +159,10 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
     """
     order, kinds, parents, uses = trace.order, trace.kinds, trace.parents, trace.uses
     n = len(order)
-    consumer = [-1] * n  # a node's last consumer: its only one where it is used once
-    for i, js in enumerate(parents):
-        for j in js:
+    visible = range(n) if members is None else members.visible()
+    consumer = [-1] * n  # a node's last consumer: its only one where it is used once (-1 if
+    for i in visible:  # that is inside a unit)
+        for j in parents[i]:
             consumer[j] = i
     shape_of: list[Shape | None] = [None] * n  # None for a leaf
     fill_of: list[list[str]] = [[]] * n
@@ -171,7 +172,8 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
     into = [-1] * n  # where a node is written inline
     last = trace.reach - 1  # the root: its value is returned
     inside = bytearray(n) if members is None else members.inside  # a unit's node: it is called
-    for i, (node, kind) in enumerate(zip(order, kinds)):
+    for i in visible:
+        node, kind = order[i], kinds[i]
         if i == trace.reach:
             lines.append(("", "# not used by f's value: computed for the errors f raises on "
                               "the dynamic engine", ()))
@@ -208,7 +210,8 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
             text[i] = f"{var[i]} = {expr}"
             continue
         if inline and shape.precedence and uses[i] == 1 and i != last and not marked[i] \
-                and kinds[consumer[i]][0] == OP and not inside[consumer[i]] \
+                and consumer[i] >= 0 and kinds[consumer[i]][0] == OP \
+                and not inside[consumer[i]] \
                 and k not in shapes.rule(shape, node).reads:  # k: the node's own field
             pending[i] = text[i] = expr
             continue
@@ -221,7 +224,7 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
         note = f"label {quoted(node.label)}" if marked[i] and var[i] == f"node{i}" else ""
         text[i] = _state(var[i], expr, size[i], shape.comment, lines, note)
     host = list(range(n))
-    for i in range(n - 1, -1, -1):  # consumers first: the statement each inlined node is in
+    for i in reversed(visible):  # consumers first: the statement each inlined node is in
         if into[i] >= 0:
             host[i] = where = host[into[i]]
             text[i] = f"{_tail(text[i])}, in {var[where]}"
@@ -323,7 +326,8 @@ def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], sh
         lines.append((f"{grad[root]} = 1.0", "", (grad[root],)))
     kinds, renames, first, first_rename = trace.kinds, work.renames, work.first, work.first_rename
     inside = bytearray(len(order)) if members is None else members.inside
-    for i in range(root, -1, -1):
+    visible = range(root + 1) if members is None else [i for i in members.visible() if i <= root]
+    for i in reversed(visible):
         first[i], first_rename[i] = len(lines), len(renames)
         work.gradient[i] = up = grad[i]
         if inside[i]:
@@ -375,4 +379,20 @@ def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], sh
                 renames.append((i, j, shared, grad[j]))
                 lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
     work.lines = len(lines)
+    if members is not None:  # a node left out has no statements: it starts where the next
+        _fill_gaps(visible, root, work)  # node down does
     return grad
+
+
+def _fill_gaps(visible: list[int], root: int, work: BackwardRecord) -> None:
+    """Where the statements of each node left out of the backward loop start: where those of
+    the next node below it that was processed start (nothing came between)."""
+    first, first_rename = work.first, work.first_rename
+    below, at, at_rename = -1, work.lines, len(work.renames)
+    for i in [*visible, root + 1]:
+        if i - below > 1:
+            first[below + 1:i] = [at] * (i - below - 1)
+            first_rename[below + 1:i] = [at_rename] * (i - below - 1)
+        if i <= root:
+            at, at_rename = first[i], first_rename[i]
+        below = i

@@ -159,7 +159,7 @@ def _graph(f: Callable, spec: Spec, numbers: list[float],
     with mode.switched(watcher=recorder):
         out, leaves = run_f(f, spec, numbers)
     order = topological_order(out)
-    index = {id(node): i for i, node in enumerate(order)}
+    index = dict(zip(map(id, order), range(len(order))))
     reach = len(order)
     unused = [node for node in recorder.made if node._fn is not None and id(node) not in index]
     if unused:
@@ -185,11 +185,13 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
                  f"{len(order) - reach}")
     parents = [[index[id(p)] for p in node.parents] for node in order]
     # The same ops on the same operands in both runs: whole lists compared at once (an op is
-    # compared by identity first); then only leaves, captured Values and parameters one by
-    # one. Else every node one by one, to say where the runs differ.
+    # compared by identity first, and fixes how many operands a node has); then only leaves,
+    # captured Values and parameters one by one. Else every node one by one, to say where the
+    # runs differ.
     fns = [node._fn for node in order]
     same_ops = [n1._fn for n1 in order1] == fns and \
-        [[index1[id(p)] for p in n1.parents] for n1 in order1] == parents
+        list(map(index1.__getitem__, map(id, chain.from_iterable(
+            [n1.parents for n1 in order1])))) == list(chain.from_iterable(parents))
     if same_ops:
         kinds: list[tuple] = [_OP_KIND] * len(order)
         leaf_or_live = map(or_, map(is_, order1, order), map(is_, fns, repeat(None)))

@@ -13,9 +13,11 @@ term yet starts at -0.0, which `+` leaves every number unchanged by), so no bit 
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
 
 from autograd.compiler.naming import INPUTS
 from autograd.compiler.repeats import Group
@@ -85,7 +87,8 @@ def _index(trace: Trace, calls: Calls, columns: list[tuple], needed: list[bool],
     reads = Counter(_read_externals(trace, calls.group))
     for k in calls.varying:
         column = columns[k]
-        if any(kinds[j][0] != SLOT or uses[j] != reads[k] for j in column):
+        if kinds[column[0]][0] != SLOT or any(kinds[j][0] != SLOT for j in column) or \
+                any(map(reads[k].__ne__, map(uses.__getitem__, column))):
             continue
         slots = [kinds[j][1] for j in column]
         stride = slots[1] - slots[0]
@@ -144,7 +147,7 @@ def _passing(trace: Trace, group: Group, names,
     shared, varying, constants = [], [], {}
     for k, column in enumerate(zip(*group.externals)):
         first = column[0]
-        if all(kinds[j][0] == CONST for j in column) and \
+        if kinds[first][0] == CONST and all(kinds[j][0] == CONST for j in column) and \
                 len({bits(kinds[j][1]) for j in column}) == 1:
             constants[k] = names.literal(kinds[first][1])
         elif column.count(first) == len(column):
@@ -190,6 +193,15 @@ class Members:
 
     def nodes(self) -> list[int]:
         return [i for i, flag in enumerate(self.inside) if flag]
+
+    def visible(self) -> list[int]:
+        """The nodes the program's own statements are about: all but a unit's (its last op
+        stands for it, where it is called) and the inputs only a unit reads."""
+        skip = bytearray(self.inside)
+        for i in self.last:
+            skip[i] = 0
+        return list(compress(range(len(skip)), map(operator.not_, map(operator.or_, skip,
+                                                                          self.hidden))))
 
 
 def unit_trace(trace: Trace, calls: Calls) -> Trace:

@@ -105,6 +105,13 @@ def position(place: Place) -> tuple[int, list[int]]:
     return place, indices
 
 
+def argument_of(place: Place) -> int:
+    """The argument a place is in."""
+    while place.__class__ is tuple:
+        place = place[0]
+    return place
+
+
 def path_name(place: Place, names: Sequence[str]) -> str:
     """`xs[3][1]` for the place (((0, 3), 1)) of argument `xs`; `args[i]` past `names`."""
     argument, indices = position(place)
