@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import operator
 import re
 import unicodedata
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from autograd.compiler.trace import CONST, SLOT, Trace
@@ -90,9 +92,11 @@ def variables(trace: Trace, places: list[Any], names: Names,
     wanted: list[str | None] = [None] * len(order)
     seen: dict[str, int] = {}  # normalised name -> how many nodes want it
     memo: dict[str, str | None] = {}
-    hidden = hidden or bytes(len(order))
-    for i, (node, kind) in enumerate(zip(order, kinds)):
-        if kind[0] == CONST or hidden[i]:
+    shown = range(len(order)) if hidden is None else \
+        list(compress(range(len(order)), map(operator.not_, hidden)))
+    for i in shown:
+        node, kind = order[i], kinds[i]
+        if kind[0] == CONST:
             continue
         text = slot_text(places[kind[1]], trace.names) if kind[0] == SLOT else node.label
         if text.__class__ is str:  # labels repeat (or are ""): normalise each text once
@@ -104,16 +108,14 @@ def variables(trace: Trace, places: list[Any], names: Names,
         if name is not None:
             wanted[i] = name
             seen[name] = seen.get(name, 0) + 1
-    out = []
-    for i, (node, kind) in enumerate(zip(order, kinds)):
+    out = [HIDDEN] * len(order)
+    for i in shown:
+        node, kind = order[i], kinds[i]
         if kind[0] == CONST:
-            out.append(literal(node.data))
-            continue
-        if hidden[i]:
-            out.append(HIDDEN)
+            out[i] = literal(node.data)
             continue
         name = wanted[i]
-        out.append(name if name is not None and seen[name] == 1 else f"node{i}")
+        out[i] = name if name is not None and seen[name] == 1 else f"node{i}"
     return out
 
 

@@ -68,7 +68,7 @@ def _wanted(ops: int) -> int:
 def _tokens(trace: Trace, ops: list[int]) -> list[int]:
     """Each op as a number: equal for the same op and parameter whose operands are the same
     kinds of leaves, or ops the same number of ops back."""
-    number = [-1] * trace.reach
+    number = [-1] * trace.reach  # an op's number; -1 for a leaf
     for a, i in enumerate(ops):
         number[i] = a
     leaf = [_LEAF.get(kind[0], -4) for kind in trace.kinds[:trace.reach]]
@@ -78,8 +78,15 @@ def _tokens(trace: Trace, ops: list[int]) -> list[int]:
     for a, i in enumerate(ops):
         node = order[i]
         param = node._param
-        key = (id(node._fn), None if param is None else bits(param),
-               *[a - number[j] if number[j] >= 0 else leaf[j] for j in parents[i]])
+        js = parents[i]
+        if len(js) == 2:  # most ops: written out, as the loop runs for every op
+            j, k = js
+            x, y = number[j], number[k]
+            key = (id(node._fn), None if param is None else bits(param),
+                   a - x if x >= 0 else leaf[j], a - y if y >= 0 else leaf[k])
+        else:
+            key = (id(node._fn), None if param is None else bits(param),
+                   *[a - number[j] if number[j] >= 0 else leaf[j] for j in js])
         out.append(table.setdefault(key, len(table)))
     return out
 

@@ -76,6 +76,8 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
     """The regions worth a test, outermost first where they nest. `hidden`: the nodes whose
     values the program does not have (inside a unit's function): in no region, and they
     vouch for no value."""
+    if not any(work.gated):  # no gradient that may be 0 by a local: nothing to skip
+        return []
     parents, n = trace.parents, trace.reach  # the nodes after reach have no backward
     top = n  # the region of everything (an index of its own): never skipped, never left
     # owner[v]: the innermost candidate region holding v (the meet of its consumers'); a

@@ -161,7 +161,10 @@ def _graph(f: Callable, spec: Spec, numbers: list[float],
     order = topological_order(out)
     index = dict(zip(map(id, order), range(len(order))))
     reach = len(order)
-    unused = [node for node in recorder.made if node._fn is not None and id(node) not in index]
+    made = recorder.made
+    unused = []
+    if not set(map(id, made)).issubset(index.keys()):  # most often every node is used
+        unused = [node for node in made if node._fn is not None and id(node) not in index]
     if unused:
         order.extend(depth_first(unused, {identity_key(node) for node in order}))
         index.update((id(node), i) for i, node in enumerate(order) if i >= reach)
@@ -194,7 +197,12 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
             [n1.parents for n1 in order1])))) == list(chain.from_iterable(parents))
     if same_ops:
         kinds: list[tuple] = [_OP_KIND] * len(order)
-        leaf_or_live = map(or_, map(is_, order1, order), map(is_, fns, repeat(None)))
+        leaf_or_live = bytearray(map(or_, map(is_, order1, order), map(is_, fns, repeat(None))))
+        for k, (leaf1, leaf) in enumerate(zip(leaves1, leaves)):  # input slots, as many as
+            i = index.get(id(leaf))  # there are numbers: each at once
+            if i is not None and order1[i] is leaf1:
+                kinds[i] = (SLOT, k)
+                leaf_or_live[i] = 0
         looked_at = list(compress(range(len(order)), leaf_or_live))
         with_param = compress(range(len(order)), map(is_not, [node._param for node in order],
                                                      repeat(None)))
