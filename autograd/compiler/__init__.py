@@ -4,9 +4,11 @@
 node forward (sums and products used once written inline) and one per chain-rule product
 backward, in the order `backward()` computes them,
 so values and gradients are equal bit for bit (a part of the backward that can only add zeros,
-below a relu that is off, say, is skipped at run time: that changes no bit either). Captured
-Values (a model's parameters) stay live: read at every call, their gradients added to `.grad`.
-`compiled.source` is the program.
+below a relu that is off, say, is skipped at run time: that changes no bit either). A
+computation the graph repeats (a network on each sample) is written once, as two functions the
+program calls per unit, in the same order (repeats.py, units.py). Captured Values (a model's
+parameters) stay live: read at every call, their gradients added to `.grad`. `compiled.source`
+is the program.
 """
 
 from __future__ import annotations

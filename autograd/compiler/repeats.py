@@ -53,7 +53,7 @@ def find_groups(trace: Trace) -> list[Group]:
     wanted = _wanted(len(ops))
     spans = _runs(tokens)
     if _cover(spans) < MIN_COVER * len(ops) or spans[0][1] - spans[0][0] > 2 * wanted:
-        found = _ranges(trace, ops, tokens, 2 * wanted)  # subtrees of about the size wanted
+        found = _ranges(trace, ops, tokens, min(2 * wanted, MAX_OPS))  # about the size wanted
         if _cover(found) >= min(0.9 * _cover(spans), MIN_COVER * len(ops)):
             spans = found
     return _grouped(trace, ops, tokens, spans)
