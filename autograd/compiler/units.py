@@ -90,27 +90,31 @@ def _index(trace: Trace, calls: Calls, columns: list[tuple], needed: list[bool],
         if kinds[column[0]][0] != SLOT or any(kinds[j][0] != SLOT for j in column) or \
                 any(map(reads[k].__ne__, map(uses.__getitem__, column))):
             continue
-        slots = [kinds[j][1] for j in column]
-        stride = slots[1] - slots[0]
-        if slots != list(range(slots[0], slots[0] + stride * len(slots), stride or 1))[
-                :len(slots)] or stride == 0 or (calls.stride and stride != calls.stride):
+        stride = _in_step([kinds[j][1] for j in column])
+        if not stride or (calls.stride and stride != calls.stride):
             continue
         wanted = [needed[j] for j in column]
         if any(wanted):
             if not all(wanted) or any(j not in position for j in column):
                 continue
-            places = [position[j] for j in column]
-            step = places[1] - places[0]
-            if step == 0 or places != list(range(places[0], places[0] + step * len(places),
-                                                 step)) or (calls.step and step != calls.step):
+            step = _in_step([position[j] for j in column])
+            if not step or (calls.step and step != calls.step):
                 continue
             calls.step = step
-            calls.place[k] = places[0]
+            calls.place[k] = position[column[0]]
             calls.written.append(k)
         calls.stride = stride
-        calls.base[k] = slots[0]
+        calls.base[k] = kinds[column[0]][1]
         calls.indexed.append(k)
     calls.varying = [k for k in calls.varying if k not in calls.base]
+
+
+def _in_step(values: list[int]) -> int:
+    """The common difference of `values` (two at least), or 0 if there is none or it is 0."""
+    step = values[1] - values[0]
+    if step and values == list(range(values[0], values[0] + step * len(values), step)):
+        return step
+    return 0
 
 
 def _read_externals(trace: Trace, group: Group) -> list[int]:
