@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.compiler.lines import Line, guarded
+from autograd.compiler.lines import Line, guarded, referenced
 from autograd.compiler.naming import HIDDEN, INPUTS, LIVE_VALUES, labelled, quoted, variables
 from autograd.compiler.repeats import find_groups
 from autograd.compiler.shapes import Shape, Shapes, global_name
@@ -129,8 +129,6 @@ def _unit_functions(trace: Trace, calls: Calls, names: Names, shapes: Shapes,
     body: list[Line] = []
     shape_of, fill_of, text = _forward(sub, inner, var, marked, literal, shapes, body,
                                        inline=True)
-    saved = [var[k] for k in calls.varying + calls.indexed]
-    saved += [name for line in body for name in line[2]]
     wanted = calls.returns + calls.shared_returns + calls.written
     start = {size + p: inner.variable(f"node{p}_grad") for p in calls.outputs}
     start.update((k, inner.variable(f"_in{k}_grad")) for k in wanted)
@@ -139,7 +137,10 @@ def _unit_functions(trace: Trace, calls: Calls, names: Names, shapes: Shapes,
     _backward(sub, inner, var, marked, shapes, shape_of, fill_of, text, wanted, back, work,
               _needed(sub, wanted), start=start)
     back = guarded(back, regions(sub, work, wanted), inner, var)
-    return function_pair(calls, var, saved, start, body, back)
+    read = set(referenced(back))  # the forward's values the backward reads: only they are kept
+    saved = [name for name in [var[k] for k in calls.varying + calls.indexed] if name in read]
+    saved += [name for line in body for name in line[2] if name in read]
+    return function_pair(calls, var, saved, start, body, back, set(referenced(body)), read)
 
 
 MAX_INLINED = 40  # ops written into one forward expression, at most (a W1 neuron of 16

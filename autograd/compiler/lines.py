@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import symtable
 
 from autograd.compiler.skips import Guard
 from autograd.compiler.symbols import Names
@@ -55,3 +56,11 @@ def guarded(lines: list[Line], guards: list[Guard], names: Names, var: list[str]
     close_to(len(lines))
     copy_to(len(lines))
     return out
+
+
+def referenced(lines: list[Line]) -> list[str]:
+    """The names the statements read, in order, as CPython's own symbol table finds them (an
+    augmented assignment's target not included)."""
+    text = "def _part():\n    " + "\n    ".join([line[0] for line in lines]) + "\n    pass\n"
+    function = symtable.symtable(text, "<part>", "exec").get_children()[0]
+    return [symbol.get_name() for symbol in function.get_symbols() if symbol.is_referenced()]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import itertools
 import linecache
-import symtable
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograd.compiler.codegen import Code, Line
+from autograd.compiler.lines import referenced
 from autograd.compiler.naming import INPUTS, LIVE_VALUES, PROGRAM
 
 PART = 100_000  # statements per function: W1 (~48,600) in one runs fastest
@@ -73,13 +73,6 @@ def _texts(header: list[str], functions: list[tuple[str, list[Line]]],
     return shown, texts
 
 
-def _referenced(chunk: list[Line]) -> list[str]:
-    """The names the statements read, in order, as CPython's own symbol table finds them."""
-    text = "def _part():\n    " + "\n    ".join([line[0] for line in chunk]) + "\n"
-    function = symtable.symtable(text, "<part>", "exec").get_children()[0]
-    return [symbol.get_name() for symbol in function.get_symbols() if symbol.is_referenced()]
-
-
 def _items(names: list[str]) -> str:
     return ", ".join(names) + ("," if len(names) == 1 else "")
 
@@ -99,7 +92,7 @@ def _parts(lines: list[Line], params: str) -> list[tuple[str, list[Line]]]:
         # a name an earlier part assigned and this one assigns again is passed in too: an
         # augmented assignment (`g += x`) reads it, which the symbol table does not count
         assigned = dict.fromkeys(name for line in chunk for name in line[2])
-        wanted = dict.fromkeys([*_referenced(chunk), *assigned])
+        wanted = dict.fromkeys([*referenced(chunk), *assigned])
         reads_in.append([name for name in wanted if name in assigned_before])
         assigned_before.update(assigned)
     later: set[str] = set()

@@ -22,7 +22,7 @@ from autograd.core.ops import FINITE_IMPLIES_FINITE_OPERANDS
 
 MIN_STATEMENTS = 16  # smaller regions are not worth the test (a W1 neuron's is 33 statements)
 MAX_DEPTH = 4  # regions nest at most this deep (a sample, then a relu unit in it)
-MAX_WITNESSES = 32  # values summed in a test, at most (a sum is one expression: CPython's
+MAX_WITNESSES = 64  # values summed in a test, at most (a sum is one expression: CPython's
 # compiler recurses into it)
 MAX_STATEMENTS = 20_000  # a longer region would keep a long program from being cut into
 # functions (program.PART): a cut never falls inside an `if`
@@ -127,8 +127,8 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
             vouching = [vouch[v if k < 0 else parents[v][k]] for k in operands]
         for r in regions_of_v:
             count[r] += has_lines
-            if low[r] < 0:  # v ascends: the first is the lowest
-                low[r] = v
+            if low[r] < 0 and has_lines:  # v ascends: the first is the lowest (a leaf, with
+                low[r] = v  # no statements, may sit anywhere before: a unit's inputs do)
             if operands is None:
                 unsafe[r] = True
             elif operands:
@@ -139,6 +139,8 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
         if not candidate[r] or unsafe[r]:
             continue
         lo = low[r]
+        if lo < 0:
+            continue
         start, end = work.first[r], work.last(lo)
         # contiguous: every node backward() reaches between r and lo with statements is r's
         if not MIN_STATEMENTS <= end - start <= MAX_STATEMENTS or \

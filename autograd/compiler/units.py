@@ -234,11 +234,19 @@ def _items(names: list[str]) -> str:
 
 
 def function_pair(calls: Calls, var: list[str], saved: list[str], start: dict[int, str],
-                  body: list, back: list) -> list[tuple[str, list]]:
-    """The unit's forward and backward functions around its statements (`body`, `back`)."""
+                  body: list, back: list, forward_reads: set[str], backward_reads: set[str],
+                  ) -> list[tuple[str, list]]:
+    """The unit's forward and backward functions around its statements (`body`, `back`;
+    each unpacks only the shared values it reads)."""
     group, size = calls.group, len(calls.group.externals[0])
     shared = [var[k] for k in calls.shared]
-    head = [(f"{_items(shared)} = _shared", "", tuple(shared))] if shared else []
+
+    def unpack(reads: set[str]) -> list:
+        targets = [name if name in reads else "_" for name in shared]
+        return [(f"{_items(targets)} = _shared", "", tuple(t for t in targets if t != "_"))] \
+            if shared else []
+
+    head = unpack(forward_reads)
     about = (f"# {len(group.units[0])} ops, the same in each of {len(group.units)} units; "
              f"_in0.._in{size - 1}: the nodes a unit reads from outside it")
     reads = [(f"{var[k]} = _inputs[_at + {calls.base[k]}]", "", (var[k],)) for k in calls.indexed]
@@ -250,7 +258,7 @@ def function_pair(calls: Calls, var: list[str], saved: list[str], start: dict[in
     signature = f"def {calls.forward}({', '.join(params + ins + [var[k] for k in calls.varying])}):"
     grads = [start[k] for k in calls.shared_returns]
     backward = [("", "# the unit's chain rule: seeds in, its externals' gradients added to", ()),
-                *head]
+                *unpack(backward_reads)]
     if saved:
         backward.append((f"{_items(saved)} = _saved", "", tuple(saved)))
     if grads:
