@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.compiler.lines import Line, guarded, referenced
+from autograd.compiler.loops import loop_backward_call, loop_forward_call, loop_pair, plan_loop
 from autograd.compiler.naming import HIDDEN, INPUTS, LIVE_VALUES, labelled, quoted, variables
 from autograd.compiler.repeats import find_groups
 from autograd.compiler.shapes import Shape, Shapes, global_name
@@ -32,6 +33,7 @@ from autograd.compiler.units import (
     forward_call,
     function_pair,
     plan,
+    shared_unpack,
     unit_trace,
 )
 
@@ -58,6 +60,8 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
     needed = _needed(trace, outputs)
     position = {j: p for p, j in enumerate(outputs)}
     plans = [] if every_value else plan(trace, find_groups(trace), needed, names, position)
+    for g, calls in enumerate(plans):
+        calls.loop = plan_loop(trace, calls, g, names)
     members = Members(len(trace.order), plans)
     var = variables(trace, places, names, members.hidden)
     for name, kind, hidden in zip(var, trace.kinds, members.hidden):
@@ -140,6 +144,10 @@ def _unit_functions(trace: Trace, calls: Calls, names: Names, shapes: Shapes,
     read = set(referenced(back))  # the forward's values the backward reads: only they are kept
     saved = [name for name in [var[k] for k in calls.varying + calls.indexed] if name in read]
     saved += [name for line in body for name in line[2] if name in read]
+    if calls.loop is not None:
+        return loop_pair(calls, calls.loop, var, saved, start, body, back,
+                         shared_unpack(calls, var, set(referenced(body))),
+                         shared_unpack(calls, var, read))
     return function_pair(calls, var, saved, start, body, back, set(referenced(body)), read)
 
 
@@ -190,7 +198,9 @@ def _forward(trace: Trace, names: Names, var: list[str], marked: list[bool],
             continue
         if inside[i]:
             if i in members.last:
-                lines.extend(forward_call(*members.last[i], var))
+                calls, u = members.last[i]
+                lines.extend(forward_call(calls, u, var) if calls.loop is None else
+                             loop_forward_call(calls, calls.loop, var))
             continue
         js = parents[i]
         shape = shape_of[i] = shapes.of(node, js, literal)
@@ -337,7 +347,8 @@ def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], sh
             if i in members.last:
                 calls, u = members.last[i]
                 gradients = Gradients(i, var, grad, owned, renames, names, kinds, needed)
-                lines.extend(backward_call(calls, u, gradients, returned))
+                lines.extend(backward_call(calls, u, gradients, returned) if calls.loop is None
+                             else loop_backward_call(calls, calls.loop, gradients, returned))
             continue
         shape = shape_of[i]
         if shape is None:  # a leaf

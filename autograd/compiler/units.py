@@ -54,6 +54,7 @@ class Calls:
     written: list[int] = field(default_factory=list)
     place: dict[int, int] = field(default_factory=dict)
     step: int = 0
+    loop: object = None  # loops.Loop if the units follow one another and loop
 
 
 def plan(trace: Trace, groups: list[Group], needed: list[bool], names,
@@ -84,7 +85,7 @@ def _index(trace: Trace, calls: Calls, columns: list[tuple], needed: list[bool],
     """Find the varying externals that are input slots read by their unit only, at slots in
     step with the units (and, if their gradients are returned, at places in step too)."""
     kinds, uses = trace.kinds, trace.uses
-    reads = Counter(_read_externals(trace, calls.group))
+    reads = Counter(read_externals(trace, calls.group))
     for k in calls.varying:
         column = columns[k]
         if kinds[column[0]][0] != SLOT or any(kinds[j][0] != SLOT for j in column) or \
@@ -117,15 +118,15 @@ def _in_step(values: list[int]) -> int:
     return 0
 
 
-def _read_externals(trace: Trace, group: Group) -> list[int]:
+def read_externals(trace: Trace, group: Group) -> list[int]:
     """Each read of an external in the group's first unit, as the external's index."""
     unit, outside = group.units[0], group.externals[0]
     index = {j: k for k, j in enumerate(outside)}
     return [index[j] for i in unit for j in trace.parents[i] if j in index]
 
 
-def _outputs(trace: Trace, group: Group) -> list[int]:
-    """The unit positions used outside the unit in some unit (the last one always is)."""
+def unit_uses(trace: Trace, group: Group) -> list[int]:
+    """Per unit position: how many times the unit itself reads it."""
     unit = group.units[0]
     where = {i: p for p, i in enumerate(unit)}
     inside = [0] * len(unit)
@@ -134,6 +135,12 @@ def _outputs(trace: Trace, group: Group) -> list[int]:
             p = where.get(j)
             if p is not None:
                 inside[p] += 1
+    return inside
+
+
+def _outputs(trace: Trace, group: Group) -> list[int]:
+    """The unit positions used outside the unit in some unit (the last one always is)."""
+    inside = unit_uses(trace, group)
     uses = trace.uses
     found: set[int] = set()
     for unit in group.units:
@@ -193,7 +200,8 @@ class Members:
                     self.hidden[unit[p]] = 0
                 for k in calls.indexed:  # read inside the unit only: the program needs no name
                     self.hidden[calls.group.externals[u][k]] = 1
-                self.last[unit[-1]] = (calls, u)
+                if calls.loop is None or u == len(calls.group.units) - 1:
+                    self.last[unit[-1]] = (calls, u)  # a loop is run at its last unit
 
     def nodes(self) -> list[int]:
         return [i for i, flag in enumerate(self.inside) if flag]
@@ -228,7 +236,7 @@ def unit_trace(trace: Trace, calls: Calls) -> Trace:
     return Trace(order, kinds, parents, uses, [], size, [], (), len(order))
 
 
-def _items(names: list[str]) -> str:
+def items(names: list[str]) -> str:
     """`a, b,`: a tuple display, or an unpacking target, of any length but 0."""
     return "".join(f"{name}, " for name in names).rstrip()
 
@@ -239,41 +247,42 @@ def function_pair(calls: Calls, var: list[str], saved: list[str], start: dict[in
     """The unit's forward and backward functions around its statements (`body`, `back`;
     each unpacks only the shared values it reads)."""
     group, size = calls.group, len(calls.group.externals[0])
-    shared = [var[k] for k in calls.shared]
-
-    def unpack(reads: set[str]) -> list:
-        targets = [name if name in reads else "_" for name in shared]
-        return [(f"{_items(targets)} = _shared", "", tuple(t for t in targets if t != "_"))] \
-            if shared else []
-
-    head = unpack(forward_reads)
+    head = shared_unpack(calls, var, forward_reads)
     about = (f"# {len(group.units[0])} ops, the same in each of {len(group.units)} units; "
              f"_in0.._in{size - 1}: the nodes a unit reads from outside it")
     reads = [(f"{var[k]} = _inputs[_at + {calls.base[k]}]", "", (var[k],)) for k in calls.indexed]
     outputs = [var[size + p] for p in calls.outputs]
     forward = [("", about, ()), *head, *reads, *body,
-               (f"return {_items(outputs)} ({_items(saved)})", "", ())]
-    params = ["_shared"] if shared else []
+               (f"return {items(outputs)} ({items(saved)})", "", ())]
+    params = ["_shared"] if calls.shared else []
     ins = ["_inputs", "_at"] if calls.indexed else []
     signature = f"def {calls.forward}({', '.join(params + ins + [var[k] for k in calls.varying])}):"
     grads = [start[k] for k in calls.shared_returns]
     backward = [("", "# the unit's chain rule: seeds in, its externals' gradients added to", ()),
-                *unpack(backward_reads)]
+                *shared_unpack(calls, var, backward_reads)]
     if saved:
-        backward.append((f"{_items(saved)} = _saved", "", tuple(saved)))
+        backward.append((f"{items(saved)} = _saved", "", tuple(saved)))
     if grads:
-        backward.append((f"{_items(grads)} = _grads", "", tuple(grads)))
+        backward.append((f"{items(grads)} = _grads", "", tuple(grads)))
     fresh = [start[k] for k in calls.written]  # read by this unit only: no gradient yet
     if fresh:
         backward.append((f"{' = '.join(fresh)} = -0.0", "", tuple(fresh)))
     backward += back
     backward += [(f"_out[_place + {calls.place[k]}] = {start[k]}", "", ())
                  for k in calls.written]
-    returned = ([f"({_items(grads)})"] if grads else []) + [start[k] for k in calls.returns]
-    backward.append((f"return {_items(returned)}" if returned else "return", "", ()))
+    returned = ([f"({items(grads)})"] if grads else []) + [start[k] for k in calls.returns]
+    backward.append((f"return {items(returned)}" if returned else "return", "", ()))
     params += ["_saved"] + (["_grads"] if grads else []) + (["_out", "_place"] if fresh else [])
     params += [start[size + p] for p in calls.outputs] + [start[k] for k in calls.returns]
     return [(signature, forward), (f"def {calls.backward}({', '.join(params)}):", backward)]
+
+
+def shared_unpack(calls: Calls, var: list[str], reads: set[str]) -> list:
+    """The statement taking what every unit reads out of `_shared` (those not read: `_`)."""
+    if not calls.shared:
+        return []
+    targets = [var[k] if var[k] in reads else "_" for k in calls.shared]
+    return [(f"{items(targets)} = _shared", "", tuple(t for t in targets if t != "_"))]
 
 
 def forward_call(calls: Calls, u: int, var: list[str]) -> list:
@@ -282,7 +291,7 @@ def forward_call(calls: Calls, u: int, var: list[str]) -> list:
     lines = []
     if u == 0 and calls.shared:
         shared = [var[outside[k]] for k in calls.shared]
-        lines.append((f"{calls.shared_name} = ({_items(shared)})", "  # what every unit reads",
+        lines.append((f"{calls.shared_name} = ({items(shared)})", "  # what every unit reads",
                       (calls.shared_name,)))
     args = ([calls.shared_name] if calls.shared else []) + (
         [INPUTS, str(calls.stride * u)] if calls.indexed else [])
@@ -333,17 +342,17 @@ def backward_call(calls: Calls, u: int, g: Gradients, returned: str) -> list:
     grads = [calls.grads_name] if calls.shared_returns else []
     if u == len(calls.group.units) - 1 and grads:
         so_far = [g.now(outside[k]) for k in calls.shared_returns]
-        lines.append((f"{calls.grads_name} = ({_items(so_far)})", "  # their gradients so far",
+        lines.append((f"{calls.grads_name} = ({items(so_far)})", "  # their gradients so far",
                       (calls.grads_name,)))
     args = ([calls.shared_name] if calls.shared else []) + [calls.saved[u]] + grads
     args += [returned, str(calls.step * u)] if calls.written else []
     args += [g.now(unit[p]) for p in calls.outputs] + [g.now(outside[k]) for k in calls.returns]
     targets = grads + [g.target(outside[k]) for k in calls.returns]
     call = f"{calls.backward}({', '.join(args)})"
-    lines.append((f"{_items(targets)} = {call}" if targets else call,
+    lines.append((f"{items(targets)} = {call}" if targets else call,
                   f"  # unit {u + 1}'s backward", tuple(t for t in targets if t != "_")))
     if u == 0 and grads:
         shared = [g.target(outside[k]) for k in calls.shared_returns]
-        lines.append((f"{_items(shared)} = {calls.grads_name}", "",
+        lines.append((f"{items(shared)} = {calls.grads_name}", "",
                       tuple(t for t in shared if t != "_")))
     return lines

@@ -153,7 +153,9 @@ def test_an_mlp_on_a_batch_is_one_call_per_sample(combine):
                                    (points,), model.parameters(), twin.parameters())
     assert grouped(compiled) == 2, compiled.source[:2000]
     calls = compiled.source.count("= _group0_backward(")
-    assert calls >= 12, calls  # a handful of units at most per call, many calls
+    # units apart (a tree's adds between them): a call per unit; units that follow one
+    # another (a sample and its add to the fold): one call, looping over them
+    assert calls >= 12 or (calls == 1 and "for _u in range(" in compiled.source), calls
     for _ in range(3):  # later calls, new points: still the engine's bits
         points = [[a + 0.5, b - 0.25] for a, b in points]
         for p, q in zip(model.parameters(), twin.parameters()):
@@ -229,6 +231,24 @@ def test_errors_inside_a_unit_are_the_engines():
         sum_of([(w * Value(x)).log() * x for x in [1.0, 2.0, -3.0, 4.0]]).backward()
     assert str(ours.value) == str(theirs.value)
     assert w.grad == 0.5
+
+
+def test_a_deep_chain_is_one_loop_forward_and_one_backward():
+    """y = relu(y * w + b), 3,000 times: units that follow one another, each handing its y to
+    the next; the two functions loop, and w's and b's gradients are backward()'s bits."""
+    w, b = Value(0.5, "w"), Value(1.0, "b")
+    twins = Value(0.5), Value(1.0)
+
+    def chain(w, b, y):
+        for _ in range(3000):
+            y = (y * w + b).relu()
+        return y
+
+    compiled = assert_step_matches(lambda y: chain(w, b, y), lambda y: chain(*twins, y),
+                                   (1.0,), [w, b], list(twins), [(-3.0,), (0.25,)])
+    source = compiled.source
+    assert source.count("= _group0_forward(") == 1 and "for _u in range(" in source
+    assert len(source.splitlines()) < 3000
 
 
 def test_source_shows_one_unit_and_its_calls():
