@@ -14,7 +14,9 @@ externals are its inputs; the program calls it where its nodes are.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 from autograd.compiler.lines import Line, guarded, referenced
@@ -64,9 +66,10 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
         calls.loop = plan_loop(trace, calls, g, names)
     members = Members(len(trace.order), plans)
     var = variables(trace, places, names, members.hidden)
-    for name, kind, hidden in zip(var, trace.kinds, members.hidden):
-        if kind[0] != CONST and not hidden:
-            names.variable(name)
+    kinds = trace.kinds
+    for i in compress(range(len(var)), map(operator.not_, members.hidden)):
+        if kinds[i][0] != CONST:  # a unit's hidden nodes are named only inside its function
+            names.variable(var[i])
     literal = [None if x.isidentifier() or x == HIDDEN else x for x in var]  # constants are
     # written in place
     # a labelled node keeps a statement, and a gradient variable, of its own

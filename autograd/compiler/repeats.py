@@ -32,7 +32,6 @@ MIN_COVER = 0.5  # a finder's units must cover this share of the ops, else the o
 CALL_COST = 8  # a call costs about as much to compile as this many ops
 CANDIDATE_PERIODS = 6  # the most common distances between equal ops tried as periods
 _LEAF = {SLOT: -1, LIVE: -2, CONST: -3}  # an operand that is a leaf, in a token
-_RUN = re.compile(rb"\x01+")  # runs of equal ops, in a bytes of our own flags
 
 
 @dataclass
@@ -118,10 +117,8 @@ def _periodic(tokens: list[int], period: int) -> list[tuple[int, int]]:
     """Units of whole periods where `tokens` repeat with `period`."""
     same = bytes(map(int.__eq__, tokens, tokens[period:]))
     spans: list[tuple[int, int]] = []
-    shortest = max(MIN_OPS, 2 * period) - period
-    for run in _RUN.finditer(same):  # tokens[start:end + period] repeat with the period
-        if run.end() - run.start() < shortest:
-            continue
+    shortest = max(MIN_OPS, 2 * period) - period  # a run shorter makes no two units
+    for run in re.finditer(b"\x01{%d,}" % shortest, same):  # tokens[start:end + period]
         periods = (run.end() - run.start() + period) // period
         per_unit = min(max(1, round(_wanted(periods * period) / period)), periods // 2,
                        MAX_OPS // period)

@@ -15,7 +15,10 @@ enclosing region is the meet of its consumers' regions, walked in the order back
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate, compress
+from operator import ne, not_
 
 from autograd.compiler.trace import OP, Trace
 from autograd.core.ops import FINITE_IMPLIES_FINITE_OPERANDS
@@ -72,10 +75,10 @@ class Guard:
 
 
 def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
-                    hidden: bytes | None = None) -> list[Guard]:
+            hidden: bytes | None = None, read_by_hidden: Iterable[int] = ()) -> list[Guard]:
     """The regions worth a test, outermost first where they nest. `hidden`: the nodes whose
     values the program does not have (inside a unit's function): in no region, and they
-    vouch for no value."""
+    vouch for no value; `read_by_hidden`: the nodes they read, which no region holds either."""
     if not any(work.gated):  # no gradient that may be 0 by a local: nothing to skip
         return []
     parents, n = trace.parents, trace.reach  # the nodes after reach have no backward
@@ -87,11 +90,10 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
     candidate = [False] * n
     chain: list[tuple[int, ...]] = [()] * (n + 1)
     order, kinds, vouch = trace.order, trace.kinds, list(range(n))
-    for v in range(n - 1, -1, -1):  # every consumer of v is done before v
-        if hidden and hidden[v]:  # inside a unit, which no region holds: nor its operands
-            for j in parents[v]:
-                owner[j] = top
-            continue
+    for j in read_by_hidden:  # read inside a unit, which no region holds
+        owner[j] = top
+    shown = range(n) if hidden is None else list(compress(range(n), map(not_, hidden[:n])))
+    for v in reversed(shown):  # every consumer of v is done before v
         enclosing = owner[v] = top if owner[v] == UNSEEN else owner[v]
         if work.gated[v] and trace.uses[v] == 1 and depth[enclosing] < MAX_DEPTH:
             candidate[v] = True
@@ -114,14 +116,13 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
     # values vouching for their locals' finiteness
     count, low, unsafe = [0] * n, [-1] * n, [False] * n
     seen: dict[int, set[int]] = {}
-    lines_before = [0] * (n + 1)  # nodes with statements among the first v
     first = work.first
-    for v in range(n):
-        has_lines = first[v] != (first[v - 1] if v else work.lines)  # work.last(v), inlined
-        lines_before[v + 1] = lines_before[v] + has_lines
+    # a node has statements if they start elsewhere than its predecessor's (work.last(v))
+    with_lines = list(map(ne, first[:n], [work.lines, *first[:n - 1]]))
+    lines_before = [0, *accumulate(with_lines)]  # nodes with statements among the first v
+    for v in compress(range(n), chain[:n]):  # the nodes in some region
+        has_lines = with_lines[v]
         regions_of_v = chain[v]
-        if not regions_of_v:
-            continue
         operands = work.finite_if[v]
         if operands:
             vouching = [vouch[v if k < 0 else parents[v][k]] for k in operands]

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import operator
 import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 
 from autograd.compiler.naming import INPUTS
 from autograd.compiler.repeats import Group
@@ -193,9 +193,8 @@ class Members:
         self.last: dict[int, tuple[Calls, int]] = {}
         for calls in plans:
             for u, unit in enumerate(calls.group.units):
-                for i in unit:
-                    self.inside[i] = 1
-                    self.hidden[i] = 1
+                deque(map(self.inside.__setitem__, unit, repeat(1)), maxlen=0)  # at C speed
+                deque(map(self.hidden.__setitem__, unit, repeat(1)), maxlen=0)
                 for p in calls.outputs:
                     self.hidden[unit[p]] = 0
                 for k in calls.indexed:  # read inside the unit only: the program needs no name

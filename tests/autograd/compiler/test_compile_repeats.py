@@ -14,6 +14,7 @@ import pytest
 from autograd_checks import outcome, same
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_compile import LOSSES, _loss, _model
 
 import autograd
 import nn
@@ -165,6 +166,22 @@ def test_an_mlp_on_a_batch_is_one_call_per_sample(combine):
         out.backward()
         assert same(value, out.data)
         assert all(same(p.grad, q.grad) for p, q in zip(model.parameters(), twin.parameters()))
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_nn_models_with_every_loss_in_units(loss):
+    """compile's nn-model test, on a batch of 12 with even small units grouped: every loss."""
+    rng = random.Random(len(loss))
+    xs = [[rng.uniform(-3, 3), rng.uniform(-3, 3)] for _ in range(12)]
+    ys = [rng.choice([-1.0, 1.0]) for _ in xs]
+    model = _model()
+    twin = copy.deepcopy(model)
+    with small_units():
+        compiled = assert_step_matches(
+            lambda xs: _loss(loss, model, xs, ys), lambda xs: _loss(loss, twin, xs, ys),
+            (xs,), model.parameters(), twin.parameters(),
+            [([[a * 0.5, b + 1.0] for a, b in xs],)])
+    assert grouped(compiled)
 
 
 def _language_model(cell, dim, hidden):
