@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
-from operator import is_, is_not, or_
+from operator import attrgetter, is_, is_not, or_
 from typing import Any
 
 from autograd.core import mode
@@ -36,6 +36,7 @@ from autograd.transforms.functional import nesting
 
 SLOT, LIVE, CONST, OP = "slot", "live", "const", "op"
 _OP_KIND = (OP,)
+_A, _B, _FN = attrgetter("_a"), attrgetter("_b"), attrgetter("_fn")  # a node's slots
 _tracing: ContextVar[bool] = ContextVar("autograd_tracing", default=False)
 
 
@@ -186,15 +187,18 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
     if len(order1) != len(order) or reach1 != reach:
         _differs(f"{reach1} nodes and {len(order1) - reach1} unused, then {reach} and "
                  f"{len(order) - reach}")
-    parents = [[index[id(p)] for p in node.parents] for node in order]
+    # Each node's operands, read from its two slots (as backward() reads them): at C speed
+    # but for the last step, since a graph can be large
+    firsts = list(map(index.get, map(id, map(_A, order))))  # None: no operand there
+    seconds = list(map(index.get, map(id, map(_B, order))))
+    parents = [[] if a is None else [a] if b is None else [a, b] for a, b in zip(firsts, seconds)]
     # The same ops on the same operands in both runs: whole lists compared at once (an op is
-    # compared by identity first, and fixes how many operands a node has); then only leaves,
-    # captured Values and parameters one by one. Else every node one by one, to say where the
-    # runs differ.
-    fns = [node._fn for node in order]
-    same_ops = [n1._fn for n1 in order1] == fns and \
-        list(map(index1.__getitem__, map(id, chain.from_iterable(
-            [n1.parents for n1 in order1])))) == list(chain.from_iterable(parents))
+    # compared by identity first); then only leaves, captured Values and parameters one by
+    # one. Else every node one by one, to say where the runs differ.
+    fns = list(map(_FN, order))
+    same_ops = list(map(_FN, order1)) == fns and \
+        list(map(index1.get, map(id, map(_A, order1)))) == firsts and \
+        list(map(index1.get, map(id, map(_B, order1)))) == seconds
     if same_ops:
         kinds: list[tuple] = [_OP_KIND] * len(order)
         leaf_or_live = bytearray(map(or_, map(is_, order1, order), map(is_, fns, repeat(None))))
