@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from itertools import compress
 from typing import Any
 
-from autograd.compiler.lines import Line, guarded, referenced
+from autograd.compiler.lines import Line, guarded, referenced, unpack_inputs
 from autograd.compiler.loops import loop_backward_call, loop_forward_call, loop_pair, plan_loop
-from autograd.compiler.naming import HIDDEN, INPUTS, LIVE_VALUES, labelled, quoted, variables
+from autograd.compiler.naming import HIDDEN, LIVE_VALUES, labelled, quoted, variables
 from autograd.compiler.repeats import find_groups
 from autograd.compiler.shapes import Shape, Shapes, global_name
 from autograd.compiler.skips import BackwardRecord, regions
@@ -75,7 +75,7 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
     # a labelled node keeps a statement, and a gradient variable, of its own
     marked = [label != "" if label.__class__ is str else labelled(label)
               for label in [node.label for node in trace.order]]
-    lines: list[Line] = [*_unpack_inputs(trace, var, members.hidden),
+    lines: list[Line] = [*unpack_inputs(trace, var, members.hidden),
                          ("", "# forward: each node from its operands, parents before children",
                           ())]
     shapes = Shapes(names)
@@ -301,22 +301,6 @@ def _tail(expr: str, width: int = 40) -> str:
     return expr if cut < 0 else "..." + expr[cut:]
 
 
-def _unpack_inputs(trace: Trace, var: list[str], hidden: bytes) -> list[Line]:
-    """The input slots' variables from the program's inputs (none for the slots only a
-    repeated unit reads: the unit reads them from the inputs itself)."""
-    targets = ["_"] * trace.slots
-    for i, kind in enumerate(trace.kinds):
-        if kind[0] == SLOT and not hidden[i]:
-            targets[kind[1]] = var[i]
-    if not targets:
-        return [("", "# no input slots", ())]
-    if any(hidden[i] for i, kind in enumerate(trace.kinds) if kind[0] == SLOT):
-        return [(f"{name} = {INPUTS}[{k}]", "", (name,)) for k, name in enumerate(targets)
-                if name != "_"]
-    shown = ", ".join(targets) + ("," if len(targets) == 1 else "")
-    return [(f"{shown} = {INPUTS}", "", tuple(t for t in targets if t != "_"))]
-
-
 class DomainFailure(Exception):
     """Raised by a program when an op's domain check fails: the caller replays f to say why."""
 
@@ -397,19 +381,5 @@ def _backward(trace: Trace, names: Names, var: list[str], marked: list[bool], sh
                 lines.append((f"{grad[j]} = {shared} + {product}", comment, (grad[j],)))
     work.lines = len(lines)
     if members is not None:  # a node left out has no statements: it starts where the next
-        _fill_gaps(visible, root, work)  # node down does
+        work.fill_gaps(visible, root)  # node down does
     return grad
-
-
-def _fill_gaps(visible: list[int], root: int, work: BackwardRecord) -> None:
-    """Where the statements of each node left out of the backward loop start: where those of
-    the next node below it that was processed start (nothing came between)."""
-    first, first_rename = work.first, work.first_rename
-    below, at, at_rename = -1, work.lines, len(work.renames)
-    for i in [*visible, root + 1]:
-        if i - below > 1:
-            first[below + 1:i] = [at] * (i - below - 1)
-            first_rename[below + 1:i] = [at_rename] * (i - below - 1)
-        if i <= root:
-            at, at_rename = first[i], first_rename[i]
-        below = i

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import symtable
 
+from autograd.compiler.naming import INPUTS
 from autograd.compiler.skips import Guard
 from autograd.compiler.symbols import Names
+from autograd.compiler.trace import SLOT, Trace
 
 # One statement: its code ("" for a comment line), the comment shown after it in `.source`
 # ("" if none; CPython's compile() is given the code alone), and the variables it assigns.
@@ -64,3 +66,19 @@ def referenced(lines: list[Line]) -> list[str]:
     text = "def _part():\n    " + "\n    ".join([line[0] for line in lines]) + "\n    pass\n"
     function = symtable.symtable(text, "<part>", "exec").get_children()[0]
     return [symbol.get_name() for symbol in function.get_symbols() if symbol.is_referenced()]
+
+
+def unpack_inputs(trace: Trace, var: list[str], hidden: bytes) -> list[Line]:
+    """The input slots' variables from the program's inputs (none for the slots only a
+    repeated unit reads: the unit reads them from the inputs itself)."""
+    targets = ["_"] * trace.slots
+    for i, kind in enumerate(trace.kinds):
+        if kind[0] == SLOT and not hidden[i]:
+            targets[kind[1]] = var[i]
+    if not targets:
+        return [("", "# no input slots", ())]
+    if any(hidden[i] for i, kind in enumerate(trace.kinds) if kind[0] == SLOT):
+        return [(f"{name} = {INPUTS}[{k}]", "", (name,)) for k, name in enumerate(targets)
+                if name != "_"]
+    shown = ", ".join(targets) + ("," if len(targets) == 1 else "")
+    return [(f"{shown} = {INPUTS}", "", tuple(t for t in targets if t != "_"))]

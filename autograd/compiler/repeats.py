@@ -49,8 +49,8 @@ def find_groups(trace: Trace) -> list[Group]:
     if len(ops) < MIN_GRAPH:
         return []
     tokens = _tokens(trace, ops)
-    if len(set(tokens)) > len(ops) // 2:  # most ops unlike any other: nothing repeats much
-        return []
+    if len(set(tokens)) > len(ops) // 3:  # a third of the ops unlike any other: too few
+        return []  # repetitions to be worth finding (and the search costs nothing more)
     wanted = _wanted(len(ops))
     spans = _runs(tokens)
     if _cover(spans) < MIN_COVER * len(ops) or spans[0][1] - spans[0][0] > 2 * wanted:

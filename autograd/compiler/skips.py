@@ -61,6 +61,19 @@ class BackwardRecord:
     def last_rename(self, i: int) -> int:
         return self.first_rename[i - 1] if i else len(self.renames)
 
+    def fill_gaps(self, visible: list[int], root: int) -> None:
+        """Where the statements of each node left out of the backward loop start: where those
+        of the next node below it that was processed start (nothing came between)."""
+        first, first_rename = self.first, self.first_rename
+        below, at, at_rename = -1, self.lines, len(self.renames)
+        for i in [*visible, root + 1]:
+            if i - below > 1:
+                first[below + 1:i] = [at] * (i - below - 1)
+                first_rename[below + 1:i] = [at_rename] * (i - below - 1)
+            if i <= root:
+                at, at_rename = first[i], first_rename[i]
+            below = i
+
 
 @dataclass
 class Guard:
