@@ -28,6 +28,7 @@ from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
 MIN_OPS = 64  # a unit smaller than this is cheaper written out than called
 MAX_OPS = 2_500  # ops per unit, at most: a body this size compiles fast, calls stay few
 MIN_GRAPH = 4 * MIN_OPS  # smaller graphs are not searched
+MOST_DISTINCT = 1 / 3  # a graph with more distinct ops than this share is not searched
 MIN_COVER = 0.5  # a finder's units must cover this share of the ops, else the other is tried
 CALL_COST = 8  # a call costs about as much to compile as this many ops
 CANDIDATE_PERIODS = 6  # the most common distances between equal ops tried as periods
@@ -49,7 +50,7 @@ def find_groups(trace: Trace) -> list[Group]:
     if len(ops) < MIN_GRAPH:
         return []
     tokens = _tokens(trace, ops)
-    if len(set(tokens)) > len(ops) // 3:  # a third of the ops unlike any other: too few
+    if len(set(tokens)) > MOST_DISTINCT * len(ops):  # many ops unlike any other: too few
         return []  # repetitions to be worth finding (and the search costs nothing more)
     wanted = _wanted(len(ops))
     spans = _runs(tokens)

@@ -27,7 +27,7 @@ from autograd.tools.testing import expressions
 def small_units():
     """Group even tiny repeated computations, and skip even tiny regions that add zeros, so
     small random graphs exercise the calls and the regions around and inside them."""
-    with mock.patch.multiple(repeats, MIN_OPS=2, MIN_GRAPH=4), \
+    with mock.patch.multiple(repeats, MIN_OPS=2, MIN_GRAPH=4, MOST_DISTINCT=1.0), \
             mock.patch.object(skips, "MIN_STATEMENTS", 1):
         yield
 
