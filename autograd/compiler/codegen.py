@@ -93,7 +93,10 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
         work.finite_if[i] = None  # a region holding a unit's call is never skipped
     grad = _backward(trace, names, var, marked, shapes, shape_of, fill_of, forward_text, outputs,
                      lines, work, needed, members=members, returned=returned)
-    lines = guarded(lines, regions(trace, work, outputs, members.hidden), names, var)
+    read = {j for calls in plans for j in calls.group.externals[0]}  # a shared one: in each
+    read.update(j for calls in plans for k in calls.varying + calls.indexed
+                for j in (outside[k] for outside in calls.group.externals))
+    lines = guarded(lines, regions(trace, work, outputs, members.hidden, read), names, var)
     if not written:
         return Code(names, lines, var[reach - 1], [grad[i] or "0.0" for i in outputs],
                     var[:reach] if every_value else None, functions)

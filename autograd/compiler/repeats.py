@@ -121,8 +121,8 @@ def _periodic(tokens: list[int], period: int) -> list[tuple[int, int]]:
     shortest = max(MIN_OPS, 2 * period) - period  # a run shorter makes no two units
     for run in re.finditer(b"\x01{%d,}" % shortest, same):  # tokens[start:end + period]
         periods = (run.end() - run.start() + period) // period
-        per_unit = min(max(1, round(_wanted(periods * period) / period)), periods // 2,
-                       MAX_OPS // period)
+        per_unit = min(max(1, -(-_wanted(periods * period) // period)), periods // 2,
+                       MAX_OPS // period)  # at least the ops wanted: MIN_OPS at least
         size = per_unit * period
         if size < MIN_OPS or per_unit == 0:
             continue

@@ -128,6 +128,7 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
     # each candidate's nodes: how many have statements, the lowest, anything unsafe, and the
     # values vouching for their locals' finiteness
     count, low, unsafe = [0] * n, [-1] * n, [False] * n
+    lowest_op = [-1] * n  # the lowest op: renames are recorded by ops, some with no statements
     seen: dict[int, set[int]] = {}
     first = work.first
     # a node has statements if they start elsewhere than its predecessor's (work.last(v))
@@ -143,6 +144,8 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
             count[r] += has_lines
             if low[r] < 0 and has_lines:  # v ascends: the first is the lowest (a leaf, with
                 low[r] = v  # no statements, may sit anywhere before: a unit's inputs do)
+            if lowest_op[r] < 0 and parents[v]:
+                lowest_op[r] = v
             if operands is None:
                 unsafe[r] = True
             elif operands:
@@ -163,7 +166,7 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
         witnesses = sorted(seen.get(r, ()))
         if len(witnesses) > MAX_WITNESSES:
             continue
-        renames = work.renames[work.first_rename[r]:work.last_rename(lo)]
+        renames = work.renames[work.first_rename[r]:work.last_rename(lowest_op[r])]
         gradient = work.gradient[r]
         if gradient is None:  # nothing flows into the region: it has nothing to skip
             continue

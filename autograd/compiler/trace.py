@@ -90,6 +90,8 @@ class Trace:
     names: list[str]  # f's parameter names, for naming slots
     spec: Spec
     reach: int  # how many nodes the output depends on (itself included)
+    firsts: list[int] | None = None  # per node: its first operand's position (-1: none), and
+    seconds: list[int] | None = None  # its second's: `parents` as two flat lists
 
 
 def parameter_names(f: Callable) -> list[str]:
@@ -189,16 +191,16 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
                  f"{len(order) - reach}")
     # Each node's operands, read from its two slots (as backward() reads them): at C speed
     # but for the last step, since a graph can be large
-    firsts = list(map(index.get, map(id, map(_A, order))))  # None: no operand there
-    seconds = list(map(index.get, map(id, map(_B, order))))
-    parents = [[] if a is None else [a] if b is None else [a, b] for a, b in zip(firsts, seconds)]
+    firsts = list(map(index.get, map(id, map(_A, order)), repeat(-1)))  # -1: no operand
+    seconds = list(map(index.get, map(id, map(_B, order)), repeat(-1)))
+    parents = [[] if a < 0 else [a] if b < 0 else [a, b] for a, b in zip(firsts, seconds)]
     # The same ops on the same operands in both runs: whole lists compared at once (an op is
     # compared by identity first); then only leaves, captured Values and parameters one by
     # one. Else every node one by one, to say where the runs differ.
     fns = list(map(_FN, order))
     same_ops = list(map(_FN, order1)) == fns and \
-        list(map(index1.get, map(id, map(_A, order1)))) == firsts and \
-        list(map(index1.get, map(id, map(_B, order1)))) == seconds
+        list(map(index1.get, map(id, map(_A, order1)), repeat(-1))) == firsts and \
+        list(map(index1.get, map(id, map(_B, order1)), repeat(-1))) == seconds
     if same_ops:
         kinds: list[tuple] = [_OP_KIND] * len(order)
         leaf_or_live = bytearray(map(or_, map(is_, order1, order), map(is_, fns, repeat(None))))
@@ -229,7 +231,7 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
     for j, count in Counter(chain.from_iterable(parents)).items():
         uses[j] = count
     return Trace(order, kinds, parents, uses, live, len(numbers), parameter_names(f), spec,
-                 reach)
+                 reach, firsts, seconds)
 
 
 def _kind(i: int, n1: Value, node: Value, slot1: dict, slot2: dict, index1: dict,

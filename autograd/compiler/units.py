@@ -191,6 +191,7 @@ class Members:
         self.inside = bytearray(size)
         self.hidden = bytearray(size)  # inside, and read by no node outside its unit
         self.last: dict[int, tuple[Calls, int]] = {}
+        self._visible: list[int] | None = None
         for calls in plans:
             for u, unit in enumerate(calls.group.units):
                 deque(map(self.inside.__setitem__, unit, repeat(1)), maxlen=0)  # at C speed
@@ -208,6 +209,11 @@ class Members:
     def visible(self) -> list[int]:
         """The nodes the program's own statements are about: all but a unit's (its last op
         stands for it, where it is called) and the inputs only a unit reads."""
+        if self._visible is None:
+            self._visible = self._find_visible()
+        return self._visible
+
+    def _find_visible(self) -> list[int]:
         skip = bytearray(self.inside)
         for i in self.last:
             skip[i] = 0

@@ -250,6 +250,30 @@ def test_errors_inside_a_unit_are_the_engines():
     assert w.grad == 0.5
 
 
+@pytest.mark.parametrize("gate", [-1.0, 1.0])  # the relu off (its region skipped), or on
+def test_a_node_read_by_units_and_by_a_skippable_region(gate):
+    """j starts a chain of units and, after them, a chain of adds and products under a relu,
+    whose region is skipped when the relu is off: backward meets the region first, and j's
+    gradient from it is a variable an add (with no statement) shares, so skipping must still
+    set it (0) for the units' backward (it was unset: the region's renames were cut short)."""
+    w, twin = Value(0.5, "w"), Value(0.5, "w")
+    pick = random.Random(3)
+    steps = [pick.choice("am") for _ in range(80)]  # not periodic: written out, not a unit
+
+    def f(w):
+        j = w * 3.0
+        y = j
+        for _ in range(100):
+            y = (y * 0.9 + 0.1).tanh()
+        z = j
+        for op in steps:
+            z = z + 0.5 if op == "a" else z * 1.01  # locals known finite: skippable
+        return y + (z * gate).relu()
+
+    compiled = assert_step_matches(lambda: f(w), lambda: f(twin), (), [w], [twin])
+    assert grouped(compiled) and "isfinite" in compiled.source, compiled.source
+
+
 def test_a_deep_chain_is_one_loop_forward_and_one_backward():
     """y = relu(y * w + b), 3,000 times: units that follow one another, each handing its y to
     the next; the two functions loop, and w's and b's gradients are backward()'s bits."""
