@@ -1,8 +1,8 @@
 """A repeated computation whose units follow one another: each function loops over the units.
 
-When nothing else runs between a group's units (a chain of layers, an RNN over time steps, a
-fold over samples), the program calls each of the two functions once, and it loops: forward
-from the first unit, backward from the last. What every unit reads (the parameters) is
+When nothing else runs between a group's units (a deep chain of layers, a fold over samples),
+the program calls each of the two functions once, and it loops: forward from the first unit,
+backward from the last. What every unit reads (the parameters) is
 unpacked once and its gradients stay in local variables for the whole loop; a unit's chained
 input (the unit before's output) is carried from one pass to the next, and its gradient back.
 The statements and their order are a call per unit's, so the bits are too.

@@ -126,8 +126,9 @@ def _periodic(tokens: list[int], period: int) -> list[tuple[int, int]]:
         size = per_unit * period
         if size < MIN_OPS or per_unit == 0:
             continue
-        spans.extend((a, a + size) for a in range(run.start(), run.start() + (
-            periods // per_unit) * size, size))
+        first = max(run.start(), spans[-1][1] if spans else 0)  # a run's units reach a
+        spans.extend((a, a + size) for a in range(first, run.start() + (  # period past its
+            periods // per_unit) * size - size + 1, size))  # end: never into the next's
     return spans
 
 

@@ -173,12 +173,13 @@ def _passing(trace: Trace, group: Group, names,
 
 
 def _read_between(trace: Trace, group: Group) -> set[int]:
-    """The nodes read by the ops between the group's units (those of other groups too)."""
-    kinds, parents = trace.kinds, trace.parents
+    """The nodes read by the nodes between the group's units that have a backward: ops (those
+    of other groups too) and captured Values an op made (their rule adds to their operands)."""
+    kinds, parents, order = trace.kinds, trace.parents, trace.order
     read: set[int] = set()
     for before, after in zip(group.units, group.units[1:]):
         for i in range(before[-1] + 1, after[0]):
-            if kinds[i][0] == OP:
+            if kinds[i][0] == OP or order[i]._fn is not None:
                 read.update(parents[i])
     return read
 

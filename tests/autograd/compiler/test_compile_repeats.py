@@ -274,6 +274,53 @@ def test_a_node_read_by_units_and_by_a_skippable_region(gate):
     assert grouped(compiled) and "isfinite" in compiled.source, compiled.source
 
 
+def test_units_reading_captured_values_that_an_op_made():
+    """Values made by an op before compile, one per unit, read by units of a balanced sum:
+    their backward runs between the units' calls and adds to the shared parameters' gradients
+    (they were overwritten by the packed ones: a wrong .grad, found by review)."""
+    w, b = Value(0.7, "w"), Value(-0.1, "b")
+    tw, tb = Value(0.7, "w"), Value(-0.1, "b")
+    cs = [w * float(k) + b for k in range(8)]  # made before compile: captured, with an op
+    tcs = [tw * float(k) + tb for k in range(8)]
+
+    def f(w, b, cs, xs):
+        return sum_of([((cs[k] * x + b).tanh() * w + x).tanh() * b for k, x in enumerate(xs)])
+
+    with small_units():
+        compiled = assert_step_matches(lambda xs: f(w, b, cs, xs), lambda xs: f(tw, tb, tcs, xs),
+                                       ([0.1 * k + 0.3 for k in range(8)],), [w, b], [tw, tb])
+    assert grouped(compiled)
+
+
+def test_runs_apart_by_one_op_give_units_that_do_not_overlap():
+    """Two runs of the same computation a single op apart: the first's units reach a period
+    past its end, and must not take the second's ops (one node in two units: NameError, or
+    a SyntaxError in the program, found by review)."""
+    p1, p2 = Value(0.3, "p1"), Value(0.6, "p2")
+    t1, t2 = Value(0.3, "p1"), Value(0.6, "p2")
+
+    def f(p1, p2, x):
+        def body(a, b):
+            h = a / (a * a + 1.0)
+            h = (h + p1).sigmoid().tanh()
+            h = h / (h * h + 1.0)
+            return h * b
+        o0 = body(x[0], x[1])
+        o1 = body(o0, x[1])
+        o2 = body(o1, o0)
+        o3 = body(o2, o1)
+        o4 = body(o3, x[5])
+        o5 = body(o3, o0)
+        return body(x[0], x[0]) + (o5 * p1 + p2) + 0.0 * o4
+
+    with mock.patch.multiple(repeats, MIN_OPS=8, MIN_GRAPH=16, MOST_DISTINCT=1.0), \
+            mock.patch.object(skips, "MIN_STATEMENTS", 1):
+        compiled = assert_step_matches(
+            lambda xs: f(p1, p2, xs), lambda xs: f(t1, t2, xs),
+            ([0.1, -0.4, 0.7, 0.2, -0.9, 0.5, 0.3],), [p1, p2], [t1, t2])
+    assert grouped(compiled)
+
+
 def test_a_deep_chain_is_one_loop_forward_and_one_backward():
     """y = relu(y * w + b), 3,000 times: units that follow one another, each handing its y to
     the next; the two functions loop, and w's and b's gradients are backward()'s bits."""
