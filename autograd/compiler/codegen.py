@@ -64,6 +64,9 @@ def generate(trace: Trace, outputs: list[int], places: list[Any],
     plans = [] if every_value else plan(trace, find_groups(trace), needed, names, position)
     for g, calls in enumerate(plans):
         calls.loop = plan_loop(trace, calls, g, names)
+        if calls.loop is None:  # called unit by unit: each unit's saved values in a variable
+            calls.saved = [names.variable(f"_group{g}_saved{u}")
+                           for u in range(len(calls.group.units))]
     members = Members(len(trace.order), plans)
     var = variables(trace, places, names, members.hidden)
     kinds = trace.kinds

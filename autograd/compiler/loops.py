@@ -14,7 +14,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from autograd.compiler.trace import CONST, OP, Trace
-from autograd.compiler.units import Calls, Gradients, items, read_externals, unit_uses
+from autograd.compiler.units import (
+    Calls,
+    Gradients,
+    indexed_reads,
+    items,
+    read_externals,
+    unit_steps,
+    unit_uses,
+)
 
 
 @dataclass
@@ -76,8 +84,7 @@ def loop_pair(calls: Calls, loop: Loop, var: list[str], saved: list[str],
     each = []
     if calls.indexed:
         each.append((f"_at = {calls.stride} * _u", "", ("_at",)))
-        each += [(f"{var[k]} = _inputs[_at + {calls.base[k]}]", "", (var[k],))
-                 for k in calls.indexed]
+        each += indexed_reads(calls, var)
     each += [(f"{var[k]} = {table}[_u]", "", (var[k],)) for k, table in loop.constants.items()]
     carry = [(f"{items([var[k] for k in chained])} = "
               f"{items([var[size + loop.chained[k]] for k in chained])}",
@@ -92,18 +99,10 @@ def loop_pair(calls: Calls, loop: Loop, var: list[str], saved: list[str],
 
     grads = [start[k] for k in calls.shared_returns]
     first = {k: f"_first{k}_grad" for k in chained}  # unit 0's chained input: the program's
-    steps = []
-    if calls.written:
-        steps.append((f"_place = {calls.step} * _u", "", ("_place",)))
-    if saved:
-        steps.append((f"{items(saved)} = _saved[_u]", "", tuple(saved)))
-    fresh = [start[k] for k in calls.written]
-    if fresh:
-        steps.append((f"{' = '.join(fresh)} = -0.0", "", tuple(fresh)))
-    steps += [(f"{start[k]} = {first[k]} if _u == 0 else -0.0", "", (start[k],))
-              for k in chained if k in start]
-    steps += back
-    steps += [(f"_out[_place + {calls.place[k]}] = {start[k]}", "", ()) for k in calls.written]
+    steps = [(f"_place = {calls.step} * _u", "", ("_place",))] if calls.written else []
+    steps += unit_steps(calls, saved, start, back, "_saved[_u]", [
+        (f"{start[k]} = {first[k]} if _u == 0 else -0.0", "", (start[k],))
+        for k in chained if k in start])
     handed = {loop.chained[k]: start.get(k, "-0.0") for k in chained}  # r -> the unit above's
     below = [(start[size + p], handed.get(p, "-0.0")) for p in calls.outputs]
     steps.append((f"{items([name for name, _ in below])} = {items([v for _, v in below])}",
@@ -116,7 +115,7 @@ def loop_pair(calls: Calls, loop: Loop, var: list[str], saved: list[str],
     returned = ([f"({items(grads)})"] if grads else []) + [start.get(k, "-0.0") for k in chained]
     backward.append((f"return {items(returned)}" if returned else "return", "", ()))
     params = (["_shared"] if calls.shared else []) + ["_saved"] + (["_grads"] if grads else [])
-    params += ["_out"] if fresh else []
+    params += ["_out"] if calls.written else []
     params += [start[size + p] for p in calls.outputs] + [first[k] for k in chained]
     return [(signature, forward), (f"def {calls.backward}({', '.join(params)}):", backward)]
 

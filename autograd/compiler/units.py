@@ -14,16 +14,13 @@ term yet starts at -0.0, which `+` leaves every number unchanged by), so no bit 
 from __future__ import annotations
 
 import operator
-import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import compress, count, repeat
 
 from autograd.compiler.naming import INPUTS
 from autograd.compiler.repeats import Group
 from autograd.compiler.trace import CONST, OP, SLOT, Trace, bits
-
-_ONE = re.compile(rb"\x01")
 
 
 @dataclass
@@ -41,7 +38,7 @@ class Calls:
     constants: dict[int, str]  # the same constant in every unit: written in place
     returns: list[int] = field(default_factory=list)  # varying ones whose gradient is needed
     shared_returns: list[int] = field(default_factory=list)  # shared ones whose gradient is
-    saved: list[str] = field(default_factory=list)  # per unit: the variable of its saved values
+    saved: list[str] = field(default_factory=list)  # per unit called: its saved values' variable
     shared_name: str = ""
     grads_name: str = ""
     # Input slots that only their unit reads, at slot base[k] + stride * u in unit u: read
@@ -71,7 +68,6 @@ def plan(trace: Trace, groups: list[Group], needed: list[bool], names,
         _index(trace, calls, columns, needed, position)
         calls.returns = [k for k in calls.varying if any(needed[j] for j in columns[k])]
         calls.shared_returns = [k for k in calls.shared if needed[columns[k][0]]]
-        calls.saved = [names.variable(f"_group{g}_saved{u}") for u in range(len(group.units))]
         if calls.shared:
             calls.shared_name = names.variable(f"_group{g}_shared")
         if calls.shared_returns:
@@ -144,8 +140,7 @@ def _outputs(trace: Trace, group: Group) -> list[int]:
     uses = trace.uses
     found: set[int] = set()
     for unit in group.units:
-        more = bytes(map(int.__gt__, map(uses.__getitem__, unit), inside))
-        found.update(m.start() for m in _ONE.finditer(more))
+        found.update(compress(count(), map(int.__gt__, map(uses.__getitem__, unit), inside)))
     return sorted(found)
 
 
@@ -256,9 +251,8 @@ def function_pair(calls: Calls, var: list[str], saved: list[str], start: dict[in
     head = shared_unpack(calls, var, forward_reads)
     about = (f"# {len(group.units[0])} ops, the same in each of {len(group.units)} units; "
              f"_in0.._in{size - 1}: the nodes a unit reads from outside it")
-    reads = [(f"{var[k]} = _inputs[_at + {calls.base[k]}]", "", (var[k],)) for k in calls.indexed]
     outputs = [var[size + p] for p in calls.outputs]
-    forward = [("", about, ()), *head, *reads, *body,
+    forward = [("", about, ()), *head, *indexed_reads(calls, var), *body,
                (f"return {items(outputs)} ({items(saved)})", "", ())]
     params = ["_shared"] if calls.shared else []
     ins = ["_inputs", "_at"] if calls.indexed else []
@@ -266,21 +260,34 @@ def function_pair(calls: Calls, var: list[str], saved: list[str], start: dict[in
     grads = [start[k] for k in calls.shared_returns]
     backward = [("", "# the unit's chain rule: seeds in, its externals' gradients added to", ()),
                 *shared_unpack(calls, var, backward_reads)]
-    if saved:
-        backward.append((f"{items(saved)} = _saved", "", tuple(saved)))
     if grads:
         backward.append((f"{items(grads)} = _grads", "", tuple(grads)))
-    fresh = [start[k] for k in calls.written]  # read by this unit only: no gradient yet
-    if fresh:
-        backward.append((f"{' = '.join(fresh)} = -0.0", "", tuple(fresh)))
-    backward += back
-    backward += [(f"_out[_place + {calls.place[k]}] = {start[k]}", "", ())
-                 for k in calls.written]
+    backward += unit_steps(calls, saved, start, back, "_saved")
     returned = ([f"({items(grads)})"] if grads else []) + [start[k] for k in calls.returns]
     backward.append((f"return {items(returned)}" if returned else "return", "", ()))
-    params += ["_saved"] + (["_grads"] if grads else []) + (["_out", "_place"] if fresh else [])
+    params += ["_saved"] + (["_grads"] if grads else []) + (["_out", "_place"] if calls.written
+                                                              else [])
     params += [start[size + p] for p in calls.outputs] + [start[k] for k in calls.returns]
     return [(signature, forward), (f"def {calls.backward}({', '.join(params)}):", backward)]
+
+
+def indexed_reads(calls: Calls, var: list[str]) -> list:
+    """The statements reading the input slots only the unit reads, from the program's inputs."""
+    return [(f"{var[k]} = _inputs[_at + {calls.base[k]}]", "", (var[k],)) for k in calls.indexed]
+
+
+def unit_steps(calls: Calls, saved: list[str], start: dict[int, str], back: list, source: str,
+               first: list = ()) -> list:
+    """A unit's backward: its saved values from `source`, a -0.0 gradient for each input only
+    it reads (none has come yet), `first` and its statements, then those gradients written to
+    the program's returned list."""
+    steps = [(f"{items(saved)} = {source}", "", tuple(saved))] if saved else []
+    fresh = [start[k] for k in calls.written]
+    if fresh:
+        steps.append((f"{' = '.join(fresh)} = -0.0", "", tuple(fresh)))
+    steps += [*first, *back]
+    steps += [(f"_out[_place + {calls.place[k]}] = {start[k]}", "", ()) for k in calls.written]
+    return steps
 
 
 def shared_unpack(calls: Calls, var: list[str], reads: set[str]) -> list:
