@@ -50,12 +50,17 @@ class Page:
 
 @contextlib.contextmanager
 def opened(browser, url: str, name: str) -> Iterator[Page]:
-    """The page; if the test fails, a screenshot in out/test-artifacts/<name>.png first."""
+    """The page; if the test fails, its errors and text are printed and a screenshot kept
+    in out/test-artifacts/<name>.png."""
     page = Page(browser, url)
     print(f"\n{name}: load to interactive {page.load_seconds:.2f} s")
     try:
         yield page
     except BaseException:
+        # CI keeps only the log: what the page logged and showed is printed, then the screenshot.
+        print(f"{name}: page errors {page.errors}")
+        with contextlib.suppress(Exception):
+            print(f"{name}: the page's text ends\n{page.page.inner_text('body')[-3000:]}")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         raise

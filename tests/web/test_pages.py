@@ -148,25 +148,36 @@ def test_playground_trains_moons_and_rewinds_to_the_same_run(browser, site):
         view.check_clean()
 
 
+def console_run(view, code: str | None = None):
+    """Run `code` (or what the box holds) once; the run's own output block, once it is shown.
+
+    Each run adds one block: waiting for the count to grow (not for a selector an earlier run may
+    already match) ties every check to the run it is about.
+    """
+    page, blocks = view.page, "[data-testid=output] .run-output"
+    if code is not None:
+        view.testid("code").fill(code)
+        assert view.testid("code").input_value() == code
+    before = page.locator(blocks).count()
+    view.testid("run").click()
+    page.wait_for_function(f"() => document.querySelectorAll({blocks!r}).length > {before}")
+    page.wait_for_function("() => document.body.dataset.running === 'false'")
+    return page.locator(blocks).nth(before)
+
+
 def test_console_runs_the_readme_example_and_draws_it(browser, site):
     with opened(browser, f"{site}/play/console.html", "console") as view:
-        page = view.page
         assert "from autograd import Value" in view.testid("code").input_value()
-        view.testid("run").click()
-        page.wait_for_selector("[data-testid=output] svg")
-        assert "<svg" in view.testid("output").inner_html()
-        text = view.text("output")
+        shown = console_run(view)
+        assert shown.locator("svg").count() == 1
+        text = shown.text_content()
         assert "Value(0.707107, grad=0.0, label='o', op='tanh')" in text
         assert "Value(2.0, grad=-1.5, label='x')" in text
 
-        view.testid("code").fill("o.explain()")
-        view.testid("run").click()
-        page.wait_for_selector("[data-testid=output] table.stepgrad-explain")
-        view.testid("code").fill("from autograd.viz import player\no.zero_grad()\nplayer(o)")
-        view.testid("run").click()
-        page.wait_for_selector("[data-testid=output] iframe.stepgrad-player")
-        view.testid("code").fill("1/0")
-        view.testid("run").click()
-        page.wait_for_selector("[data-testid=output] pre.error")
-        assert "ZeroDivisionError" in view.testid("output").locator("pre.error").last.text_content()
+        assert console_run(view, "o.explain()").locator("table.stepgrad-explain").count() == 1
+        shown = console_run(view, "from autograd.viz import player\no.zero_grad()\nplayer(o)")
+        assert shown.locator("iframe.stepgrad-player").count() == 1
+        shown = console_run(view, "1/0")
+        assert shown.locator("pre.error").count() == 1, shown.text_content()
+        assert "ZeroDivisionError" in shown.locator("pre.error").text_content()
         view.check_clean()
