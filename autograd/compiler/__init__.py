@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from itertools import compress, repeat
+from operator import ne
 from typing import Any
 
 from autograd.compiler.codegen import generate
@@ -60,12 +62,11 @@ class _Entry:
         # where each captured Value's, and each input slot's, gradient is in the result
         # (with argnums only the slots' are returned: captured Values' .grad is not touched;
         # nor is a captured Value's that f's value does not depend on, as backward() does)
-        at = [(traced.live[kind[1]], position[i]) for i, kind in enumerate(traced.kinds)
-              if kind[0] == LIVE and i in position]
+        kinds = [(i, traced.kinds[i]) for i in outputs]
+        at = [(traced.live[kind[1]], position[i]) for i, kind in kinds if kind[0] == LIVE]
         self.owed = [value for value, _ in at]
         self.live_at = [k for _, k in at]
-        self.slot_at = {kind[1]: position[i] for i, kind in enumerate(traced.kinds)
-                        if kind[0] == SLOT and i in position}
+        self.slot_at = {kind[1]: position[i] for i, kind in kinds if kind[0] == SLOT}
         self.trace = traced if keep else None  # check=True compares node by node; else the
         # traced graph is dropped: the program needs only the captured Values
 
@@ -116,14 +117,15 @@ class Compiled:
         traced = trace(self.f, spec, numbers)
         self._names = traced.names
         reach = traced.reach  # the nodes after it are not f's value's: they have no gradient
+        kinds = traced.kinds
+        leaves = list(compress(range(reach), map(ne, kinds, repeat((OP,)))))  # at C speed
         if self.check:
             outputs = list(range(reach))
         elif self._positions is None:
-            outputs = [i for i, kind in enumerate(traced.kinds[:reach]) if kind[0] == LIVE]
+            outputs = [i for i in leaves if kinds[i][0] == LIVE]
         else:
             wanted = set(slots)
-            outputs = [i for i, kind in enumerate(traced.kinds[:reach])
-                       if kind[0] == SLOT and kind[1] in wanted]
+            outputs = [i for i in leaves if kinds[i][0] == SLOT and kinds[i][1] in wanted]
         code = generate(traced, outputs, places, every_value=self.check)
         program = build(code, _header(self.f, traced, self._positions))
         entry = _Entry(traced, program, outputs, keep=self.check)

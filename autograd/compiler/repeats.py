@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import eq, itemgetter, ne
 
 from autograd.compiler.trace import CONST, LIVE, OP, SLOT, Trace, bits
 
@@ -46,7 +48,7 @@ class Group:
 
 def find_groups(trace: Trace) -> list[Group]:
     """The groups worth calling, in trace order of their first unit (none for a small graph)."""
-    ops = [i for i in range(trace.reach - 1) if trace.kinds[i][0] == OP]
+    ops = list(compress(range(trace.reach - 1), map(eq, trace.kinds, repeat((OP,)))))
     if len(ops) < MIN_GRAPH:
         return []
     tokens = _tokens(trace, ops)
@@ -73,7 +75,7 @@ def _tokens(trace: Trace, ops: list[int]) -> list[int]:
     number = [-1] * trace.reach  # an op's number; -1 for a leaf
     for a, i in enumerate(ops):
         number[i] = a
-    leaf = [_LEAF.get(kind[0], -4) for kind in trace.kinds[:trace.reach]]
+    leaf = list(map(_LEAF.get, map(itemgetter(0), trace.kinds[:trace.reach]), repeat(-4)))
     order, parents = trace.order, trace.parents
     table: dict[tuple, int] = {}
     out = []
@@ -108,6 +110,7 @@ def _runs(tokens: list[int]) -> list[tuple[int, int]]:
     tried = [gap for gap, _ in gaps.most_common(CANDIDATE_PERIODS)]
     tried += [gap for gap, _ in Counter({gap: k for gap, k in gaps.items() if gap >= MIN_OPS})
               .most_common(CANDIDATE_PERIODS)]
+    tried = list(dict.fromkeys(tried))  # a period both common and long is tried once
     if not tried:
         return []
     best = max(tried, key=lambda period: (_cover(_periodic(start, period)), period))
@@ -176,8 +179,8 @@ def _grouped(trace: Trace, ops: list[int], tokens: list[int],
     """Spans sorted into groups of the same ops (two units at least) reading their externals
     alike; a span over a captured Value with an op is left out."""
     kinds, order, parents = trace.kinds, trace.order, trace.parents
-    barriers = [i for i, kind in enumerate(kinds[:trace.reach])
-                if kind[0] == LIVE and order[i]._fn is not None]
+    leaves = compress(range(trace.reach), map(ne, kinds, repeat((OP,))))  # at C speed
+    barriers = [i for i in leaves if kinds[i][0] == LIVE and order[i]._fn is not None]
     by_ops: dict[tuple, list[tuple[int, int]]] = {}
     for a, b in spans:
         by_ops.setdefault(tuple(tokens[a:b]), []).append((a, b))

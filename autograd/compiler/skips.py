@@ -152,8 +152,8 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
                 seen.setdefault(r, set()).update(vouching)
     is_output = set(outputs)
     guards = []
-    for r in range(n - 1, -1, -1):
-        if not candidate[r] or unsafe[r]:
+    for r in reversed(list(compress(range(n), candidate))):
+        if unsafe[r]:
             continue
         lo = low[r]
         if lo < 0:

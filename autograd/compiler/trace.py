@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from operator import attrgetter, is_, is_not, or_
 from typing import Any
 
@@ -166,7 +166,7 @@ def _graph(f: Callable, spec: Spec, numbers: list[float],
     reach = len(order)
     made = recorder.made
     unused = []
-    if not set(map(id, made)).issubset(index.keys()):  # most often every node is used
+    if not all(map(index.__contains__, map(id, made))):  # most often every node is used
         unused = [node for node in made if node._fn is not None and id(node) not in index]
     if unused:
         order.extend(depth_first(unused, {identity_key(node) for node in order}))
@@ -228,8 +228,11 @@ def trace(f: Callable, spec: Spec, numbers: list[float]) -> Trace:
         else:
             kinds.append(kind)
     uses = [0] * len(order)
-    for j, count in Counter(chain.from_iterable(parents)).items():
-        uses[j] = count
+    counted = Counter(firsts)  # at C speed: -1 counts the operands that are not there
+    counted.update(seconds)
+    for j, count in counted.items():
+        if j >= 0:
+            uses[j] = count
     return Trace(order, kinds, parents, uses, live, len(numbers), parameter_names(f), spec,
                  reach, firsts, seconds)
 
