@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from needs import need_module
 from notebook_helpers import NAMES, NOTEBOOKS, stored
+from settling import settled
 
 CELLS = [
     "from autograd import Value\n"
@@ -265,12 +266,16 @@ def test_notebook_2_run_all_then_the_widget_keeps_its_promises(lab, browser):
         stepper.scroll_into_view_if_needed()
         assert not page.locator(".stepgrad-fallback").first.is_visible()  # live: hidden
         next_button = stepper.get_by_role("button", name="next")
+        drawing = "() => document.querySelector('.stepgrad-stepper .stepgrad-view').outerHTML"
         for k in range(2):
+            before = page.evaluate(drawing)
             next_button.click()
             page.wait_for_function("(k) => document.querySelector('.stepgrad-stepper')"
                                    ".innerText.includes('step ' + k + '/3')", arg=k)
-            page.wait_for_timeout(100)  # the view snaps to the step's node on layout
+            # the step's text comes first, its drawing once `dot` has run in the kernel
+            page.wait_for_function(f"(before) => ({drawing})() !== before", arg=before)
             stepper.locator(".stepgrad-view").scroll_into_view_if_needed()
+            settled(page, f"() => ({WIDGET_VIEW})().inside")  # snapped to the step on layout
             view = page.evaluate(WIDGET_VIEW)
             assert view["smallest"] >= 9 and view["inside"], (k, view)
         page.evaluate(RUN, after)

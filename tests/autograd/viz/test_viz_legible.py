@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from settling import settled
 from viz_helpers import need, neuron
 
 from autograd import Value, backward_steps
@@ -135,9 +136,10 @@ def test_the_widget_drawing_is_legible_and_snapped_to_the_step(browser, make):
         for step in backward_steps(root):
             markup = fitted_html(to_svg(draw_dot(root, step=step)))
             page.evaluate("(h) => { document.getElementById('out').innerHTML = h; }", markup)
-            page.wait_for_timeout(50)  # the snap is applied on layout
-            found = page.evaluate(f"() => ({MEASURE})([document.getElementById('out'), "
-                                  f"document.querySelector('.stepgrad-view')])")
+            measure = (f"() => ({MEASURE})([document.getElementById('out'), "
+                       f"document.querySelector('.stepgrad-view')])")
+            settled(page, f"() => ({measure})().inside === true")  # snapped on layout
+            found = page.evaluate(measure)
             assert found["smallest"] >= MIN_TEXT, (step.heading, found)
             assert found["inside"] is True, (step.heading, found)
             overflowed |= found["overflows"]
