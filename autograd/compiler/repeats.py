@@ -35,6 +35,7 @@ MIN_COVER = 0.5  # a finder's units must cover this share of the ops, else the o
 CALL_COST = 8  # a call costs about as much to compile as this many ops
 CANDIDATE_PERIODS = 6  # the most common distances between equal ops tried as periods
 _LEAF = {SLOT: -1, LIVE: -2, CONST: -3}  # an operand that is a leaf, in a token
+_FAR = -5  # an operand op more than MAX_OPS ops back: outside any unit, wherever it is
 
 
 @dataclass
@@ -71,7 +72,8 @@ def _wanted(ops: int) -> int:
 
 def _tokens(trace: Trace, ops: list[int]) -> list[int]:
     """Each op as a number: equal for the same op and parameter whose operands are the same
-    kinds of leaves, or ops the same number of ops back."""
+    kinds of leaves, or ops the same number of ops back, or ops too far back to be in its unit
+    (a value computed once, then read by every repetition: a unit reads it from outside)."""
     number = [-1] * trace.reach  # an op's number; -1 for a leaf
     for a, i in enumerate(ops):
         number[i] = a
@@ -86,11 +88,13 @@ def _tokens(trace: Trace, ops: list[int]) -> list[int]:
         if len(js) == 2:  # most ops: written out, as the loop runs for every op
             j, k = js
             x, y = number[j], number[k]
-            key = (id(node._fn), None if param is None else bits(param),
-                   a - x if x >= 0 else leaf[j], a - y if y >= 0 else leaf[k])
+            x = leaf[j] if x < 0 else _FAR if a - x > MAX_OPS else a - x
+            y = leaf[k] if y < 0 else _FAR if a - y > MAX_OPS else a - y
+            key = (id(node._fn), None if param is None else bits(param), x, y)
         else:
             key = (id(node._fn), None if param is None else bits(param),
-                   *[a - number[j] if number[j] >= 0 else leaf[j] for j in js])
+                   *[leaf[j] if number[j] < 0 else _FAR if a - number[j] > MAX_OPS
+                     else a - number[j] for j in js])
         out.append(table.setdefault(key, len(table)))
     return out
 
@@ -110,10 +114,15 @@ def _runs(tokens: list[int]) -> list[tuple[int, int]]:
     tried = [gap for gap, _ in gaps.most_common(CANDIDATE_PERIODS)]
     tried += [gap for gap, _ in Counter({gap: k for gap, k in gaps.items() if gap >= MIN_OPS})
               .most_common(CANDIDATE_PERIODS)]
-    tried = list(dict.fromkeys(tried))  # a period both common and long is tried once
     if not tried:
         return []
-    best = max(tried, key=lambda period: (_cover(_periodic(start, period)), period))
+    covers = {period: _cover(_periodic(start, period)) for period in tried}
+    if max(covers.values()) < MIN_COVER * len(start):  # a sample under MIN_OPS ops whose ops
+        # repeat inside it too: its period is rarer than theirs, but spans the most ops
+        spanning = Counter({gap: k * gap for gap, k in gaps.items()})
+        covers.update((gap, _cover(_periodic(start, gap)))
+                      for gap, _ in spanning.most_common(CANDIDATE_PERIODS) if gap not in covers)
+    best = max(covers, key=lambda period: (covers[period], period))
     return _periodic(tokens, best)
 
 

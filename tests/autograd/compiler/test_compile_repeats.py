@@ -134,6 +134,54 @@ def test_random_units_argnums_equal_value_and_grad(expr, data):
             assert len(g1) == len(g2) and all(same(a, b) for a, b in zip(g1, g2)), (g1, g2)
 
 
+@settings(max_examples=40, deadline=None)
+@given(expressions(ops=OPS.values(), max_variables=3, max_steps=5), st.data())
+def test_random_units_reading_a_value_computed_once_equal_the_engine(expr, data):
+    """The shared input computed inside f (`w * 1.0`: an op, once), so each unit reads it from
+    further back than the one before: more than MAX_OPS ops back (made small here) it reads
+    it from outside whatever unit it is in, and the units are found all the same."""
+    units = data.draw(st.integers(12, 18), label="units")
+    how = data.draw(st.sampled_from(["fold", "sum_of"]), label="how")
+    width = len(expr.variables)
+    inputs = [list(expr.point[1:]) for _ in range(units)]
+    w, twin_w = Value(expr.point[0]), Value(expr.point[0])
+
+    def model(weight, xs):
+        shared = weight * 1.0  # the same number, as an op computed before every unit
+        outs = [expr(shared, *x) if width > 1 else expr(shared) for x in xs]
+        return fold(outs) if how == "fold" else sum_of(outs)
+
+    with small_units(), mock.patch.object(repeats, "MAX_OPS", 12):
+        compiled = assert_step_matches(lambda xs: model(w, xs), lambda xs: model(twin_w, xs),
+                                       (inputs,), [w], [twin_w])
+    if compiled is not None and len(expr.steps) >= 2:  # 2 ops: grouped, far reads and all
+        assert grouped(compiled), compiled.source
+
+
+def test_a_layer_normalized_once_then_applied_to_every_sample_is_called_per_unit():
+    """Weights scaled by their norm once, then applied to each of 200 samples: the samples
+    more than MAX_OPS ops after the scaling are units (the first few are written out)."""
+    rng = random.Random(0)
+    weights = [[Value(rng.uniform(-1, 1)) for _ in range(3)] for _ in range(6)]
+    twins = [[Value(w.data) for w in row] for row in weights]
+    samples = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(200)]
+
+    def loss(rows, xs):
+        norm = sum_of(w * w for row in rows for w in row).sqrt()
+        scaled = [[w / norm for w in row] for row in rows]
+        return fold([sum_of(sum_of(w * x for w, x in zip(row, sample)).tanh()
+                            for row in scaled) ** 2 for sample in xs])
+
+    flat, twin_flat = sum(weights, []), sum(twins, [])
+    compiled = assert_step_matches(lambda xs: loss(weights, xs), lambda xs: loss(twins, xs),
+                                   (samples,), flat, twin_flat,
+                                   [([[x * 0.5 for x in s] for s in samples],)])
+    assert grouped(compiled) >= 2, compiled.source[:2000]
+    with mock.patch.object(repeats, "MAX_OPS", 10**9):  # no read is too far back for a unit:
+        # each sample reads the scaled weights at distances of its own, so nothing repeats
+        assert grouped(autograd.compile(lambda xs: loss(weights, xs), samples)) == 0
+
+
 # --- the networks a user compiles: MLP batches, an LSTM over several lengths ----------------
 
 
@@ -182,6 +230,23 @@ def test_nn_models_with_every_loss_in_units(loss):
             (xs,), model.parameters(), twin.parameters(),
             [([[a * 0.5, b + 1.0] for a, b in xs],)])
     assert grouped(compiled)
+
+
+def test_a_batch_of_samples_under_min_ops_each_is_found_by_its_period():
+    """A sample of fewer than MIN_OPS ops whose ops also repeat inside it (a neuron's
+    multiply-adds): its period is a rarer distance between equal ops than theirs, yet the
+    one that covers the graph."""
+    model = nn.MLP(3, [3, 1], rng=5)
+    twin = copy.deepcopy(model)
+    rng = random.Random(1)
+    points = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(150)]
+
+    def loss(net, xs):
+        return fold([net(x)[0] ** 2 for x in xs])
+
+    compiled = assert_step_matches(lambda xs: loss(model, xs), lambda xs: loss(twin, xs),
+                                   (points,), model.parameters(), twin.parameters())
+    assert grouped(compiled) == 2, compiled.source[:2000]
 
 
 def _language_model(cell, dim, hidden):
