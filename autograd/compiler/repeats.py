@@ -78,7 +78,7 @@ def _tokens(trace: Trace, ops: list[int]) -> list[int]:
     for a, i in enumerate(ops):
         number[i] = a
     leaf = list(map(_LEAF.get, map(itemgetter(0), trace.kinds[:trace.reach]), repeat(-4)))
-    order, parents = trace.order, trace.parents
+    order, parents, most, far = trace.order, trace.parents, MAX_OPS, _FAR  # locals: fast
     table: dict[tuple, int] = {}
     out = []
     for a, i in enumerate(ops):
@@ -88,12 +88,12 @@ def _tokens(trace: Trace, ops: list[int]) -> list[int]:
         if len(js) == 2:  # most ops: written out, as the loop runs for every op
             j, k = js
             x, y = number[j], number[k]
-            x = leaf[j] if x < 0 else _FAR if a - x > MAX_OPS else a - x
-            y = leaf[k] if y < 0 else _FAR if a - y > MAX_OPS else a - y
+            x = leaf[j] if x < 0 else far if a - x > most else a - x
+            y = leaf[k] if y < 0 else far if a - y > most else a - y
             key = (id(node._fn), None if param is None else bits(param), x, y)
         else:
             key = (id(node._fn), None if param is None else bits(param),
-                   *[leaf[j] if number[j] < 0 else _FAR if a - number[j] > MAX_OPS
+                   *[leaf[j] if number[j] < 0 else far if a - number[j] > most
                      else a - number[j] for j in js])
         out.append(table.setdefault(key, len(table)))
     return out
