@@ -1,4 +1,4 @@
-"""Smoke test of `make bench`: the quick mode runs and prints every workload; no timing asserts."""
+"""Smoke test of `make bench`: each script runs and prints every row; no timing asserts."""
 
 import importlib.util
 import subprocess
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from needs import CHROMIUM, need
 
 HERE = Path(__file__).parent
 SCRIPT = HERE / "bench_engine.py"
@@ -70,3 +71,20 @@ def test_peak_rss_of_a_fresh_process_sees_the_graph(monkeypatch):
     n = 50_000
     growth = peak_rss.measure(SCRIPT, "w3", n)
     assert growth > 96 * (4 * n - 1), growth
+
+
+def test_the_playground_bench_runs_both_engines_in_pyodide_and_cpython():
+    """`make bench`'s second script: builds the pages, runs the Playground's step in headless
+    Chromium and here, and prints a row per engine with both medians and their ratio."""
+    need("npm")
+    need(CHROMIUM)
+    done = subprocess.run([sys.executable, str(HERE / "bench_play.py"), "--steps", "2"],
+                          capture_output=True, text=True, timeout=600, cwd=HERE.parents[1])
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines()
+            if line.startswith(("| compiled", "| dynamic"))]
+    assert len(rows) == 2, done.stdout
+    for row in rows:
+        _, engine, cpython, pyodide, ratio, _ = row.split("|")
+        assert cpython.strip().endswith(" ms") and pyodide.strip().endswith(" ms"), row
+        assert float(ratio.strip().rstrip("x")) > 0, row
