@@ -339,6 +339,28 @@ def test_a_node_read_by_units_and_by_a_skippable_region(gate):
     assert grouped(compiled) and "isfinite" in compiled.source, compiled.source
 
 
+@pytest.mark.parametrize("margin", [-0.5, 0.5, 5.0])  # relus on, mixed, off
+def test_a_units_output_read_inside_it_under_a_relu_and_outside_it(margin):
+    """Each sample's prediction is read inside its unit (under a relu whose region may be
+    skipped) and from outside it (a sum of squares after every sample): the gradient it gets
+    from outside comes in as a seed, which skipping the region must not drop (it was dropped:
+    every weight's gradient wrong where a relu was off, found by fuzzing)."""
+    model = nn.MLP(2, [8, 1], rng=0)
+    twin = copy.deepcopy(model)
+    rng = random.Random(0)
+    points = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(64)]
+
+    def loss(net, xs):
+        preds = [net(x)[0] for x in xs]
+        return sum_of([(p - margin).relu() for p in preds]) + 0.1 * sum_of(
+            [p * p for p in preds])
+
+    compiled = assert_step_matches(lambda xs: loss(model, xs), lambda xs: loss(twin, xs),
+                                   (points,), model.parameters(), twin.parameters(),
+                                   [([[a * 0.5, b - 1.0] for a, b in points],)])
+    assert grouped(compiled), compiled.source[:2000]
+
+
 def test_units_reading_captured_values_that_an_op_made():
     """Values made by an op before compile, one per unit, read by units of a balanced sum:
     their backward runs between the units' calls and adds to the shared parameters' gradients
