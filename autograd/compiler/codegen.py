@@ -149,7 +149,10 @@ def _unit_functions(trace: Trace, calls: Calls, names: Names, shapes: Shapes,
     work = BackwardRecord(len(sub.order))
     _backward(sub, inner, var, marked, shapes, shape_of, fill_of, text, wanted, back, work,
               _needed(sub, wanted), start=start)
-    back = guarded(back, regions(sub, work, wanted), inner, var)
+    # a unit's outputs also get gradient from outside it (their seeds, passed in): no
+    # region holds them, else a region skipped for a zero from inside drops the seed's products
+    seeded = [size + p for p in calls.outputs]
+    back = guarded(back, regions(sub, work, wanted, read_by_hidden=seeded), inner, var)
     read = set(referenced(back))  # the forward's values the backward reads: only they are kept
     saved = [name for name in [var[k] for k in calls.varying + calls.indexed] if name in read]
     saved += [name for line in body for name in line[2] if name in read]

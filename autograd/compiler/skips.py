@@ -91,7 +91,8 @@ def regions(trace: Trace, work: BackwardRecord, outputs: list[int],
             hidden: bytes | None = None, read_by_hidden: Iterable[int] = ()) -> list[Guard]:
     """The regions worth a test, outermost first where they nest. `hidden`: the nodes whose
     values the program does not have (inside a unit's function): in no region, and they
-    vouch for no value; `read_by_hidden`: the nodes they read, which no region holds either."""
+    vouch for no value; `read_by_hidden`: nodes no region holds either, those the hidden ones
+    read (in the program) or a unit's outputs, whose gradient also comes from outside it."""
     if not any(work.gated):  # no gradient that may be 0 by a local: nothing to skip
         return []
     parents, n = trace.parents, trace.reach  # the nodes after reach have no backward

@@ -158,6 +158,30 @@ def test_random_units_reading_a_value_computed_once_equal_the_engine(expr, data)
         assert grouped(compiled), compiled.source
 
 
+@settings(max_examples=40, deadline=None)
+@given(expressions(ops=OPS.values(), max_variables=3, max_steps=5), st.data())
+def test_random_units_whose_output_is_read_inside_and_outside_equal_the_engine(expr, data):
+    """Each unit's output read inside its unit under a gate (a relu, min or max of a shifted
+    copy, whose region may be skipped) and after every unit (a sum of them): the gradient it
+    gets from outside comes in as a seed, which skipping must keep."""
+    units = data.draw(st.integers(3, 8), label="units")
+    gate = data.draw(st.sampled_from(["relu", "minimum", "maximum"]), label="gate")
+    shift = data.draw(st.sampled_from([-1.0, 0.0, 1.0]), label="shift")
+    width = len(expr.variables)
+    inputs = [list(expr.point[1:]) for _ in range(units)]
+    w, twin_w = Value(expr.point[0]), Value(expr.point[0])
+
+    def model(weight, xs):
+        outs = [expr(weight, *x) if width > 1 else expr(weight) for x in xs]
+        gated = [(o + shift).relu() if gate == "relu" else getattr(o * weight, gate)(shift)
+                 for o in outs]
+        return sum_of(gated) + sum_of([o * o for o in outs])
+
+    with small_units():
+        assert_step_matches(lambda xs: model(w, xs), lambda xs: model(twin_w, xs), (inputs,),
+                            [w], [twin_w])
+
+
 def test_a_layer_normalized_once_then_applied_to_every_sample_is_called_per_unit():
     """Weights scaled by their norm once, then applied to each of 200 samples: the samples
     more than MAX_OPS ops after the scaling are units (the first few are written out)."""
@@ -337,6 +361,28 @@ def test_a_node_read_by_units_and_by_a_skippable_region(gate):
 
     compiled = assert_step_matches(lambda: f(w), lambda: f(twin), (), [w], [twin])
     assert grouped(compiled) and "isfinite" in compiled.source, compiled.source
+
+
+@pytest.mark.parametrize("margin", [-0.5, 0.5, 5.0])  # relus on, mixed, off
+def test_a_units_output_read_inside_it_under_a_relu_and_outside_it(margin):
+    """Each sample's prediction is read inside its unit (under a relu whose region may be
+    skipped) and from outside it (a sum of squares after every sample): the gradient it gets
+    from outside comes in as a seed, which skipping the region must not drop (it was dropped:
+    every weight's gradient wrong where a relu was off, found by fuzzing)."""
+    model = nn.MLP(2, [8, 1], rng=0)
+    twin = copy.deepcopy(model)
+    rng = random.Random(0)
+    points = [[rng.uniform(-2, 2), rng.uniform(-2, 2)] for _ in range(64)]
+
+    def loss(net, xs):
+        preds = [net(x)[0] for x in xs]
+        return sum_of([(p - margin).relu() for p in preds]) + 0.1 * sum_of(
+            [p * p for p in preds])
+
+    compiled = assert_step_matches(lambda xs: loss(model, xs), lambda xs: loss(twin, xs),
+                                   (points,), model.parameters(), twin.parameters(),
+                                   [([[a * 0.5, b - 1.0] for a, b in points],)])
+    assert grouped(compiled), compiled.source[:2000]
 
 
 def test_units_reading_captured_values_that_an_op_made():
