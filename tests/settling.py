@@ -9,9 +9,10 @@ import contextlib
 from typing import Any
 
 
-def settled(page: Any, condition: str, timeout_ms: float = 10_000) -> None:
-    """Wait until the JS `condition` holds, at most `timeout_ms`; if it never does, return
-    anyway: the test's own assertion then says what is wrong, with what it measured."""
+def settled(page: Any, condition: str, timeout_ms: float = 30_000) -> None:
+    """Wait until the JS `condition` holds, at most `timeout_ms` (generous: layout on a loaded
+    2-core machine); if it never does, return anyway: the test's own assertion then says what
+    is wrong, with what it measured."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     with contextlib.suppress(PlaywrightTimeout):

@@ -9,7 +9,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -35,12 +34,6 @@ CELLS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def lab(tmp_path):
     """A JupyterLab server of this Python on 127.0.0.1, serving tmp_path; stopped afterwards."""
@@ -55,7 +48,7 @@ def lab(tmp_path):
     (tmp_path / "widget.ipynb").write_text(json.dumps(notebook))
     for name in NAMES[:2]:  # the notebooks themselves, for Run All
         shutil.copy(NOTEBOOKS / name, tmp_path / name)
-    port, token = free_port(), secrets.token_hex(16)
+    token = secrets.token_hex(16)
     home = tmp_path / "home"  # no user settings, kernels or workspaces from this machine
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTER_DATA_DIR": str(home / "data"),
@@ -63,23 +56,27 @@ def lab(tmp_path):
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+               # Port 0: the server takes a free port as it binds (a port found free here
+               # and bound seconds later, once JupyterLab has started, may be taken by then).
+               "--ServerApp.port=0", "--ServerApp.port_retries=0",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
                "--LabApp.expose_app_in_browser=True", "--allow-root"]
     log = (tmp_path / "lab.log").open("w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    info = home / "runtime" / f"jpserver-{server.pid}.json"  # its port, once it has one
     try:
         deadline = time.monotonic() + 120
         while True:
             try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
+                port = json.loads(info.read_text())["port"]
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}",
+                                       timeout=5)
                 break
-            except OSError:
+            except (OSError, ValueError, KeyError):  # not written (whole) yet, or not serving
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"JupyterLab did not start: {(tmp_path / 'lab.log').read_text()}")
                 time.sleep(0.5)
-        yield f"{base}/lab/tree/widget.ipynb?token={token}"
+        yield f"http://127.0.0.1:{port}/lab/tree/widget.ipynb?token={token}"
     finally:
         server.terminate()
         try:
@@ -103,6 +100,14 @@ OUTPUT = """(index) => {
   return cell ? cell.querySelector(".jp-OutputArea").innerText : "";
 }"""
 
+# The stepper drawn whole: ipywidgets attaches the box before all of its children's views are
+# drawn (each widget's view is made on its own), so its text or buttons may not be there yet.
+WIDGET_DRAWN = """() => {
+  const stepper = document.querySelector(".stepgrad-stepper");
+  return stepper !== null && stepper.querySelectorAll("button").length === 2 &&
+         stepper.querySelectorAll(".widget-html-content").length === 3;
+}"""
+
 
 def test_the_widget_steps_the_real_pass_in_the_kernel(lab, browser):
     page = browser.new_page()
@@ -113,7 +118,7 @@ def test_the_widget_steps_the_real_pass_in_the_kernel(lab, browser):
                                " && window.jupyterapp.shell.currentWidget.sessionContext")
         page.evaluate(RUN, 0)
         stepper = page.locator(".stepgrad-stepper")
-        stepper.wait_for()
+        page.wait_for_function(WIDGET_DRAWN)
         assert "no step yet" in stepper.inner_text()
         page.evaluate(RUN, 1)
         page.wait_for_function(f"() => ({OUTPUT})(1).includes('grads')")
@@ -128,8 +133,9 @@ def test_the_widget_steps_the_real_pass_in_the_kernel(lab, browser):
                                ".innerText.includes('step 1/3')")
         assert stepper.locator("svg").first.is_visible()
         page.evaluate(RUN, 1)  # the next cell sees the paused pass
-        page.wait_for_function(f"() => !({OUTPUT})(1).includes('grads 0.0')")
-        o_grad, n_grad, x_grad = map(float, page.evaluate(OUTPUT, 1).split()[1:])
+        # RUN returns once the cell ran and its outputs are in: this run's, read from the model
+        # (the drawn output may lag it, or show nothing while it is redrawn).
+        o_grad, n_grad, x_grad = map(float, page.evaluate(MODEL_OUTPUT, 1).split()[1:])
         assert (o_grad, x_grad) == (1.0, 0.0) and abs(n_grad - 0.5) < 1e-12
 
         stepper.get_by_role("button", name="finish").click()
@@ -145,8 +151,12 @@ def test_the_widget_steps_the_real_pass_in_the_kernel(lab, browser):
         frame.wait_for()
         frame.scroll_into_view_if_needed()
         inside = page.frame_locator(".jp-OutputArea iframe.stepgrad-player")
+        # #heading is in the page's HTML before its script (at the end) fills it: wait for the
+        # script to have shown step 0.
+        inside.locator("body[data-step='0']").wait_for()
         assert inside.locator("#heading").text_content() == "step 0/3: o = tanh(n)"
         inside.locator("#next").click()
+        inside.locator("body[data-step='1']").wait_for()
         assert inside.locator("#heading").text_content() == "step 1/3: o = tanh(n)"
     finally:
         page.close()
@@ -197,6 +207,9 @@ def svg_output(page, index: int) -> dict:
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
     image = cell.locator(".jp-OutputArea-output img").first
     image.scroll_into_view_if_needed()
+    # A cell drawn on reveal makes a new <img>: it has no size until its data: URL is decoded
+    # (decode() rejects a broken image: that fails the test, as it should).
+    image.evaluate("img => img.decode()")
     source = image.get_attribute("src")
     head, data = source.split(",", 1)
     svg = base64.b64decode(data).decode() if ";base64" in head else urllib.parse.unquote(data)
@@ -264,7 +277,10 @@ def test_notebook_2_run_all_then_the_widget_keeps_its_promises(lab, browser):
         page.evaluate(REVEAL, index_of(NAMES[1], "widget"))
         stepper = page.locator(".stepgrad-stepper")
         stepper.scroll_into_view_if_needed()
-        assert not page.locator(".stepgrad-fallback").first.is_visible()  # live: hidden
+        page.wait_for_function(WIDGET_DRAWN)  # its style (hiding the line below) is drawn too
+        fallback = page.locator(".stepgrad-fallback")
+        fallback.wait_for(state="attached")  # the cell's other output, drawn on its own
+        assert not fallback.is_visible()  # live: hidden
         next_button = stepper.get_by_role("button", name="next")
         drawing = "() => document.querySelector('.stepgrad-stepper .stepgrad-view').outerHTML"
         for k in range(2):
