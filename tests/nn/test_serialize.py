@@ -220,14 +220,12 @@ def test_load_refuses_a_file_over_the_limit_before_reading_it(tmp_path, monkeypa
 
 
 def test_the_size_check_comes_before_reading(tmp_path):
-    import time
     import tracemalloc
 
     path = tmp_path / "big.json"
     with open(path, "wb") as f:  # 200 MB, sparse: takes no disk space and no time
         f.truncate(200 * 2**20)
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         with pytest.raises(ValueError, match="209,715,200 bytes, more than the limit of "
                                              "16,777,216"):
@@ -235,8 +233,9 @@ def test_the_size_check_comes_before_reading(tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 2**20  # nothing of the file was read into memory
-    assert time.perf_counter() - start < 5  # reading it would take seconds even sparse
+    # Nothing of the file was read into memory (reading up to the limit first would hold 16 MiB
+    # and name no size in its message): measured, not timed, so a loaded machine cannot fail it.
+    assert peak < 2**20
 
 
 def test_load_refuses_what_is_not_a_regular_file_without_waiting(tmp_path):
@@ -250,7 +249,7 @@ def test_load_refuses_what_is_not_a_regular_file_without_waiting(tmp_path):
     worker = threading.Thread(target=lambda: errors.append(pytest.raises(ValueError, model.load,
                                                                         fifo)), daemon=True)
     worker.start()
-    worker.join(10)
+    worker.join(60)  # returns as soon as load() does: generous for a loaded machine
     if worker.is_alive():  # unblock the reader so the suite does not hang, then fail
         os.close(os.open(fifo, os.O_WRONLY))
         pytest.fail("load() waited on a FIFO")

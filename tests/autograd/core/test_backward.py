@@ -274,7 +274,7 @@ def test_a_pass_in_another_thread_waits_for_the_one_running_on_a_shared_paramete
     found = {}
     thread = threading.Thread(target=lambda: found.update(first=gradients(first)[1][w]))
     thread.start()
-    entered.wait(timeout=5)
+    assert entered.wait(timeout=60)  # else the second pass would not overlap the first at all
     found["second"] = gradients(w * 7.0)[1][w]  # must not see the first pass's half-sum
     go.set()
     thread.join()

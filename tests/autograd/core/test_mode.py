@@ -60,15 +60,16 @@ def test_threads_do_not_see_each_others_mode():
     def other():
         seen["start"] = is_grad_enabled()
         inside.set()
-        go_on.wait(5)
+        go_on.wait(60)
         seen["during"] = recorded(Value(1.0))
 
     with no_grad():
         thread = threading.Thread(target=other)
         thread.start()
-        inside.wait(5)
+        # Each wait returns as soon as the other thread is there; 60 s is for a loaded machine.
+        inside.wait(60)
         go_on.set()
-        thread.join(5)
+        thread.join(60)
         assert not is_grad_enabled()
     assert seen == {"start": True, "during": True}
 
@@ -296,7 +297,7 @@ def test_a_generator_begun_in_one_thread_and_ended_in_another_changes_nothing_th
     def main():
         thread = threading.Thread(target=other)
         thread.start()
-        thread.join(5)
+        thread.join(60)
         assert found == {"mode before": DEFAULT}
         with no_grad():
             assert next(g) == "after"  # g ends, here, a block it began in the other thread
@@ -309,7 +310,7 @@ def test_a_generator_begun_in_one_thread_and_ended_in_another_changes_nothing_th
 
 def test_one_no_grad_object_shared_by_threads_restores_each_threads_own_mode():
     shared = no_grad()
-    inside, go_on = threading.Barrier(2, timeout=5), threading.Barrier(2, timeout=5)
+    inside, go_on = threading.Barrier(2, timeout=60), threading.Barrier(2, timeout=60)
     after: dict = {}
 
     def worker(name, outer):
@@ -324,5 +325,5 @@ def test_one_no_grad_object_shared_by_threads_restores_each_threads_own_mode():
     for t in threads:
         t.start()
     for t in threads:
-        t.join(5)
+        t.join(60)
     assert after == {"in no_grad": False, "in enable_grad": True}
