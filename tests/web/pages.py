@@ -23,12 +23,18 @@ class Page:
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # Every wait (load, a run's output, a click's target) returns once its condition holds:
+        # 60 s is headroom for Pyodide on a loaded 2-core machine (the page loads in ~4 s idle).
+        self.page.set_default_timeout(60_000)
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("request", lambda r: self.requests.append(r.url))
         started = time.perf_counter()
         self.page.goto(url)
-        self.page.evaluate("async () => { await window.stepgradReady; }")
+        # evaluate() itself never times out: a boot that hangs fails here instead of hanging.
+        self.page.evaluate("""async () => { await Promise.race([window.stepgradReady,
+            new Promise((_, fail) => setTimeout(() => fail(new Error(
+                "the page was not ready after 120 s")), 120000))]); }""")
         self.load_seconds = time.perf_counter() - started
 
     def testid(self, name: str):
