@@ -27,7 +27,11 @@ def executed(tmp_path_factory):
         if name not in done:
             notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
             workdir = tmp_path_factory.mktemp(name.split("-")[0])
-            manager = KernelManager(kernel_name="python3",
+            # IPC (Unix sockets in a folder of this run), not TCP: a TCP kernel's five ports are
+            # found free, released, then bound by the kernel a second or more later, and any
+            # connection made meanwhile on this machine may take one of them.
+            manager = KernelManager(kernel_name="python3", transport="ipc",
+                                    ip=str(tmp_path_factory.mktemp("ipc") / "kernel"),
                                     kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]))
             nbclient.NotebookClient(notebook, km=manager, timeout=TIMEOUT,
                                     resources={"metadata": {"path": str(workdir)}}).execute()

@@ -11,10 +11,12 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from needs import need_module
@@ -50,20 +52,25 @@ def lab(tmp_path):
         shutil.copy(NOTEBOOKS / name, tmp_path / name)
     token = secrets.token_hex(16)
     home = tmp_path / "home"  # no user settings, kernels or workspaces from this machine
+    # The kernels' sockets are Unix sockets beside their connection files (a path of at most
+    # 107 bytes: tmp_path is too long), not TCP ports found free, released, then bound a
+    # second or more later, which a connection made meanwhile (the browser's) may take.
+    runtime = Path(tempfile.mkdtemp(prefix="lab-"))
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTER_DATA_DIR": str(home / "data"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTER_RUNTIME_DIR": str(runtime),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                # Port 0: the server takes a free port as it binds (a port found free here
                # and bound seconds later, once JupyterLab has started, may be taken by then).
                "--ServerApp.port=0", "--ServerApp.port_retries=0",
+               "--KernelManager.transport=ipc",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
                "--LabApp.expose_app_in_browser=True", "--allow-root"]
     log = (tmp_path / "lab.log").open("w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    info = home / "runtime" / f"jpserver-{server.pid}.json"  # its port, once it has one
+    info = runtime / f"jpserver-{server.pid}.json"  # its port, once it has one
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -85,6 +92,7 @@ def lab(tmp_path):
             server.kill()
             server.wait()
         log.close()
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 RUN = """async (index) => {
