@@ -11,7 +11,6 @@ from serving import build_play, served
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "web"))  # the pages' Python (stepgrad_play), tested in CPython too
-ARTIFACTS = ROOT / "out" / "test-artifacts"
 
 
 @pytest.fixture(scope="session")

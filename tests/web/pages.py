@@ -5,9 +5,12 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import ARTIFACTS
+# Here, not imported from conftest: "conftest" is whichever conftest.py pytest imported last
+# (tests/notebooks/ has one too), so `pytest tests/web tests/notebooks` failed to collect.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "out" / "test-artifacts"
 
 # Every control has a name a screen reader reads: a <label>, aria-label, or its own text.
 UNLABELLED_JS = """() => Array.from(document.querySelectorAll('input, select, textarea, button'))
