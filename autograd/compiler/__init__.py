@@ -119,7 +119,7 @@ class Compiled:
         self._names = traced.names
         reach = traced.reach  # the nodes after it are not f's value's: they have no gradient
         kinds = traced.kinds
-        leaves = list(compress(range(reach), map(ne, kinds, repeat((OP,)))))  # at C speed
+        leaves = compress(range(reach), map(ne, kinds, repeat((OP,))))  # at C speed, lazily
         if self.check:
             outputs = list(range(reach))
         elif self._positions is None:
